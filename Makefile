@@ -1,0 +1,47 @@
+# Manyi: `make run` serves the dashboard on the demo warehouse, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export MANYI_DB ?= data/manyi.duckdb
+PORT ?= 8501
+
+.PHONY: setup run demo test lint format browser-deps bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(BIN)/.installed
+
+$(MANYI_DB): | setup
+	$(BIN)/python -m pipelines demo
+
+demo: setup
+	$(BIN)/python -m pipelines demo --force
+
+run: setup $(MANYI_DB)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+browser-deps:
+	bash scripts/install_browser.sh
+
+test: setup browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	MANYI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data tests/artifacts .pytest_cache .ruff_cache

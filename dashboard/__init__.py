@@ -1,0 +1,1 @@
+"""Streamlit glue: cached warehouse access, filters, labels. Pages import from here."""

@@ -1,0 +1,1 @@
+"""Manyi pipelines: read, validate and load upload files into the warehouse."""

@@ -1,0 +1,206 @@
+"""`python -m pipelines …`: the command line of CONTRACT.md §3."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from pipelines import store
+from pipelines.errors import BatchError, QuestionnaireError, ValidationError
+from pipelines.fields import KINDS
+from pipelines.load import LoadJob, load
+from warehouse import db_path, open_warehouse
+
+PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    out = {}
+    for value in values or []:
+        if "=" not in value:
+            raise SystemExit(f"{option} takes NAME=VALUE, got {value!r}")
+        key, _, val = value.partition("=")
+        out[key.strip()] = val.strip()
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipelines", description="Manyi warehouse command line")
+    p.add_argument("--db", help="warehouse path (default: $MANYI_DB or data/manyi.duckdb)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    q = sub.add_parser("questionnaire", help="add or list questionnaires")
+    qsub = q.add_subparsers(dest="action", required=True)
+    qadd = qsub.add_parser("add", help="add or update a questionnaire TOML")
+    qadd.add_argument("file")
+    qsub.add_parser("list", help="list questionnaires")
+
+    ld = sub.add_parser("load", help="load a survey, complaints, sales, customers or contacts file")
+    ld.add_argument("kind", choices=KINDS)
+    ld.add_argument("file")
+    ld.add_argument("--questionnaire", help="questionnaire id (survey files)")
+    ld.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD")
+    ld.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
+    ld.add_argument("--ignore-extra", action="store_true")
+    ld.add_argument("--sheet")
+    ld.add_argument("--skip-rows", type=int, default=0, help="lines before the header to skip")
+    ld.add_argument("--replace", action="store_true")
+
+    sub.add_parser("batches", help="list loaded batches")
+    rb = sub.add_parser("rollback", help="remove one batch")
+    rb.add_argument("batch_id")
+    demo = sub.add_parser("demo", help="build the demo warehouse")
+    demo.add_argument("--force", action="store_true", help="rebuild even if the warehouse has data")
+    demo.add_argument("--scale", type=float, default=1.0, help="multiply the number of responses")
+    qy = sub.add_parser("query", help="read-only SQL over the views")
+    qy.add_argument("sql")
+    qy.add_argument("--format", choices=("json", "csv"), default="json")
+    return p
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def emit(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=_json_default))
+
+
+class _StderrProgress:
+    def __call__(self, fraction: float, message: str) -> None:
+        bar = "#" * int(fraction * 30)
+        print(f"\r[{bar:<30}] {fraction:4.0%} {message:<40}", end="", file=sys.stderr, flush=True)
+        if fraction >= 1:
+            print(file=sys.stderr)
+
+
+def cmd_load(con, args) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"no such file: {path}", file=sys.stderr)
+        return 1
+    data = path.read_bytes()
+    job = LoadJob(
+        kind=args.kind,
+        data=data,
+        file_name=path.name,
+        questionnaire_id=args.questionnaire,
+        mapping=_pairs(args.map, "--map"),
+        constants=_pairs(args.set, "--set"),
+        ignore_extra=args.ignore_extra,
+        sheet=args.sheet,
+        skip_rows=args.skip_rows,
+        replace=args.replace,
+    )
+    progress = _StderrProgress() if len(data) > PROGRESS_BYTES else (lambda f, m: None)
+    try:
+        result = load(con, job, progress)
+    except ValidationError as exc:
+        print(exc.report(limit=None if exc.total <= 1000 else 1000), file=sys.stderr)
+        emit(
+            {
+                "status": "refused",
+                "kind": args.kind,
+                "file": path.name,
+                "problems": exc.total,
+                "first": [p.__dict__ for p in exc.problems[:20]],
+            }
+        )
+        return 1
+    emit(result.summary())
+    return 0
+
+
+def cmd_query(con, args) -> int:
+    try:
+        statements = duckdb.extract_statements(args.sql)
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=sys.stderr)
+        return 1
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        print("query takes exactly one read-only SELECT statement", file=sys.stderr)
+        return 1
+    # A SELECT can still call table functions that write; the transaction is always rolled back.
+    con.execute("begin transaction")
+    try:
+        frame = con.execute(args.sql).pl()
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.execute("rollback")
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    else:
+        rows = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dicts()]
+        emit(rows)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    path = db_path(args.db)
+    if args.command == "demo":
+        from pipelines.demo import build_demo
+
+        try:
+            summary = build_demo(path, force=args.force, scale=args.scale, log=lambda m: print(m, file=sys.stderr))
+        except FileExistsError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        emit(summary)
+        return 0
+    con = open_warehouse(path)
+    try:
+        if args.command == "questionnaire":
+            if args.action == "list":
+                emit(con.execute(
+                    "select questionnaire_id, max(version) as version, arg_max(title, version) as title "
+                    "from questionnaires group by 1 order by 1"
+                ).pl().to_dicts())
+                return 0
+            try:
+                emit(store.add_questionnaire(con, Path(args.file).read_text(encoding="utf-8-sig")))
+            except QuestionnaireError as exc:
+                print(exc.report(), file=sys.stderr)
+                return 1
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+                return 1
+            return 0
+        if args.command == "load":
+            return cmd_load(con, args)
+        if args.command == "batches":
+            emit(store.list_batches(con).to_dicts())
+            return 0
+        if args.command == "rollback":
+            try:
+                emit(store.rollback(con, args.batch_id))
+            except BatchError as exc:
+                print(str(exc), file=sys.stderr)
+                return 1
+            return 0
+        if args.command == "query":
+            return cmd_query(con, args)
+    finally:
+        con.close()
+    return 2

@@ -1,0 +1,282 @@
+"""A deterministic, realistic demo warehouse, built through the same loaders a user uses."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from pipelines import store
+from pipelines.load import LoadJob, load
+from warehouse import open_warehouse
+from warehouse.lake import data_dir
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FIRST_MONTH = date(2024, 5, 1)
+MONTHS = 30
+REGIONS = ["华东", "华南", "华北", "西南", "华中"]
+INDUSTRIES = ["汽车零部件", "工程机械", "电力设备", "物业服务", "家电制造"]
+NAME_PARTS = ["华鑫", "恒达", "瑞丰", "金桥", "宏远", "东方", "嘉禾", "新创", "永盛", "博瑞", "天成", "中联"]
+NAME_TAILS = ["机械有限公司", "汽车销售服务有限公司", "电气股份有限公司", "物业管理有限公司", "实业有限公司"]
+STAFF = [f"S{n:02d}" for n in range(1, 9)]
+COMPETITORS = ["竞品A", "竞品B"]
+CHANNELS = ["电话", "手机", "现场", "信函", "网络"]
+CAUSES = {
+    "人": ["服务态度差", "培训不足", "响应不及时"],
+    "机": ["设备故障", "检测仪器老化"],
+    "料": ["零部件质量问题", "供应商来料不良", "包装破损"],
+    "法": ["交付计划不合理", "流程繁琐", "沟通机制缺失"],
+    "测": ["出厂检验漏检", "计量偏差"],
+    "环": ["运输途中受损", "仓储受潮"],
+}
+CAUSE_WEIGHTS = {"人": 0.24, "机": 0.1, "料": 0.3, "法": 0.22, "测": 0.08, "环": 0.06}
+DEPTS = {"人": "销售部", "机": "生产部", "料": "采购部", "法": "计划部", "测": "质量部", "环": "物流部"}
+GOOD_COMMENTS = ["服务很周到，满意", "顾问专业，讲解清楚", "交车准时，整体不错", "展厅干净舒适", "希望继续保持"]
+BAD_COMMENTS = {
+    "product": ["产品有异响，质量需要改进", "外观有划痕", "性能不如预期"],
+    "delivery": ["交车时间一再推迟", "交付太慢，等了两个月", "到货时间不准"],
+    "consultant": ["顾问态度冷淡", "顾问对产品不熟悉", "承诺的优惠没有兑现"],
+    "facility": ["展厅太吵，休息区拥挤", "停车不方便"],
+}
+
+
+def _months() -> list[date]:
+    out = []
+    y, m = FIRST_MONTH.year, FIRST_MONTH.month
+    for _ in range(MONTHS):
+        out.append(date(y, m, 1))
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return out
+
+
+def _write(frame: pl.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
+    text = frame.write_csv()
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _customers(rng) -> pl.DataFrame:
+    n = 60
+    names = []
+    for i in range(n):
+        names.append(NAME_PARTS[i % len(NAME_PARTS)] + NAME_TAILS[(i * 7 + i // 12) % len(NAME_TAILS)])
+    return pl.DataFrame(
+        {
+            "客户编号": [f"C{i:03d}" for i in range(1, n + 1)],
+            "客户名称": [f"{name}{'' if i < 12 else f'（{REGIONS[i % 5]}）'}" for i, name in enumerate(names)],
+            "区域": [REGIONS[i % 5] for i in range(n)],
+            "行业": [INDUSTRIES[(i * 3) % 5] for i in range(n)],
+            "联系电话": [f"13{rng.integers(100000000, 999999999)}" for _ in range(n)],
+        }
+    )
+
+
+def _sales(rng, customers: list[str], key: set[str]) -> pl.DataFrame:
+    rows = []
+    for month in _months():
+        season = 1 + 0.25 * np.sin(2 * np.pi * (month.month - 3) / 12)
+        for c in customers:
+            base = 650_000 if c in key else 90_000
+            revenue = float(round(base * season * rng.uniform(0.6, 1.4), 2))
+            shipments = int(max(0, rng.poisson(40 if c in key else 8) * season))
+            rows.append((month.strftime("%Y-%m"), c, "整车" if rng.random() < 0.7 else "配件", shipments, shipments * 3, revenue))
+    frame = pl.DataFrame(rows, schema=["期间", "客户编号", "产品", "发货次数", "数量", "销售额"], orient="row")
+    return frame.group_by(["期间", "客户编号", "产品"], maintain_order=True).agg(pl.all().sum())
+
+
+def _level(rng, mean: float, n: int) -> np.ndarray:
+    """Likert-5 answers around `mean` (1-5)."""
+    return np.clip(np.rint(rng.normal(mean, 0.8, n)), 1, 5).astype(int)
+
+
+def _dealer_survey(rng, customers: list[str], key: set[str], scale: float) -> pl.DataFrame:
+    items = [("q1", "产品性能", "product"), ("q2", "外观质量", "product"), ("q3", "交车准时", "delivery"),
+             ("q4", "顾问专业", "consultant"), ("q5", "顾问态度", "consultant"), ("q6", "展厅舒适", "facility"),
+             ("q7", "总体满意", "consultant")]
+    label = {1: "非常不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "非常满意"}
+    records = []
+    n_id = 0
+    for m_index, month in enumerate(_months()):
+        season = 0.12 * np.sin(2 * np.pi * (month.month - 1) / 12)
+        # Delivery slips for most of a year (a supplier problem), then recovers after the fix.
+        delivery_dip = 1.1 if 10 <= m_index <= 18 else (0.5 if m_index in (9, 19) else 0.0)
+        trend = 0.012 * m_index
+        n = int(rng.integers(100, 150) * scale)
+        for subject in ["own"] * 5 + COMPETITORS:
+            count = n if subject == "own" else max(1, n // 6)
+            shift = {"own": 0.0, "竞品A": -0.15, "竞品B": 0.1}[subject]
+            for _ in range(count):
+                n_id += 1
+                cust = customers[int(rng.integers(0, len(customers)))]
+                staff = STAFF[int(rng.integers(0, len(STAFF)))]
+                staff_shift = -0.35 if staff == "S05" else (0.15 if staff == "S02" else 0.0)
+                key_shift = 0.1 if cust in key else 0.0
+                base = 4.15 + season + trend + shift + key_shift
+                dims = {
+                    "product": base - 0.05,
+                    "delivery": base - (delivery_dip if subject == "own" else 0.0) - 0.1,
+                    "consultant": base + staff_shift + 0.05,
+                    "facility": base + 0.1,
+                }
+                answers = {}
+                for item_id, column, dim in items:
+                    v = int(_level(rng, dims[dim], 1)[0])
+                    r = rng.random()
+                    if r < 0.03:
+                        answers[column] = "不适用" if column == "展厅舒适" else ""
+                    elif r < 0.25:
+                        answers[column] = label[v]
+                    else:
+                        answers[column] = str(v)
+                    answers[f"__{item_id}"] = v
+                worst = min(dims, key=lambda d: np.mean([answers[f"__{i}"] for i, _, dd in items if dd == d]))
+                low = min(answers[f"__{i}"] for i, _, _ in items)
+                comment = ""
+                if subject == "own" and rng.random() < 0.35:
+                    options = BAD_COMMENTS[worst] if low <= 2 else GOOD_COMMENTS
+                    comment = options[int(rng.integers(0, len(options)))]
+                day = month + timedelta(days=int(rng.integers(0, 27)))
+                records.append(
+                    {
+                        "问卷编号": f"DS{n_id:06d}",
+                        "客户编号": cust,
+                        "调查日期": day.isoformat(),
+                        "调查方式": CHANNELS[int(rng.integers(0, len(CHANNELS)))],
+                        "评价对象": subject,
+                        "员工编号": staff if subject == "own" else "",
+                        **{c: answers[c] for _, c, _ in items},
+                        "意见建议": comment,
+                    }
+                )
+    return pl.DataFrame(records)
+
+
+def _after_sales_survey(rng, customers: list[str], key: set[str], scale: float) -> pl.DataFrame:
+    records = []
+    n_id = 0
+    for q_index, month in enumerate(_months()[::3]):
+        n = int(rng.integers(50, 70) * scale)
+        for _ in range(n):
+            n_id += 1
+            cust = customers[int(rng.integers(0, len(customers)))]
+            row = {"问卷编号": f"AS{n_id:05d}", "客户编号": cust,
+                   "调查日期": (month + timedelta(days=int(rng.integers(30, 85)))).isoformat(),
+                   "调查方式": "现场" if cust in key else "电话"}
+            for column, good in (("产品质量评价", 0.72), ("交付评价", 0.6 if 3 <= q_index <= 6 else 0.75), ("服务评价", 0.7)):
+                r = rng.random()
+                row[column] = "非常满意" if r < good else ("一般" if r < good + 0.2 else "不满意")
+            row["意见建议"] = ""
+            records.append(row)
+    return pl.DataFrame(records)
+
+
+def _complaints(rng, customers: list[str]) -> pl.DataFrame:
+    rows = []
+    cats = list(CAUSE_WEIGHTS)
+    weights = np.array([CAUSE_WEIGHTS[c] for c in cats])
+    n_id = 0
+    for m_index, month in enumerate(_months()):
+        n = int(rng.poisson(9 + (6 if 10 <= m_index <= 18 else 0)))
+        for _ in range(n):
+            n_id += 1
+            cat = cats[int(rng.choice(len(cats), p=weights / weights.sum()))]
+            if 10 <= m_index <= 18 and rng.random() < 0.4:
+                cat, cause = "法", "交付计划不合理"
+            else:
+                cause = CAUSES[cat][int(rng.integers(0, len(CAUSES[cat])))]
+            received = datetime(month.year, month.month, 1, 8) + timedelta(
+                days=int(rng.integers(0, 27)), hours=int(rng.integers(0, 10)), minutes=int(rng.integers(0, 60)))
+            first = received + timedelta(hours=float(rng.gamma(2.0, 9.0)))
+            verified = first + timedelta(days=float(rng.gamma(2.0, 1.2)))
+            resolved = verified + timedelta(days=float(rng.gamma(2.0, 3.0)))
+            is_open = m_index >= MONTHS - 2 and rng.random() < 0.5
+            rows.append(
+                {
+                    "投诉编号": f"TS{n_id:05d}",
+                    "客户编号": customers[int(rng.integers(0, len(customers)))],
+                    "投诉时间": received.strftime("%Y-%m-%d %H:%M"),
+                    "投诉渠道": ["400热线", "微信", "邮件", "现场"][int(rng.integers(0, 4))],
+                    "产品": "整车" if rng.random() < 0.6 else "配件",
+                    "维度": {"人": "consultant", "法": "delivery", "环": "delivery"}.get(cat, "product"),
+                    "原因类别": cat,
+                    "原因": cause,
+                    "严重程度": ["低", "中", "高", "紧急"][int(rng.choice(4, p=[0.4, 0.35, 0.2, 0.05]))],
+                    "责任部门": DEPTS[cat],
+                    "首次响应时间": first.strftime("%Y-%m-%d %H:%M"),
+                    "核实时间": "" if is_open and rng.random() < 0.5 else verified.strftime("%Y-%m-%d %H:%M"),
+                    "解决时间": "" if is_open else resolved.strftime("%Y-%m-%d %H:%M"),
+                    "投诉内容": f"{cause}，客户要求尽快处理",
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def _contacts(rng, customers: list[str]) -> pl.DataFrame:
+    rows = []
+    n_id = 0
+    for month in _months():
+        for _ in range(int(rng.integers(120, 170))):
+            n_id += 1
+            r = rng.random()
+            outcome = "完成" if r < 0.5 else ("拒访" if r < 0.62 else "未接通")
+            rows.append(
+                {
+                    "回访编号": f"HF{n_id:06d}",
+                    "客户编号": customers[int(rng.integers(0, len(customers)))],
+                    "回访日期": (month + timedelta(days=int(rng.integers(0, 27)))).isoformat(),
+                    "口径": "销售" if rng.random() < 0.7 else "售后",
+                    "调查方式": "电话",
+                    "结果": outcome,
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def build_demo(path: Path, *, force: bool = False, scale: float = 1.0, log: Callable[[str], None] = print) -> dict:
+    """Build the demo warehouse at `path`; refuse to overwrite one with data unless forced."""
+    path = Path(path)
+    if path.exists():
+        if not force:
+            raise FileExistsError(f"{path} exists; use `demo --force` to replace it with the demo")
+        path.unlink()
+        shutil.rmtree(data_dir(path), ignore_errors=True)
+    rng = np.random.default_rng(20240501)
+    customers_frame = _customers(rng)
+    customers = customers_frame["客户编号"].to_list()
+    key = set(customers[:12])
+    sales = _sales(rng, customers, key)
+    dealer = _dealer_survey(rng, customers, key, scale).with_columns(pl.col("调查日期").str.slice(0, 4).alias("__year"))
+    after = _after_sales_survey(rng, customers, key, scale)
+    complaints = _complaints(rng, customers)
+    contacts = _contacts(rng, customers)
+    con = open_warehouse(path)
+    summary = {"db": str(path), "batches": 0, "rows": {}}
+    try:
+        for name in ("dealer-sales", "after-sales"):
+            store.add_questionnaire(con, (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_path = Path(tmp)
+            jobs: list[tuple[str, Path, str | None]] = []
+            jobs.append(("customers", _write(customers_frame, tmp_path / "客户.csv", "gb18030"), None))
+            jobs.append(("sales", _write(sales, tmp_path / "sales.csv"), None))
+            for year, part in dealer.group_by("__year", maintain_order=True):
+                p = _write(part.drop("__year"), tmp_path / f"销售回访_{year[0]}.csv", "utf-8-sig")
+                jobs.append(("survey", p, "dealer-sales"))
+            jobs.append(("survey", _write(after, tmp_path / "售后调查.csv", "gb18030"), "after-sales"))
+            jobs.append(("complaints", _write(complaints, tmp_path / "投诉.csv"), None))
+            jobs.append(("contacts", _write(contacts, tmp_path / "回访计划.csv"), None))
+            for kind, file, qid in jobs:
+                result = load(con, LoadJob(kind=kind, data=file.read_bytes(), file_name=file.name, questionnaire_id=qid))
+                log(f"loaded {file.name}: {result.rows:,} rows ({kind})")
+                summary["batches"] += 1
+                summary["rows"][kind] = summary["rows"].get(kind, 0) + result.rows
+    finally:
+        con.close()
+    return summary

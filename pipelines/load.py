@@ -1,0 +1,538 @@
+"""Validate an upload completely, then load it in one transaction (or not at all)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import polars as pl
+
+from pipelines import store
+from pipelines.errors import Problem, ValidationError
+from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, Field
+from pipelines.questionnaire import Questionnaire
+from pipelines.reader import read_table, refuse
+
+Progress = Callable[[float, str], None]
+PROGRESS_ROWS = 50_000
+MAX_PROBLEMS = 10_000
+
+DATE_FORMATS = [
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+    "%Y%m%d",
+    "%m/%d/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+]
+PERIOD_FORMATS = ["%Y-%m", "%Y/%m", "%Y%m", "%Y年%m月", "%Y.%m"]
+ITEM_PREFIX = "item::"
+
+
+@dataclass
+class LoadJob:
+    """What to load and how: the file's bytes and the contract's OPTIONS."""
+
+    kind: str
+    data: bytes
+    file_name: str
+    questionnaire_id: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    ignore_extra: bool = False
+    sheet: str | None = None
+    skip_rows: int = 0
+    replace: bool = False
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def options(self) -> dict:
+        return {
+            "map": self.mapping,
+            "set": self.constants,
+            "ignore_extra": self.ignore_extra,
+            "sheet": self.sheet,
+            "skip_rows": self.skip_rows,
+            "replace": self.replace,
+        }
+
+
+@dataclass
+class LoadResult:
+    batch_id: str
+    kind: str
+    rows: int
+    status: str
+    file_name: str
+    questionnaire_id: str | None = None
+    ratings: int = 0
+    superseded: int = 0
+    encoding: str | None = None
+
+    def summary(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Prepared:
+    """A validated upload staged in temp tables of `con`, ready to commit."""
+
+    job: LoadJob
+    rows: int
+    columns: dict[str, str]  # file column -> field or item::id
+    encoding: str
+    questionnaire: Questionnaire | None = None
+    existing: int = 0
+    ratings: int = 0
+    duplicate_of: str | None = None
+
+    def preview(self, con, limit: int = 20) -> pl.DataFrame:
+        """The first rows as they will be stored."""
+        return con.execute(f"select * from typed order by __row limit {int(limit)}").pl()
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def resolve_columns(
+    kind: str,
+    headers: list[str],
+    questionnaire: Questionnaire | None,
+    mapping: dict[str, str],
+    constants: dict[str, str],
+    ignore_extra: bool,
+) -> tuple[dict[str, str], list[Problem]]:
+    """Match file headers to fields and items: --map first, then names and aliases."""
+    fields = FIELDS[kind]
+    targets: dict[str, str] = {}
+    for f in fields:
+        targets[f.name.lower()] = f.name
+        targets[f.alias.lower()] = f.name
+    if questionnaire is not None:
+        for item in questionnaire.items:
+            targets[item.column.lower()] = ITEM_PREFIX + item.id
+            targets[item.id.lower()] = ITEM_PREFIX + item.id
+    problems: list[Problem] = []
+    field_names = {f.name for f in fields}
+    item_ids = {i.id for i in questionnaire.items} if questionnaire else set()
+    by_header = {h.lower(): h for h in headers}
+    columns: dict[str, str] = {}
+    for column, target in mapping.items():
+        header = by_header.get(column.strip().lower())
+        if header is None:
+            problems.append(Problem(1, column, column, f"--map names a column the file does not have; it has {headers}"))
+            continue
+        if target in field_names:
+            columns[header] = target
+        elif target in item_ids:
+            columns[header] = ITEM_PREFIX + target
+        elif target.lower() in targets:
+            columns[header] = targets[target.lower()]
+        elif target in ("", "-", "ignore"):
+            columns[header] = ""
+        else:
+            known = sorted(field_names | item_ids)
+            problems.append(Problem(1, header, target, f"--map target is not a field or item id; known: {known}"))
+    for header in headers:
+        if header in columns:
+            continue
+        target = targets.get(header.lower())
+        if target is not None:
+            columns[header] = target
+        elif ignore_extra:
+            columns[header] = ""
+        else:
+            problems.append(
+                Problem(1, header, header, "unknown column (use --map COLUMN=FIELD, or --ignore-extra)")
+            )
+    seen: dict[str, str] = {}
+    for header, target in columns.items():
+        if not target:
+            continue
+        if target in seen:
+            problems.append(Problem(1, header, header, f"maps to {target!r}, as column {seen[target]!r} does"))
+        seen[target] = header
+    for name in constants:
+        if name not in field_names:
+            problems.append(Problem(None, name, constants[name], "--set names an unknown field"))
+        elif name in seen:
+            problems.append(Problem(1, seen[name], constants[name], f"--set {name} but the file has this column"))
+    for f in fields:
+        if f.required and f.name not in seen and f.name not in constants:
+            problems.append(Problem(1, f.name, None, f"required column missing ({f.name} / {f.alias})"))
+    if kind == "survey" and questionnaire is not None and not any(
+        t.startswith(ITEM_PREFIX) for t in seen
+    ):
+        problems.append(
+            Problem(1, None, None, f"no column matches an item of questionnaire {questionnaire.id!r}")
+        )
+    return {h: t for h, t in columns.items() if t}, problems
+
+
+def _conversion(f: Field, col: str) -> tuple[str, str, str]:
+    """SQL (value, is-bad condition, reason) converting text column `col` to field `f`."""
+    t = f"nullif(trim({col}), '')"
+    if f.type in ("id", "text"):
+        return t, "false", ""
+    if f.type == "date":
+        v = f"try_strptime({t}, $date_formats)::date"
+        return v, f"{t} is not null and {v} is null", "not a date (use YYYY-MM-DD)"
+    if f.type == "datetime":
+        v = f"try_strptime({t}, $date_formats)"
+        return v, f"{t} is not null and {v} is null", "not a date/time (use YYYY-MM-DD HH:MM)"
+    if f.type == "period":
+        v = f"date_trunc('month', coalesce(try_strptime({t}, $period_formats), try_strptime({t}, $date_formats)))::date"
+        return v, f"{t} is not null and {v} is null", "not a period (use YYYY-MM)"
+    if f.type in ("count", "amount"):
+        n = f"try_cast(replace({t}, ',', '') as double)"
+        if f.type == "count":
+            bad = f"{t} is not null and ({n} is null or {n} < 0 or {n} <> floor({n}))"
+            return f"{n}::bigint", bad, "not a whole number >= 0"
+        return n, f"{t} is not null and ({n} is null or {n} < 0)", "not a number >= 0"
+    if f.type in ("channel", "cause", "severity", "outcome"):
+        v = _enum_lookup(f.type, t)
+        allowed = ", ".join(sorted(set(ENUMS[f.type].values())))
+        return v, f"{t} is not null and {v} is null", f"unknown value; allowed: {allowed}"
+    if f.type == "scope":
+        v = f"coalesce({_enum_lookup('scope', t)}, lower({t}))"
+        return v, f"{t} is not null and not regexp_full_match({v}, '[a-z0-9_-]+')", "not a scope id ([a-z0-9_-]+)"
+    if f.type == "subject":
+        return f"coalesce({_enum_lookup('subject', t)}, {t})", "false", ""
+    raise ValueError(f"unknown field type {f.type}")
+
+
+def _enum_lookup(name: str, text: str) -> str:
+    return f"$enum_{name}_values[list_position($enum_{name}_keys, lower({text}))]"
+
+
+def _enum_params() -> dict:
+    params = {}
+    for name, values in ENUMS.items():
+        params[f"enum_{name}_keys"] = list(values)
+        params[f"enum_{name}_values"] = list(values.values())
+    return params
+
+
+def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
+    """Read and validate the whole file into temp tables; raise ValidationError listing every problem."""
+    if job.kind not in KINDS:
+        raise refuse(f"unknown kind {job.kind!r}; one of {', '.join(KINDS)}")
+    questionnaire = None
+    if job.kind == "survey":
+        if not job.questionnaire_id:
+            raise refuse("a survey upload must name its questionnaire (--questionnaire ID)")
+        questionnaire = store.get_questionnaire(con, job.questionnaire_id)
+        if questionnaire is None:
+            known = ", ".join(store.questionnaire_ids(con)) or "none yet"
+            raise refuse(f"unknown questionnaire {job.questionnaire_id!r}; known: {known}", job.questionnaire_id)
+    elif job.questionnaire_id:
+        raise refuse("--questionnaire applies to survey uploads only")
+    duplicate = store.find_duplicate(con, job.kind, job.sha256, job.questionnaire_id, job.sheet)
+    if duplicate:
+        return Prepared(job, duplicate[1], {}, "", questionnaire, duplicate_of=duplicate[0])
+
+    progress(0.02, "reading")
+    table = read_table(job.data, sheet=job.sheet, skip_rows=job.skip_rows)
+    frame = table.frame
+    if frame.height == 0:
+        raise refuse("the file has a header but no data rows")
+    columns, problems = resolve_columns(
+        job.kind, frame.columns, questionnaire, job.mapping, job.constants, job.ignore_extra
+    )
+    if problems:
+        raise ValidationError(problems)
+    progress(0.15, f"validating {frame.height:,} rows")
+    stage = frame.select(
+        [pl.col(h).alias(t) for h, t in columns.items()]
+    ).with_columns(
+        [pl.lit(v).alias(k) for k, v in job.constants.items()]
+    ).with_row_index("__row", offset=table.first_row)
+    _drop_temp(con)
+    con.register("stage_frame", stage)
+    con.execute("create temp table stage as select * from stage_frame")
+    con.unregister("stage_frame")
+    problems = _validate_fields(con, job.kind)
+    ratings = 0
+    if questionnaire is not None:
+        progress(0.35, "matching answers to the scales")
+        problems += _stage_answers(con, questionnaire, [t for t in stage.columns if t.startswith(ITEM_PREFIX)])
+        ratings = con.execute("select count(*) from stage_answers").fetchone()[0]
+    problems += _duplicate_keys(con, job.kind)
+    existing = 0
+    if not problems:
+        existing = _existing_keys(con, job, problems)
+    if problems:
+        total = len(problems)
+        header_names = {t: h for h, t in columns.items()}
+        problems = [
+            Problem(p.row, header_names.get(p.column, p.column), p.value, p.reason)
+            for p in problems[:MAX_PROBLEMS]
+        ]
+        raise ValidationError(problems, total)
+    progress(0.6, "validated")
+    return Prepared(job, frame.height, columns, table.encoding, questionnaire, existing, ratings)
+
+
+def _drop_temp(con) -> None:
+    for name in ("stage", "typed", "stage_answers", "stage_tokens", "stage_long"):
+        con.execute(f"drop table if exists temp.{name}")
+
+
+def _params(sql: str, values: dict) -> dict:
+    return {k: v for k, v in values.items() if f"${k}" in sql}
+
+
+_SQL_TYPES = {"date": "date", "datetime": "timestamp", "period": "date", "count": "bigint", "amount": "double"}
+
+
+def _validate_fields(con, kind: str) -> list[Problem]:
+    present = {row[0] for row in con.execute("select column_name from (describe stage)").fetchall()}
+    base = {"date_formats": DATE_FORMATS, "period_formats": PERIOD_FORMATS, **_enum_params()}
+    selects = ["__row"]
+    problems: list[Problem] = []
+    checks = []
+    for f in FIELDS[kind]:
+        if f.name not in present:
+            selects.append(f"null::{_SQL_TYPES.get(f.type, 'varchar')} as {_q(f.name)}")
+            continue
+        col = _q(f.name)
+        value, bad, reason = _conversion(f, col)
+        selects.append(f"{value} as {col}")
+        if f.required:
+            checks.append((f"nullif(trim({col}), '') is null", f.name, "required value is blank"))
+        if bad != "false":
+            checks.append((bad, f.name, reason))
+    for f in FIELDS[kind]:
+        if f.name not in present and f.required:
+            raise AssertionError("resolve_columns lets no required field go missing")
+    for condition, name, reason in checks:
+        sql = f"select __row, {_q(name)} from stage where {condition} order by __row limit {MAX_PROBLEMS}"
+        for row, value in con.execute(sql, _params(sql, base)).fetchall():
+            problems.append(Problem(row, name, value, reason))
+    sql = f"create temp table typed as select {', '.join(selects)} from stage"
+    con.execute(sql, _params(sql, base))
+    problems += _row_rules(con, kind)
+    return problems
+
+
+def _row_rules(con, kind: str) -> list[Problem]:
+    """Checks across the fields of one row."""
+    problems = []
+    if kind == "complaints":
+        for later in ("first_response_at", "verified_at", "resolved_at"):
+            sql = f"select __row, {later}::varchar from typed where {later} < received_at limit {MAX_PROBLEMS}"
+            for row, value in con.execute(sql).fetchall():
+                problems.append(Problem(row, later, value, "is before received_at"))
+        sql = f"select __row, dimension from typed where not regexp_full_match(dimension, '[A-Za-z0-9_-]+') limit {MAX_PROBLEMS}"
+        for row, value in con.execute(sql).fetchall():
+            problems.append(Problem(row, "dimension", value, "not a dimension id ([A-Za-z0-9_-]+)"))
+    return problems
+
+
+def _stage_answers(con, questionnaire: Questionnaire, item_columns: list[str]) -> list[Problem]:
+    tokens = []
+    for item in questionnaire.items:
+        key = ITEM_PREFIX + item.id
+        if key not in item_columns:
+            continue
+        scale = questionnaire.scale(item.scale)
+        for level in scale.levels:
+            tokens.append((key, item.id, None, level.value))
+            for text in (level.label, *level.aliases):
+                tokens.append((key, item.id, text.strip().lower(), level.value))
+        for text in scale.na:
+            tokens.append((key, item.id, text.strip().lower(), None))
+    token_frame = pl.DataFrame(
+        tokens,
+        schema={"item_key": pl.Utf8, "item_id": pl.Utf8, "token": pl.Utf8, "level_value": pl.Float64},
+        orient="row",
+    )
+    con.register("token_frame", token_frame)
+    # Numbers match by value ("5", "5.0"): their token is DuckDB's text of the double.
+    con.execute(
+        "create temp table stage_tokens as select distinct item_key, item_id, "
+        "coalesce(token, level_value::varchar) as token, level_value from token_frame"
+    )
+    con.unregister("token_frame")
+    unpivot_cols = ", ".join(_q(c) for c in item_columns)
+    con.execute(
+        f"create temp table stage_long as "
+        f"select __row, item_key, cell from (unpivot (select __row, {unpivot_cols} from stage) "
+        f"on {unpivot_cols} into name item_key value cell) where trim(cell) <> ''"
+    )
+    con.execute(
+        """
+        create temp table stage_answers as
+        with matched as (
+            select l.__row, l.item_key, l.cell, t.item_id, t.level_value, t.token is not null as known
+            from stage_long as l
+            left join stage_tokens as t
+                on t.item_key = l.item_key
+                and t.token = coalesce(try_cast(trim(l.cell) as double)::varchar, lower(trim(l.cell)))
+        )
+        select * from matched where level_value is not null or not known
+        """
+    )
+    problems = []
+    rows = con.execute(
+        f"select __row, item_key, cell from stage_answers where not known order by __row limit {MAX_PROBLEMS}"
+    ).fetchall()
+    labels = {
+        ITEM_PREFIX + i.id: ", ".join(
+            f"{level.value:g}={level.label}" for level in questionnaire.scale(i.scale).levels
+        )
+        for i in questionnaire.items
+    }
+    for row, key, cell in rows:
+        problems.append(Problem(row, key, cell, f"not a level of the item's scale ({labels[key]})"))
+    con.execute("delete from stage_answers where not known")
+    return problems
+
+
+def _duplicate_keys(con, kind: str) -> list[Problem]:
+    key = store.key_sql(kind)
+    rows = con.execute(
+        f"""
+        select __row, k, first_row from (
+            select __row, {key} as k, min(__row) over (partition by {key}) as first_row
+            from typed where {key} <> ''
+        ) where __row <> first_row order by __row limit {MAX_PROBLEMS}
+        """
+    ).fetchall()
+    column = KEYS[kind][0] if len(KEYS[kind]) == 1 else "+".join(KEYS[kind])
+    return [Problem(row, column, value, f"duplicate id in this file (first on row {first})") for row, value, first in rows]
+
+
+def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
+    """Count keys already active in the warehouse; without --replace each is a problem."""
+    kind = job.kind
+    key = store.key_sql(kind, "t")
+    sql = f"""
+        select t.__row, {key}, s.batch_id, b.file_name
+        from typed as t
+        inner join ({store.active_keys_sql(kind)}) as s on s.record_key = {store.prefix_key_sql(kind, key)}
+        left join batches as b on b.batch_id = s.batch_id
+        order by t.__row
+    """
+    params = {"qid": job.questionnaire_id} if "$qid" in sql else {}
+    rows = con.execute(sql, params).fetchall()
+    if not job.replace:
+        column = KEYS[kind][0] if len(KEYS[kind]) == 1 else "+".join(KEYS[kind])
+        for row, value, batch, file_name in rows[:MAX_PROBLEMS]:
+            problems.append(
+                Problem(row, column, value, f"already loaded by batch {batch} ({file_name}); use --replace to supersede")
+            )
+    return len(rows)
+
+
+def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
+    """Write a prepared upload in one transaction; nothing is written if anything fails."""
+    job = prepared.job
+    if prepared.duplicate_of:
+        return LoadResult(prepared.duplicate_of, job.kind, prepared.rows, "duplicate", job.file_name, job.questionnaire_id)
+    batch_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    now = datetime.now(UTC)
+    progress(0.65, "writing")
+    con.execute("begin transaction")
+    try:
+        superseded = (
+            store.supersede(con, job.kind, batch_id, now, job.questionnaire_id) if job.replace else []
+        )
+        con.execute(
+            "insert into batches values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
+            [batch_id, job.kind, job.file_name, job.sha256, prepared.rows, job.questionnaire_id, now, json.dumps(job.options(), ensure_ascii=False)],
+        )
+        if job.kind == "survey":
+            _write_survey(con, prepared, batch_id, progress)
+        else:
+            _write_records(con, job.kind, batch_id)
+        if superseded and job.kind == "survey":
+            progress(0.9, "refreshing superseded batches")
+            store.rebuild_survey_rollups(con, superseded)
+        store.audit(con, "load", batch_id, {"kind": job.kind, "file": job.file_name, "rows": prepared.rows, "superseded": prepared.existing}, now)
+        progress(0.97, "committing")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        _drop_temp(con)
+    progress(1.0, "loaded")
+    return LoadResult(
+        batch_id, job.kind, prepared.rows, "loaded", job.file_name, job.questionnaire_id,
+        ratings=prepared.ratings, superseded=prepared.existing, encoding=prepared.encoding,
+    )
+
+
+_RECORD_COLUMNS = {
+    "complaints": "complaint_id, customer_id, received_at, channel, product, dimension as dimension_id, "
+    "cause_category, cause, severity, responsible_dept, first_response_at, verified_at, resolved_at, description",
+    "sales": "period, customer_id, product, shipments, quantity, revenue",
+    "customers": "customer_id, name, region, industry, phone",
+    "contacts": "contact_id, customer_id, contact_date, scope, channel, outcome",
+}
+
+
+def _write_records(con, kind: str, batch_id: str) -> None:
+    con.execute(
+        f"insert into {kind} select ?, {_RECORD_COLUMNS[kind]}, __row from typed order by __row",
+        [batch_id],
+    )
+
+
+def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) -> None:
+    q = prepared.questionnaire
+    con.execute(
+        f"""
+        create or replace temp view src_responses as
+        select {_lit(batch_id)} as batch_id, {_lit(q.id)} as questionnaire_id, response_id,
+            customer_id, survey_date, coalesce(scope, {_lit(q.scope)}) as scope, channel,
+            coalesce(subject, 'own') as subject, staff_id, comment, __row as source_row
+        from typed
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp view src_answers as
+        select {_lit(batch_id)} as batch_id, {_lit(q.id)} as questionnaire_id, t.response_id,
+            a.item_id, a.level_value
+        from stage_answers as a inner join typed as t on t.__row = a.__row
+        """
+    )
+    con.execute("insert into responses select * from src_responses")
+    progress(0.72, f"writing {prepared.ratings:,} ratings")
+    con.execute("insert into answers select * from src_answers")
+    progress(0.85, "computing scores")
+    store.insert_survey_rollups(con)
+
+
+def _lit(value: str) -> str:
+    # Only batch ids and questionnaire ids/scopes we generated or validated reach here.
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+        raise ValueError(f"unsafe identifier {value!r}")
+    return f"'{value}'"
+
+
+def load(con, job: LoadJob, progress: Progress = _noop) -> LoadResult:
+    """Validate and load one file; raise ValidationError with every problem, writing nothing."""
+    prepared = prepare(con, job, progress)
+    return commit(con, prepared, progress)

@@ -1,0 +1,269 @@
+"""Questionnaire TOML: parse, validate, store in the warehouse."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+
+from pipelines.errors import QuestionnaireError
+
+ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
+# Item, scale and dimension ids reach SQL as identifiers-by-value and column names.
+CHILD_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Level:
+    value: float
+    label: str
+    aliases: tuple[str, ...] = ()
+    satisfied: bool = False
+    dissatisfied: bool = False
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    levels: tuple[Level, ...]
+    na: tuple[str, ...] = ("",)
+
+    @property
+    def min(self) -> float:
+        return min(level.value for level in self.levels)
+
+    @property
+    def max(self) -> float:
+        return max(level.value for level in self.levels)
+
+    def norm(self, value: float) -> float:
+        """Score of a level on 0-100."""
+        return (value - self.min) / (self.max - self.min) * 100
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    label: str
+    weight: float = 1.0
+    points: dict[float, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    column: str
+    dimension: str
+    scale: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    title: str
+    scope: str
+    scales: tuple[Scale, ...]
+    dimensions: tuple[Dimension, ...]
+    items: tuple[Item, ...]
+    target: float = 90.0
+    source: str = ""
+
+    def scale(self, scale_id: str) -> Scale:
+        return next(s for s in self.scales if s.id == scale_id)
+
+    def structure(self) -> dict:
+        """Everything that gives answers their meaning, for change detection."""
+        data = asdict(self)
+        data.pop("source")
+        data.pop("title")
+        data.pop("target")
+        return json.loads(json.dumps(data, sort_keys=True, default=str))
+
+
+def _number(value, where: str, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(f"{where}: {value!r} is not a number")
+        return None
+    return float(value)
+
+
+def parse(text: str) -> Questionnaire:
+    """Parse and validate questionnaire TOML; raise QuestionnaireError listing every problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise QuestionnaireError([f"not valid TOML: {exc}"]) from exc
+    problems: list[str] = []
+    qid = raw.get("id")
+    if not isinstance(qid, str) or not ID_PATTERN.match(qid):
+        problems.append(f"id: {qid!r} must match [a-z0-9-]+")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append("title: missing")
+    scope = raw.get("scope", "sales")
+    if not isinstance(scope, str) or not re.match(r"^[a-z0-9_-]+$", scope):
+        problems.append(f"scope: {scope!r} must match [a-z0-9_-]+")
+    target = raw.get("target", 90.0)
+    target = _number(target, "target", problems) if target is not None else 90.0
+    known = {"id", "title", "scope", "target", "scales", "dimensions", "items", "description"}
+    for key in raw:
+        if key not in known:
+            problems.append(f"unknown key {key!r}")
+
+    scales = _parse_scales(raw.get("scales", []), problems)
+    dimensions = _parse_dimensions(raw.get("dimensions", []), scales, problems)
+    items = _parse_items(raw.get("items", []), scales, dimensions, problems)
+    if problems:
+        raise QuestionnaireError(problems)
+    return Questionnaire(
+        id=qid,
+        title=title.strip(),
+        scope=scope,
+        scales=tuple(scales.values()),
+        dimensions=tuple(dimensions.values()),
+        items=tuple(items),
+        target=target if target is not None else 90.0,
+        source=text,
+    )
+
+
+def _check_id(value, where: str, seen: set, problems: list[str]) -> bool:
+    if not isinstance(value, str) or not CHILD_ID_PATTERN.match(value):
+        problems.append(f"{where}: id {value!r} must match [A-Za-z0-9_-]+")
+        return False
+    if value in seen:
+        problems.append(f"{where}: duplicate id {value!r}")
+        return False
+    seen.add(value)
+    return True
+
+
+def _parse_scales(raw_scales, problems: list[str]) -> dict[str, Scale]:
+    scales: dict[str, Scale] = {}
+    if not raw_scales:
+        problems.append("scales: at least one [[scales]] is required")
+    for i, raw in enumerate(raw_scales, 1):
+        where = f"scales[{i}]"
+        if not _check_id(raw.get("id"), where, set(scales), problems):
+            continue
+        levels: list[Level] = []
+        tokens: dict[str, float] = {}
+        for j, lv in enumerate(raw.get("levels", []), 1):
+            lwhere = f"{where}.levels[{j}]"
+            value = _number(lv.get("value"), f"{lwhere}.value", problems)
+            label = lv.get("label")
+            if not isinstance(label, str) or not label.strip():
+                problems.append(f"{lwhere}: label missing")
+                continue
+            aliases = tuple(str(a) for a in lv.get("aliases", []))
+            if value is None:
+                continue
+            if lv.get("satisfied") and lv.get("dissatisfied"):
+                problems.append(f"{lwhere}: a level cannot be both satisfied and dissatisfied")
+            for token in (label, *aliases):
+                key = token.strip().lower()
+                if key in tokens and tokens[key] != value:
+                    problems.append(f"{lwhere}: label or alias {token!r} names two levels")
+                tokens[key] = value
+            if any(level.value == value for level in levels):
+                problems.append(f"{lwhere}: duplicate level value {value:g}")
+            levels.append(
+                Level(
+                    value=value,
+                    label=label.strip(),
+                    aliases=aliases,
+                    satisfied=bool(lv.get("satisfied", False)),
+                    dissatisfied=bool(lv.get("dissatisfied", False)),
+                )
+            )
+        if len(levels) < 2:
+            problems.append(f"{where}: a scale needs at least two levels")
+            continue
+        na = tuple(str(v) for v in raw.get("na", ["", "N/A", "不适用"]))
+        clash = [v for v in na if v.strip().lower() in tokens]
+        if clash:
+            problems.append(f"{where}: na values {clash} are also level labels")
+        scales[raw["id"]] = Scale(id=raw["id"], levels=tuple(levels), na=na)
+    return scales
+
+
+def _parse_dimensions(raw_dims, scales, problems: list[str]) -> dict[str, Dimension]:
+    dims: dict[str, Dimension] = {}
+    if not raw_dims:
+        problems.append("dimensions: at least one [[dimensions]] is required")
+    all_values = {level.value for s in scales.values() for level in s.levels}
+    for i, raw in enumerate(raw_dims, 1):
+        where = f"dimensions[{i}]"
+        if not _check_id(raw.get("id"), where, set(dims), problems):
+            continue
+        weight = _number(raw.get("weight", 1.0), f"{where}.weight", problems)
+        if weight is not None and weight <= 0:
+            problems.append(f"{where}.weight: {weight:g} must be positive")
+        points: dict[float, float] = {}
+        for key, pts in (raw.get("points") or {}).items():
+            try:
+                level_value = float(key)
+            except ValueError:
+                problems.append(f"{where}.points: key {key!r} is not a level value")
+                continue
+            if level_value not in all_values:
+                problems.append(f"{where}.points: level value {key!r} is not in any scale")
+            number = _number(pts, f"{where}.points[{key}]", problems)
+            if number is not None:
+                points[level_value] = number
+        label = raw.get("label") or raw["id"]
+        dims[raw["id"]] = Dimension(id=raw["id"], label=str(label), weight=weight or 1.0, points=points)
+    return dims
+
+
+def _parse_items(raw_items, scales, dims, problems: list[str]) -> list[Item]:
+    items: list[Item] = []
+    seen: set[str] = set()
+    columns: set[str] = set()
+    if not raw_items:
+        problems.append("items: at least one [[items]] is required")
+    for i, raw in enumerate(raw_items, 1):
+        where = f"items[{i}]"
+        if not _check_id(raw.get("id"), where, seen, problems):
+            continue
+        column = str(raw.get("column") or raw["id"]).strip()
+        if column.lower() in columns:
+            problems.append(f"{where}: duplicate column {column!r}")
+        columns.add(column.lower())
+        dim, scale = raw.get("dimension"), raw.get("scale")
+        if dim not in dims:
+            problems.append(f"{where}: unknown dimension {dim!r}")
+        if scale not in scales:
+            problems.append(f"{where}: unknown scale {scale!r}")
+        elif dim in dims and dims[dim].points:
+            values = {level.value for level in scales[scale].levels}
+            extra = sorted(set(dims[dim].points) - values)
+            if extra:
+                problems.append(
+                    f"{where}: dimension {dim!r} has points for values {extra} "
+                    f"that scale {scale!r} does not have"
+                )
+        items.append(Item(id=raw["id"], column=column, dimension=dim, scale=scale, label=raw.get("label")))
+    return items
+
+
+def check_change(old: Questionnaire, new: Questionnaire) -> list[str]:
+    """Problems with replacing `old` by `new` once answers exist: only added items are allowed."""
+    problems = []
+    new_scales = {s.id: s for s in new.scales}
+    new_dims = {d.id: d for d in new.dimensions}
+    new_items = {i.id: i for i in new.items}
+    for scale in old.scales:
+        if new_scales.get(scale.id) != scale:
+            problems.append(f"scale {scale.id!r} changed or removed")
+    for dim in old.dimensions:
+        if new_dims.get(dim.id) != dim:
+            problems.append(f"dimension {dim.id!r} changed or removed")
+    for item in old.items:
+        if new_items.get(item.id) != item:
+            problems.append(f"item {item.id!r} changed or removed")
+    if new.scope != old.scope:
+        problems.append(f"scope changed from {old.scope!r} to {new.scope!r}")
+    return problems

@@ -1,0 +1,251 @@
+"""Warehouse writes shared by the loaders: questionnaires, batches, supersession, rollups."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from pipelines.errors import BatchError, QuestionnaireError
+from pipelines.fields import KEYS
+from pipelines.questionnaire import Questionnaire, check_change, parse
+from warehouse.sql import sql_file
+
+KIND_TABLES = {
+    "survey": "responses",
+    "complaints": "complaints",
+    "sales": "sales",
+    "customers": "customers",
+    "contacts": "contacts",
+}
+
+
+def audit(con, action: str, batch_id: str | None, detail: dict, at: datetime | None = None) -> None:
+    con.execute(
+        "insert into audit_log values (?, ?, ?, ?)",
+        [at or datetime.now(UTC), action, batch_id, json.dumps(detail, ensure_ascii=False, default=str)],
+    )
+
+
+# --- questionnaires -------------------------------------------------------
+
+
+def questionnaire_ids(con) -> list[str]:
+    return [r[0] for r in con.execute("select distinct questionnaire_id from questionnaires order by 1").fetchall()]
+
+
+def get_questionnaire(con, questionnaire_id: str) -> Questionnaire | None:
+    """The questionnaire in force (latest version), or None."""
+    row = con.execute(
+        "select toml from questionnaires where questionnaire_id = ? order by version desc limit 1",
+        [questionnaire_id],
+    ).fetchone()
+    return parse(row[0]) if row else None
+
+
+def add_questionnaire(con, text: str) -> dict:
+    """Validate and store questionnaire TOML; a change once answers exist may only add items."""
+    new = parse(text)
+    old = get_questionnaire(con, new.id)
+    if old is not None and old.source == new.source:
+        return {"questionnaire_id": new.id, "status": "unchanged"}
+    if old is not None:
+        answered = con.execute(
+            "select count(*) from responses where questionnaire_id = ?", [new.id]
+        ).fetchone()[0]
+        problems = check_change(old, new) if answered else []
+        if problems:
+            raise QuestionnaireError(
+                [f"questionnaire {new.id!r} already has {answered:,} responses: only new items may be added"]
+                + problems
+            )
+    version = con.execute(
+        "select coalesce(max(version), 0) + 1 from questionnaires where questionnaire_id = ?", [new.id]
+    ).fetchone()[0]
+    now = datetime.now(UTC)
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            "insert into questionnaires values (?, ?, ?, ?, ?, ?)",
+            [new.id, version, new.title, new.scope, new.source, now],
+        )
+        for table in ("q_items", "q_dimensions", "q_levels", "q_points"):
+            con.execute(f"delete from {table} where questionnaire_id = ?", [new.id])
+        con.executemany(
+            "insert into q_items values (?, ?, ?, ?, ?, ?, ?)",
+            [[new.id, i.id, i.column, i.label or i.column, i.dimension, i.scale, n] for n, i in enumerate(new.items)],
+        )
+        con.executemany(
+            "insert into q_dimensions values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [new.id, d.id, d.label, d.weight, bool(d.points), max(d.points.values()) if d.points else None, n]
+                for n, d in enumerate(new.dimensions)
+            ],
+        )
+        con.executemany(
+            "insert into q_levels values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [new.id, s.id, lv.value, lv.label, lv.satisfied, lv.dissatisfied, s.norm(lv.value)]
+                for s in new.scales
+                for lv in s.levels
+            ],
+        )
+        points = [[new.id, d.id, v, p] for d in new.dimensions for v, p in d.points.items()]
+        if points:
+            con.executemany("insert into q_points values (?, ?, ?, ?)", points)
+        con.execute("delete from settings where key = ?", [f"target:{new.id}"])
+        con.execute("insert into settings values (?, ?)", [f"target:{new.id}", str(new.target)])
+        audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return {"questionnaire_id": new.id, "status": "added" if version == 1 else "updated", "version": version}
+
+
+# --- batches --------------------------------------------------------------
+
+
+def find_duplicate(
+    con, kind: str, sha256: str, questionnaire_id: str | None, sheet: str | None = None
+) -> tuple[str, int] | None:
+    """(batch_id, rows) of a loaded batch with the same bytes (and sheet), kind and questionnaire."""
+    row = con.execute(
+        "select batch_id, rows from batches where sha256 = ? and kind = ? and status = 'loaded' "
+        "and coalesce(questionnaire_id, '') = coalesce(?, '') "
+        "and coalesce(json_extract_string(options, '$.sheet'), '') = coalesce(?, '') "
+        "order by loaded_at limit 1",
+        [sha256, kind, questionnaire_id, sheet],
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def list_batches(con):
+    """Every batch, newest first, as a polars frame."""
+    return con.execute(
+        "select batch_id, kind, file_name, rows, questionnaire_id, loaded_at, status, sha256 "
+        "from batches order by loaded_at desc, batch_id desc"
+    ).pl()
+
+
+def key_sql(kind: str, alias: str = "") -> str:
+    """SQL text of the record key of `kind` over a table (or alias) with its columns."""
+    prefix = f"{alias}." if alias else ""
+    parts = [f"coalesce({prefix}{k}::varchar, '')" for k in KEYS[kind]]
+    return parts[0] if len(parts) == 1 else "concat_ws('|', " + ", ".join(parts) + ")"
+
+
+def record_key_sql(kind: str, alias: str) -> str:
+    """Record key as stored in supersessions: survey keys carry the questionnaire id."""
+    key = key_sql(kind, alias)
+    if kind == "survey":
+        return f"({alias}.questionnaire_id || '|' || {key})"
+    return key
+
+
+def prefix_key_sql(kind: str, key: str) -> str:
+    return f"($qid || '|' || {key})" if kind == "survey" else key
+
+
+def active_keys_sql(kind: str) -> str:
+    """SQL selecting (record_key, batch_id) of every active (not superseded) record of `kind`."""
+    table = KIND_TABLES[kind]
+    record = record_key_sql(kind, "r")
+    where = "r.questionnaire_id = $qid and " if kind == "survey" else ""
+    return f"""
+        select {record} as record_key, r.batch_id from {table} as r
+        where {where}not exists (
+            select 1 from supersessions as s
+            where s.kind = '{kind}' and s.record_key = {record} and s.old_batch_id = r.batch_id
+        )
+    """
+
+
+def supersede(con, kind: str, new_batch_id: str, at: datetime, questionnaire_id: str | None = None) -> list[str]:
+    """Mark active records that `typed` reloads as superseded; return the old batch ids."""
+    sql = f"""
+        insert into supersessions
+        select distinct '{kind}', s.record_key, s.batch_id, $new_batch, $at
+        from typed as t
+        inner join ({active_keys_sql(kind)}) as s
+            on s.record_key = {prefix_key_sql(kind, key_sql(kind, "t"))}
+    """
+    params = {"new_batch": new_batch_id, "at": at}
+    if kind == "survey":
+        params["qid"] = questionnaire_id
+    con.execute(sql, params)
+    return [
+        r[0]
+        for r in con.execute(
+            "select distinct old_batch_id from supersessions where new_batch_id = ?", [new_batch_id]
+        ).fetchall()
+    ]
+
+
+def insert_survey_rollups(con) -> None:
+    """Append the rollups of the responses in temp views src_responses / src_answers."""
+    con.execute("create or replace temp table rated_answers as " + sql_file("rollups/rated_answers"))
+    con.execute(
+        "create or replace temp table src_dimension_scores as " + sql_file("rollups/response_dimension_scores")
+    )
+    con.execute("insert into response_dimension_scores select * from src_dimension_scores")
+    con.execute("insert into response_scores " + sql_file("rollups/response_scores"))
+    con.execute("insert into rating_counts " + sql_file("rollups/rating_counts"))
+    con.execute("drop table temp.rated_answers")
+    con.execute("drop table temp.src_dimension_scores")
+
+
+def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
+    """Recompute the rollups of these batches from their active responses."""
+    if not batch_ids:
+        return
+    con.execute("create or replace temp table rebuild_batches as select unnest(?::varchar[]) as batch_id", [batch_ids])
+    for table in ("response_scores", "response_dimension_scores", "rating_counts"):
+        con.execute(f"delete from {table} where batch_id in (select batch_id from rebuild_batches)")
+    record = record_key_sql("survey", "r")
+    con.execute(
+        f"""
+        create or replace temp view src_responses as
+        select r.* from responses as r
+        where r.batch_id in (select batch_id from rebuild_batches)
+        and not exists (
+            select 1 from supersessions as s
+            where s.kind = 'survey' and s.record_key = {record} and s.old_batch_id = r.batch_id
+        )
+        """
+    )
+    con.execute(
+        "create or replace temp view src_answers as "
+        "select * from answers where batch_id in (select batch_id from rebuild_batches)"
+    )
+    insert_survey_rollups(con)
+
+
+def rollback(con, batch_id: str) -> dict:
+    """Remove one loaded batch and restore the records it superseded."""
+    row = con.execute("select kind, status, rows from batches where batch_id = ?", [batch_id]).fetchone()
+    if row is None:
+        raise BatchError(f"no batch {batch_id!r}")
+    kind, status, rows = row
+    if status != "loaded":
+        raise BatchError(f"batch {batch_id} is already {status}")
+    con.execute("begin transaction")
+    try:
+        restored = [
+            r[0]
+            for r in con.execute(
+                "select distinct old_batch_id from supersessions where new_batch_id = ?", [batch_id]
+            ).fetchall()
+        ]
+        con.execute("delete from supersessions where new_batch_id = ?", [batch_id])
+        con.execute(f"delete from {KIND_TABLES[kind]} where batch_id = ?", [batch_id])
+        if kind == "survey":
+            for table in ("answers", "response_scores", "response_dimension_scores", "rating_counts"):
+                con.execute(f"delete from {table} where batch_id = ?", [batch_id])
+            rebuild_survey_rollups(con, restored)
+        con.execute("update batches set status = 'rolled_back' where batch_id = ?", [batch_id])
+        audit(con, "rollback", batch_id, {"kind": kind, "rows": rows, "restored_batches": restored})
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return {"batch_id": batch_id, "kind": kind, "rows": rows, "status": "rolled_back", "restored": restored}

@@ -1,0 +1,14 @@
+-- One row per loaded survey response (own or competitor subject).
+create table if not exists responses (
+    batch_id varchar not null,
+    questionnaire_id varchar not null,
+    response_id varchar not null,
+    customer_id varchar not null,
+    survey_date date not null,
+    scope varchar not null,
+    channel varchar,
+    subject varchar not null,
+    staff_id varchar,
+    comment varchar,
+    source_row bigint not null
+);

@@ -1,0 +1,88 @@
+"""Open the Manyi warehouse: a DuckLake (Parquet files + SQLite catalog).
+
+A plain DuckDB file is locked by any process that opens it, so a serving
+dashboard would lock out a command-line load. DuckLake keeps the catalog in
+SQLite and the data in immutable Parquet files: one writer and many readers in
+other processes run side by side, each commit is one snapshot.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = "data/manyi.duckdb"
+LAKE = "lake"
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The warehouse catalog path: the argument, else $MANYI_DB, else the default."""
+    return Path(path or os.environ.get("MANYI_DB") or DEFAULT_DB)
+
+
+def data_dir(path: Path) -> Path:
+    """Folder holding the Parquet files of the warehouse at `path`."""
+    return path.with_name(path.name + ".files")
+
+
+def _package_extension(package: str, name: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"Python package {package} is missing: pip install -r requirements.txt")
+    folder = Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}"
+    found = folder / name
+    if not found.exists():
+        raise RuntimeError(f"{found} not found: {package} must match duckdb {duckdb.__version__}")
+    return found
+
+
+def _extension_files() -> tuple[Path, Path]:
+    ducklake = _package_extension("duckdb_extension_ducklake", "ducklake.duckdb_extension")
+    sqlite = _package_extension("duckdb_extension_sqlite", "sqlite.duckdb_extension")
+    # DuckDB derives the extension name from the file name, and the sqlite
+    # extension calls itself sqlite_scanner: it must be loaded under that name.
+    cache = Path(tempfile.gettempdir()) / f"manyi-ext-{os.getuid()}-{duckdb.__version__}"
+    target = cache / "sqlite_scanner.duckdb_extension"
+    if not target.exists() or target.stat().st_size != sqlite.stat().st_size:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".sqlite.{os.getpid()}.tmp"
+        shutil.copyfile(sqlite, tmp)
+        os.replace(tmp, target)
+    return ducklake, target
+
+
+def connect(path: str | os.PathLike | None = None, *, threads: int | None = None):
+    """A DuckDB connection with the warehouse attached as `lake` and in use.
+
+    Creates an empty warehouse when none exists; run `migrate` before use.
+    """
+    path = db_path(path).absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    files = data_dir(path)
+    files.mkdir(parents=True, exist_ok=True)
+    ducklake, sqlite = _extension_files()
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    con.execute(f"load '{_quote(ducklake)}'")
+    con.execute(f"load '{_quote(sqlite)}'")
+    con.execute(
+        f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} "
+        f"(data_path '{_quote(files)}/')"
+    )
+    con.execute(f"use {LAKE}")
+    return con
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def snapshot_id(con) -> int:
+    """The id of the latest committed snapshot: the warehouse's data version."""
+    return int(con.execute(f"select max(snapshot_id) from ducklake_snapshots('{LAKE}')").fetchone()[0])

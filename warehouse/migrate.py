@@ -1,0 +1,116 @@
+"""Create and upgrade the warehouse schema from the versioned SQL in sql/."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+VIEW_LAYERS = ("staging", "marts")
+_VIEW_HASH_KEY = "views_sha256"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every schema migration as (version, name, sql), oldest first.
+
+    Version 1 is the raw tables of sql/raw/; later ones are sql/migrations/NNN_name.sql.
+    """
+    raw = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "raw").glob("*.sql")))
+    found = [(1, "raw_tables", raw)]
+    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise RuntimeError(f"migration file {path.name} must be named NNN_name.sql")
+        found.append((int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migration versions must run 1, 2, 3 … without gaps: {versions}")
+    return found
+
+
+def view_files() -> list[Path]:
+    """The SQL files of every view, staging before marts."""
+    return [p for layer in VIEW_LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+
+
+def _views_hash() -> str:
+    digest = hashlib.sha256()
+    for path in view_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _has_table(con, name: str) -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = current_database() and table_name = ?",
+        [name],
+    ).fetchone()
+    return row[0] > 0
+
+
+def current_version(con) -> int:
+    """The schema version of the open warehouse (0 when empty)."""
+    if not _has_table(con, "schema_version"):
+        return 0
+    return int(con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0])
+
+
+def migrate(con) -> int:
+    """Bring the warehouse up to date; return the schema version. Writes nothing when current."""
+    steps = migrations()
+    version = current_version(con)
+    stale_views = version == 0 or _stored_views_hash(con) != _views_hash()
+    if version >= len(steps) and not stale_views:
+        return version
+    con.execute("begin transaction")
+    try:
+        for number, name, sql in steps:
+            if number <= version:
+                continue
+            con.execute(sql)
+            con.execute(
+                "insert into schema_version values (?, ?, current_timestamp)", [number, name]
+            )
+        if stale_views or version < len(steps):
+            _create_views(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(steps)
+
+
+def _stored_views_hash(con) -> str | None:
+    if not _has_table(con, "settings"):
+        return None
+    row = con.execute("select value from settings where key = ?", [_VIEW_HASH_KEY]).fetchone()
+    return row[0] if row else None
+
+
+def _view_order() -> list[tuple[str, str]]:
+    """Views as (name, body), each after the views it reads from."""
+    bodies = {p.stem: p.read_text(encoding="utf-8") for p in view_files()}
+    needs = {
+        name: {other for other in bodies if other != name and re.search(rf"\b{other}\b", body)}
+        for name, body in bodies.items()
+    }
+    ordered: list[str] = []
+    while needs:
+        ready = sorted(name for name, deps in needs.items() if deps <= set(ordered))
+        if not ready:
+            raise RuntimeError(f"views depend on each other in a cycle: {sorted(needs)}")
+        ordered.extend(ready)
+        for name in ready:
+            del needs[name]
+    return [(name, bodies[name]) for name in ordered]
+
+
+def _create_views(con) -> None:
+    for name, body in _view_order():
+        con.execute(f"create or replace view {name} as\n{body}")
+    con.execute("delete from settings where key = ?", [_VIEW_HASH_KEY])
+    con.execute("insert into settings values (?, ?)", [_VIEW_HASH_KEY, _views_hash()])
