@@ -163,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.demo import build_demo
 
         try:
-            summary = build_demo(path, force=args.force, scale=args.scale, log=lambda m: print(m, file=sys.stderr))
+            summary = build_demo(
+                path, force=args.force, scale=args.scale, log=lambda m: print(m, file=sys.stderr)
+            )
         except FileExistsError as exc:
             print(str(exc), file=sys.stderr)
             return 1
@@ -173,10 +175,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "questionnaire":
             if args.action == "list":
-                emit(con.execute(
-                    "select questionnaire_id, max(version) as version, arg_max(title, version) as title "
-                    "from questionnaires group by 1 order by 1"
-                ).pl().to_dicts())
+                emit(
+                    con.execute(
+                        "select questionnaire_id, max(version) as version, arg_max(title, version) as title "
+                        "from questionnaires group by 1 order by 1"
+                    )
+                    .pl()
+                    .to_dicts()
+                )
                 return 0
             try:
                 emit(store.add_questionnaire(con, Path(args.file).read_text(encoding="utf-8-sig")))

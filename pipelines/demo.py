@@ -36,7 +36,13 @@ CAUSES = {
 }
 CAUSE_WEIGHTS = {"人": 0.24, "机": 0.1, "料": 0.3, "法": 0.22, "测": 0.08, "环": 0.06}
 DEPTS = {"人": "销售部", "机": "生产部", "料": "采购部", "法": "计划部", "测": "质量部", "环": "物流部"}
-GOOD_COMMENTS = ["服务很周到，满意", "顾问专业，讲解清楚", "交车准时，整体不错", "展厅干净舒适", "希望继续保持"]
+GOOD_COMMENTS = [
+    "服务很周到，满意",
+    "顾问专业，讲解清楚",
+    "交车准时，整体不错",
+    "展厅干净舒适",
+    "希望继续保持",
+]
 BAD_COMMENTS = {
     "product": ["产品有异响，质量需要改进", "外观有划痕", "性能不如预期"],
     "delivery": ["交车时间一再推迟", "交付太慢，等了两个月", "到货时间不准"],
@@ -70,7 +76,9 @@ def _customers(rng) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "客户编号": [f"C{i:03d}" for i in range(1, n + 1)],
-            "客户名称": [f"{name}{'' if i < 12 else f'（{REGIONS[i % 5]}）'}" for i, name in enumerate(names)],
+            "客户名称": [
+                f"{name}{'' if i < 12 else f'（{REGIONS[i % 5]}）'}" for i, name in enumerate(names)
+            ],
             "区域": [REGIONS[i % 5] for i in range(n)],
             "行业": [INDUSTRIES[(i * 3) % 5] for i in range(n)],
             "联系电话": [f"13{rng.integers(100000000, 999999999)}" for _ in range(n)],
@@ -86,8 +94,19 @@ def _sales(rng, customers: list[str], key: set[str]) -> pl.DataFrame:
             base = 650_000 if c in key else 90_000
             revenue = float(round(base * season * rng.uniform(0.6, 1.4), 2))
             shipments = int(max(0, rng.poisson(40 if c in key else 8) * season))
-            rows.append((month.strftime("%Y-%m"), c, "整车" if rng.random() < 0.7 else "配件", shipments, shipments * 3, revenue))
-    frame = pl.DataFrame(rows, schema=["期间", "客户编号", "产品", "发货次数", "数量", "销售额"], orient="row")
+            rows.append(
+                (
+                    month.strftime("%Y-%m"),
+                    c,
+                    "整车" if rng.random() < 0.7 else "配件",
+                    shipments,
+                    shipments * 3,
+                    revenue,
+                )
+            )
+    frame = pl.DataFrame(
+        rows, schema=["期间", "客户编号", "产品", "发货次数", "数量", "销售额"], orient="row"
+    )
     return frame.group_by(["期间", "客户编号", "产品"], maintain_order=True).agg(pl.all().sum())
 
 
@@ -97,9 +116,15 @@ def _level(rng, mean: float, n: int) -> np.ndarray:
 
 
 def _dealer_survey(rng, customers: list[str], key: set[str], scale: float) -> pl.DataFrame:
-    items = [("q1", "产品性能", "product"), ("q2", "外观质量", "product"), ("q3", "交车准时", "delivery"),
-             ("q4", "顾问专业", "consultant"), ("q5", "顾问态度", "consultant"), ("q6", "展厅舒适", "facility"),
-             ("q7", "总体满意", "consultant")]
+    items = [
+        ("q1", "产品性能", "product"),
+        ("q2", "外观质量", "product"),
+        ("q3", "交车准时", "delivery"),
+        ("q4", "顾问专业", "consultant"),
+        ("q5", "顾问态度", "consultant"),
+        ("q6", "展厅舒适", "facility"),
+        ("q7", "总体满意", "consultant"),
+    ]
     label = {1: "非常不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "非常满意"}
     records = []
     n_id = 0
@@ -166,10 +191,17 @@ def _after_sales_survey(rng, customers: list[str], key: set[str], scale: float) 
         for _ in range(n):
             n_id += 1
             cust = customers[int(rng.integers(0, len(customers)))]
-            row = {"问卷编号": f"AS{n_id:05d}", "客户编号": cust,
-                   "调查日期": (month + timedelta(days=int(rng.integers(30, 85)))).isoformat(),
-                   "调查方式": "现场" if cust in key else "电话"}
-            for column, good in (("产品质量评价", 0.72), ("交付评价", 0.6 if 3 <= q_index <= 6 else 0.75), ("服务评价", 0.7)):
+            row = {
+                "问卷编号": f"AS{n_id:05d}",
+                "客户编号": cust,
+                "调查日期": (month + timedelta(days=int(rng.integers(30, 85)))).isoformat(),
+                "调查方式": "现场" if cust in key else "电话",
+            }
+            for column, good in (
+                ("产品质量评价", 0.72),
+                ("交付评价", 0.6 if 3 <= q_index <= 6 else 0.75),
+                ("服务评价", 0.7),
+            ):
                 r = rng.random()
                 row[column] = "非常满意" if r < good else ("一般" if r < good + 0.2 else "不满意")
             row["意见建议"] = ""
@@ -192,7 +224,10 @@ def _complaints(rng, customers: list[str]) -> pl.DataFrame:
             else:
                 cause = CAUSES[cat][int(rng.integers(0, len(CAUSES[cat])))]
             received = datetime(month.year, month.month, 1, 8) + timedelta(
-                days=int(rng.integers(0, 27)), hours=int(rng.integers(0, 10)), minutes=int(rng.integers(0, 60)))
+                days=int(rng.integers(0, 27)),
+                hours=int(rng.integers(0, 10)),
+                minutes=int(rng.integers(0, 60)),
+            )
             first = received + timedelta(hours=float(rng.gamma(2.0, 9.0)))
             verified = first + timedelta(days=float(rng.gamma(2.0, 1.2)))
             resolved = verified + timedelta(days=float(rng.gamma(2.0, 3.0)))
@@ -239,7 +274,9 @@ def _contacts(rng, customers: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def build_demo(path: Path, *, force: bool = False, scale: float = 1.0, log: Callable[[str], None] = print) -> dict:
+def build_demo(
+    path: Path, *, force: bool = False, scale: float = 1.0, log: Callable[[str], None] = print
+) -> dict:
     """Build the demo warehouse at `path`; refuse to overwrite one with data unless forced."""
     path = Path(path)
     if path.exists():
@@ -252,7 +289,9 @@ def build_demo(path: Path, *, force: bool = False, scale: float = 1.0, log: Call
     customers = customers_frame["客户编号"].to_list()
     key = set(customers[:12])
     sales = _sales(rng, customers, key)
-    dealer = _dealer_survey(rng, customers, key, scale).with_columns(pl.col("调查日期").str.slice(0, 4).alias("__year"))
+    dealer = _dealer_survey(rng, customers, key, scale).with_columns(
+        pl.col("调查日期").str.slice(0, 4).alias("__year")
+    )
     after = _after_sales_survey(rng, customers, key, scale)
     complaints = _complaints(rng, customers)
     contacts = _contacts(rng, customers)
@@ -273,7 +312,9 @@ def build_demo(path: Path, *, force: bool = False, scale: float = 1.0, log: Call
             jobs.append(("complaints", _write(complaints, tmp_path / "投诉.csv"), None))
             jobs.append(("contacts", _write(contacts, tmp_path / "回访计划.csv"), None))
             for kind, file, qid in jobs:
-                result = load(con, LoadJob(kind=kind, data=file.read_bytes(), file_name=file.name, questionnaire_id=qid))
+                result = load(
+                    con, LoadJob(kind=kind, data=file.read_bytes(), file_name=file.name, questionnaire_id=qid)
+                )
                 log(f"loaded {file.name}: {result.rows:,} rows ({kind})")
                 summary["batches"] += 1
                 summary["rows"][kind] = summary["rows"].get(kind, 0) + result.rows

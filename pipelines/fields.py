@@ -117,10 +117,7 @@ ENUMS: dict[str, dict[str, str]] = {
         "online": "web",
     },
     "cause": {
-        **{
-            v: v
-            for v in ("man", "machine", "material", "method", "measurement", "environment")
-        },
+        **{v: v for v in ("man", "machine", "material", "method", "measurement", "environment")},
         "人": "man",
         "人员": "man",
         "机": "machine",

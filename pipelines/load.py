@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -15,8 +16,9 @@ import polars as pl
 from pipelines import store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, Field
-from pipelines.questionnaire import Questionnaire
+from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
+from pipelines.scoring import score
 
 Progress = Callable[[float, str], None]
 PROGRESS_ROWS = 50_000
@@ -99,6 +101,7 @@ class Prepared:
     existing: int = 0
     ratings: int = 0
     duplicate_of: str | None = None
+    values: pl.DataFrame | None = None  # survey: level value per item id, one row per response
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
@@ -139,7 +142,9 @@ def resolve_columns(
     for column, target in mapping.items():
         header = by_header.get(column.strip().lower())
         if header is None:
-            problems.append(Problem(1, column, column, f"--map names a column the file does not have; it has {headers}"))
+            problems.append(
+                Problem(1, column, column, f"--map names a column the file does not have; it has {headers}")
+            )
             continue
         if target in field_names:
             columns[header] = target
@@ -151,7 +156,9 @@ def resolve_columns(
             columns[header] = ""
         else:
             known = sorted(field_names | item_ids)
-            problems.append(Problem(1, header, target, f"--map target is not a field or item id; known: {known}"))
+            problems.append(
+                Problem(1, header, target, f"--map target is not a field or item id; known: {known}")
+            )
     for header in headers:
         if header in columns:
             continue
@@ -169,19 +176,21 @@ def resolve_columns(
         if not target:
             continue
         if target in seen:
-            problems.append(Problem(1, header, header, f"maps to {target!r}, as column {seen[target]!r} does"))
+            problems.append(
+                Problem(1, header, header, f"maps to {target!r}, as column {seen[target]!r} does")
+            )
         seen[target] = header
     for name in constants:
         if name not in field_names:
             problems.append(Problem(None, name, constants[name], "--set names an unknown field"))
         elif name in seen:
-            problems.append(Problem(1, seen[name], constants[name], f"--set {name} but the file has this column"))
+            problems.append(
+                Problem(1, seen[name], constants[name], f"--set {name} but the file has this column")
+            )
     for f in fields:
         if f.required and f.name not in seen and f.name not in constants:
             problems.append(Problem(1, f.name, None, f"required column missing ({f.name} / {f.alias})"))
-    if kind == "survey" and questionnaire is not None and not any(
-        t.startswith(ITEM_PREFIX) for t in seen
-    ):
+    if kind == "survey" and questionnaire is not None and not any(t.startswith(ITEM_PREFIX) for t in seen):
         problems.append(
             Problem(1, None, None, f"no column matches an item of questionnaire {questionnaire.id!r}")
         )
@@ -214,7 +223,11 @@ def _conversion(f: Field, col: str) -> tuple[str, str, str]:
         return v, f"{t} is not null and {v} is null", f"unknown value; allowed: {allowed}"
     if f.type == "scope":
         v = f"coalesce({_enum_lookup('scope', t)}, lower({t}))"
-        return v, f"{t} is not null and not regexp_full_match({v}, '[a-z0-9_-]+')", "not a scope id ([a-z0-9_-]+)"
+        return (
+            v,
+            f"{t} is not null and not regexp_full_match({v}, '[a-z0-9_-]+')",
+            "not a scope id ([a-z0-9_-]+)",
+        )
     if f.type == "subject":
         return f"coalesce({_enum_lookup('subject', t)}, {t})", "false", ""
     raise ValueError(f"unknown field type {f.type}")
@@ -243,7 +256,9 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         questionnaire = store.get_questionnaire(con, job.questionnaire_id)
         if questionnaire is None:
             known = ", ".join(store.questionnaire_ids(con)) or "none yet"
-            raise refuse(f"unknown questionnaire {job.questionnaire_id!r}; known: {known}", job.questionnaire_id)
+            raise refuse(
+                f"unknown questionnaire {job.questionnaire_id!r}; known: {known}", job.questionnaire_id
+            )
     elif job.questionnaire_id:
         raise refuse("--questionnaire applies to survey uploads only")
     duplicate = store.find_duplicate(con, job.kind, job.sha256, job.questionnaire_id, job.sheet)
@@ -261,21 +276,22 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     if problems:
         raise ValidationError(problems)
     progress(0.15, f"validating {frame.height:,} rows")
-    stage = frame.select(
-        [pl.col(h).alias(t) for h, t in columns.items()]
-    ).with_columns(
-        [pl.lit(v).alias(k) for k, v in job.constants.items()]
-    ).with_row_index("__row", offset=table.first_row)
+    stage = (
+        frame.select([pl.col(h).alias(t) for h, t in columns.items()])
+        .with_columns([pl.lit(v).alias(k) for k, v in job.constants.items()])
+        .with_row_index("__row", offset=table.first_row)
+    )
     _drop_temp(con)
-    con.register("stage_frame", stage)
-    con.execute("create temp table stage as select * from stage_frame")
-    con.unregister("stage_frame")
+    # The frame is scanned in place (Arrow); it stays registered until commit or the next prepare.
+    con.register("stage", stage)
     problems = _validate_fields(con, job.kind)
     ratings = 0
+    values = None
     if questionnaire is not None:
         progress(0.35, "matching answers to the scales")
-        problems += _stage_answers(con, questionnaire, [t for t in stage.columns if t.startswith(ITEM_PREFIX)])
-        ratings = con.execute("select count(*) from stage_answers").fetchone()[0]
+        values, item_problems = _stage_answers(stage, questionnaire)
+        problems += item_problems
+        ratings = int(values.drop("__row").count().sum_horizontal()[0])
     problems += _duplicate_keys(con, job.kind)
     existing = 0
     if not problems:
@@ -289,19 +305,28 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         ]
         raise ValidationError(problems, total)
     progress(0.6, "validated")
-    return Prepared(job, frame.height, columns, table.encoding, questionnaire, existing, ratings)
+    return Prepared(
+        job, frame.height, columns, table.encoding, questionnaire, existing, ratings, values=values
+    )
 
 
 def _drop_temp(con) -> None:
-    for name in ("stage", "typed", "stage_answers", "stage_tokens", "stage_long"):
-        con.execute(f"drop table if exists temp.{name}")
+    con.execute("drop table if exists temp.typed")
+    with contextlib.suppress(Exception):
+        con.unregister("stage")
 
 
 def _params(sql: str, values: dict) -> dict:
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
 
-_SQL_TYPES = {"date": "date", "datetime": "timestamp", "period": "date", "count": "bigint", "amount": "double"}
+_SQL_TYPES = {
+    "date": "date",
+    "datetime": "timestamp",
+    "period": "date",
+    "count": "bigint",
+    "amount": "double",
+}
 
 
 def _validate_fields(con, kind: str) -> list[Problem]:
@@ -339,7 +364,9 @@ def _row_rules(con, kind: str) -> list[Problem]:
     problems = []
     if kind == "complaints":
         for later in ("first_response_at", "verified_at", "resolved_at"):
-            sql = f"select __row, {later}::varchar from typed where {later} < received_at limit {MAX_PROBLEMS}"
+            sql = (
+                f"select __row, {later}::varchar from typed where {later} < received_at limit {MAX_PROBLEMS}"
+            )
             for row, value in con.execute(sql).fetchall():
                 problems.append(Problem(row, later, value, "is before received_at"))
         sql = f"select __row, dimension from typed where not regexp_full_match(dimension, '[A-Za-z0-9_-]+') limit {MAX_PROBLEMS}"
@@ -348,64 +375,54 @@ def _row_rules(con, kind: str) -> list[Problem]:
     return problems
 
 
-def _stage_answers(con, questionnaire: Questionnaire, item_columns: list[str]) -> list[Problem]:
-    tokens = []
-    for item in questionnaire.items:
-        key = ITEM_PREFIX + item.id
-        if key not in item_columns:
-            continue
+def _level_value(column: str, scale: Scale) -> pl.Expr:
+    """A cell's level value: exact spelling first, then trimmed, case-folded or numeric.
+
+    NaN marks a "not answered" cell; null marks a cell that matches nothing.
+    """
+    exact: dict[str, float] = {}
+    folded: dict[str, float] = {}
+    for level in scale.levels:
+        for text in (f"{level.value:g}", repr(level.value), level.label, *level.aliases):
+            exact[text] = level.value
+            folded[text.strip().lower()] = level.value
+    for text in (*scale.na, ""):
+        exact[text] = float("nan")
+        folded[text.strip().lower()] = float("nan")
+    cell = pl.col(column)
+    norm = cell.str.strip_chars().str.to_lowercase()
+    number = norm.cast(pl.Float64, strict=False)
+    values = [level.value for level in scale.levels]
+    return pl.coalesce(
+        cell.replace_strict(exact, default=None, return_dtype=pl.Float64),
+        pl.when(number.is_in(values)).then(number),
+        norm.replace_strict(folded, default=None, return_dtype=pl.Float64),
+    )
+
+
+def _stage_answers(stage: pl.DataFrame, questionnaire: Questionnaire) -> tuple[pl.DataFrame, list[Problem]]:
+    """Match every item cell to its scale: (wide level values by item id, problems)."""
+    items = [i for i in questionnaire.items if ITEM_PREFIX + i.id in stage.columns]
+    matched = stage.select(
+        "__row", *[_level_value(ITEM_PREFIX + i.id, questionnaire.scale(i.scale)).alias(i.id) for i in items]
+    )
+    problems: list[Problem] = []
+    bad = stage.select(
+        "__row",
+        *[(pl.col(ITEM_PREFIX + i.id).is_not_null() & matched[i.id].is_null()).alias(i.id) for i in items],
+    )
+    bad = bad.filter(pl.any_horizontal([pl.col(i.id) for i in items])) if items else bad.clear()
+    for item in items:
         scale = questionnaire.scale(item.scale)
-        for level in scale.levels:
-            tokens.append((key, item.id, None, level.value))
-            for text in (level.label, *level.aliases):
-                tokens.append((key, item.id, text.strip().lower(), level.value))
-        for text in scale.na:
-            tokens.append((key, item.id, text.strip().lower(), None))
-    token_frame = pl.DataFrame(
-        tokens,
-        schema={"item_key": pl.Utf8, "item_id": pl.Utf8, "token": pl.Utf8, "level_value": pl.Float64},
-        orient="row",
-    )
-    con.register("token_frame", token_frame)
-    # Numbers match by value ("5", "5.0"): their token is DuckDB's text of the double.
-    con.execute(
-        "create temp table stage_tokens as select distinct item_key, item_id, "
-        "coalesce(token, level_value::varchar) as token, level_value from token_frame"
-    )
-    con.unregister("token_frame")
-    unpivot_cols = ", ".join(_q(c) for c in item_columns)
-    con.execute(
-        f"create temp table stage_long as "
-        f"select __row, item_key, cell from (unpivot (select __row, {unpivot_cols} from stage) "
-        f"on {unpivot_cols} into name item_key value cell) where trim(cell) <> ''"
-    )
-    con.execute(
-        """
-        create temp table stage_answers as
-        with matched as (
-            select l.__row, l.item_key, l.cell, t.item_id, t.level_value, t.token is not null as known
-            from stage_long as l
-            left join stage_tokens as t
-                on t.item_key = l.item_key
-                and t.token = coalesce(try_cast(trim(l.cell) as double)::varchar, lower(trim(l.cell)))
-        )
-        select * from matched where level_value is not null or not known
-        """
-    )
-    problems = []
-    rows = con.execute(
-        f"select __row, item_key, cell from stage_answers where not known order by __row limit {MAX_PROBLEMS}"
-    ).fetchall()
-    labels = {
-        ITEM_PREFIX + i.id: ", ".join(
-            f"{level.value:g}={level.label}" for level in questionnaire.scale(i.scale).levels
-        )
-        for i in questionnaire.items
-    }
-    for row, key, cell in rows:
-        problems.append(Problem(row, key, cell, f"not a level of the item's scale ({labels[key]})"))
-    con.execute("delete from stage_answers where not known")
-    return problems
+        allowed = ", ".join(f"{lv.value:g}={lv.label}" for lv in scale.levels)
+        rows = bad.filter(pl.col(item.id))["__row"].head(MAX_PROBLEMS)
+        cells = stage.filter(pl.col("__row").is_in(rows.implode()))[ITEM_PREFIX + item.id]
+        for row, cell in zip(rows.to_list(), cells.to_list(), strict=True):
+            problems.append(
+                Problem(row, ITEM_PREFIX + item.id, cell, f"not a level of the item's scale ({allowed})")
+            )
+    values = matched.with_columns([pl.col(i.id).fill_nan(None) for i in items])
+    return values, problems
 
 
 def _duplicate_keys(con, kind: str) -> list[Problem]:
@@ -419,7 +436,10 @@ def _duplicate_keys(con, kind: str) -> list[Problem]:
         """
     ).fetchall()
     column = KEYS[kind][0] if len(KEYS[kind]) == 1 else "+".join(KEYS[kind])
-    return [Problem(row, column, value, f"duplicate id in this file (first on row {first})") for row, value, first in rows]
+    return [
+        Problem(row, column, value, f"duplicate id in this file (first on row {first})")
+        for row, value, first in rows
+    ]
 
 
 def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
@@ -439,7 +459,12 @@ def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
         column = KEYS[kind][0] if len(KEYS[kind]) == 1 else "+".join(KEYS[kind])
         for row, value, batch, file_name in rows[:MAX_PROBLEMS]:
             problems.append(
-                Problem(row, column, value, f"already loaded by batch {batch} ({file_name}); use --replace to supersede")
+                Problem(
+                    row,
+                    column,
+                    value,
+                    f"already loaded by batch {batch} ({file_name}); use --replace to supersede",
+                )
             )
     return len(rows)
 
@@ -448,7 +473,9 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
     """Write a prepared upload in one transaction; nothing is written if anything fails."""
     job = prepared.job
     if prepared.duplicate_of:
-        return LoadResult(prepared.duplicate_of, job.kind, prepared.rows, "duplicate", job.file_name, job.questionnaire_id)
+        return LoadResult(
+            prepared.duplicate_of, job.kind, prepared.rows, "duplicate", job.file_name, job.questionnaire_id
+        )
     batch_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     now = datetime.now(UTC)
     progress(0.65, "writing")
@@ -459,7 +486,16 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         )
         con.execute(
             "insert into batches values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
-            [batch_id, job.kind, job.file_name, job.sha256, prepared.rows, job.questionnaire_id, now, json.dumps(job.options(), ensure_ascii=False)],
+            [
+                batch_id,
+                job.kind,
+                job.file_name,
+                job.sha256,
+                prepared.rows,
+                job.questionnaire_id,
+                now,
+                json.dumps(job.options(), ensure_ascii=False),
+            ],
         )
         if job.kind == "survey":
             _write_survey(con, prepared, batch_id, progress)
@@ -468,7 +504,13 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         if superseded and job.kind == "survey":
             progress(0.9, "refreshing superseded batches")
             store.rebuild_survey_rollups(con, superseded)
-        store.audit(con, "load", batch_id, {"kind": job.kind, "file": job.file_name, "rows": prepared.rows, "superseded": prepared.existing}, now)
+        store.audit(
+            con,
+            "load",
+            batch_id,
+            {"kind": job.kind, "file": job.file_name, "rows": prepared.rows, "superseded": prepared.existing},
+            now,
+        )
         progress(0.97, "committing")
         con.execute("commit")
     except BaseException:
@@ -478,8 +520,15 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         _drop_temp(con)
     progress(1.0, "loaded")
     return LoadResult(
-        batch_id, job.kind, prepared.rows, "loaded", job.file_name, job.questionnaire_id,
-        ratings=prepared.ratings, superseded=prepared.existing, encoding=prepared.encoding,
+        batch_id,
+        job.kind,
+        prepared.rows,
+        "loaded",
+        job.file_name,
+        job.questionnaire_id,
+        ratings=prepared.ratings,
+        superseded=prepared.existing,
+        encoding=prepared.encoding,
     )
 
 
@@ -501,28 +550,22 @@ def _write_records(con, kind: str, batch_id: str) -> None:
 
 def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) -> None:
     q = prepared.questionnaire
-    con.execute(
-        f"""
-        create or replace temp view src_responses as
-        select {_lit(batch_id)} as batch_id, {_lit(q.id)} as questionnaire_id, response_id,
-            customer_id, survey_date, coalesce(scope, {_lit(q.scope)}) as scope, channel,
-            coalesce(subject, 'own') as subject, staff_id, comment, __row as source_row
-        from typed
+    responses = con.execute(
         """
-    )
-    con.execute(
-        f"""
-        create or replace temp view src_answers as
-        select {_lit(batch_id)} as batch_id, {_lit(q.id)} as questionnaire_id, t.response_id,
-            a.item_id, a.level_value
-        from stage_answers as a inner join typed as t on t.__row = a.__row
-        """
-    )
-    con.execute("insert into responses select * from src_responses")
-    progress(0.72, f"writing {prepared.ratings:,} ratings")
-    con.execute("insert into answers select * from src_answers")
-    progress(0.85, "computing scores")
-    store.insert_survey_rollups(con)
+        select ? as batch_id, ? as questionnaire_id, response_id, customer_id, survey_date,
+            coalesce(scope, ?) as scope, channel, coalesce(subject, 'own') as subject,
+            staff_id, comment, __row as source_row
+        from typed order by __row
+        """,
+        [batch_id, q.id, q.scope],
+    ).pl()
+    values = prepared.values.sort("__row").drop("__row")
+    progress(0.7, "computing scores")
+    scores = score(responses.drop("comment", "source_row"), values, q)
+    progress(0.75, f"writing {prepared.ratings:,} ratings")
+    store.insert_frame(con, "responses", responses)
+    store.insert_frame(con, "answers", scores.answers)
+    store.insert_survey_scores(con, scores)
 
 
 def _lit(value: str) -> str:

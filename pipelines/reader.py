@@ -94,9 +94,7 @@ def _read_xlsx(data: bytes, sheet: str | None, skip_rows: int) -> Table:
         names = reader.sheet_names
         if sheet is not None and sheet not in names:
             raise refuse(f"sheet {sheet!r} not found; the workbook has {names}", sheet)
-        loaded = reader.load_sheet(
-            sheet if sheet is not None else 0, header_row=skip_rows, dtypes="string"
-        )
+        loaded = reader.load_sheet(sheet if sheet is not None else 0, header_row=skip_rows, dtypes="string")
         frame = pl.from_arrow(loaded.to_arrow())
     except fastexcel.FastExcelError as exc:
         raise refuse(f"not a readable XLSX file: {exc}") from exc

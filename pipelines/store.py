@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import polars as pl
+
 from pipelines.errors import BatchError, QuestionnaireError
 from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
-from warehouse.sql import sql_file
+from pipelines.scoring import Scores, score
 
 KIND_TABLES = {
     "survey": "responses",
@@ -30,7 +32,10 @@ def audit(con, action: str, batch_id: str | None, detail: dict, at: datetime | N
 
 
 def questionnaire_ids(con) -> list[str]:
-    return [r[0] for r in con.execute("select distinct questionnaire_id from questionnaires order by 1").fetchall()]
+    return [
+        r[0]
+        for r in con.execute("select distinct questionnaire_id from questionnaires order by 1").fetchall()
+    ]
 
 
 def get_questionnaire(con, questionnaire_id: str) -> Questionnaire | None:
@@ -72,12 +77,23 @@ def add_questionnaire(con, text: str) -> dict:
             con.execute(f"delete from {table} where questionnaire_id = ?", [new.id])
         con.executemany(
             "insert into q_items values (?, ?, ?, ?, ?, ?, ?)",
-            [[new.id, i.id, i.column, i.label or i.column, i.dimension, i.scale, n] for n, i in enumerate(new.items)],
+            [
+                [new.id, i.id, i.column, i.label or i.column, i.dimension, i.scale, n]
+                for n, i in enumerate(new.items)
+            ],
         )
         con.executemany(
             "insert into q_dimensions values (?, ?, ?, ?, ?, ?, ?)",
             [
-                [new.id, d.id, d.label, d.weight, bool(d.points), max(d.points.values()) if d.points else None, n]
+                [
+                    new.id,
+                    d.id,
+                    d.label,
+                    d.weight,
+                    bool(d.points),
+                    max(d.points.values()) if d.points else None,
+                    n,
+                ]
                 for n, d in enumerate(new.dimensions)
             ],
         )
@@ -160,7 +176,9 @@ def active_keys_sql(kind: str) -> str:
     """
 
 
-def supersede(con, kind: str, new_batch_id: str, at: datetime, questionnaire_id: str | None = None) -> list[str]:
+def supersede(
+    con, kind: str, new_batch_id: str, at: datetime, questionnaire_id: str | None = None
+) -> list[str]:
     """Mark active records that `typed` reloads as superseded; return the old batch ids."""
     sql = f"""
         insert into supersessions
@@ -181,43 +199,60 @@ def supersede(con, kind: str, new_batch_id: str, at: datetime, questionnaire_id:
     ]
 
 
-def insert_survey_rollups(con) -> None:
-    """Append the rollups of the responses in temp views src_responses / src_answers."""
-    con.execute("create or replace temp table rated_answers as " + sql_file("rollups/rated_answers"))
-    con.execute(
-        "create or replace temp table src_dimension_scores as " + sql_file("rollups/response_dimension_scores")
-    )
-    con.execute("insert into response_dimension_scores select * from src_dimension_scores")
-    con.execute("insert into response_scores " + sql_file("rollups/response_scores"))
-    con.execute("insert into rating_counts " + sql_file("rollups/rating_counts"))
-    con.execute("drop table temp.rated_answers")
-    con.execute("drop table temp.src_dimension_scores")
+def insert_frame(con, table: str, frame) -> None:
+    """Append a polars frame to a warehouse table (columns in table order)."""
+    con.register("__insert_frame", frame)
+    try:
+        con.execute(f"insert into {table} select * from __insert_frame")
+    finally:
+        con.unregister("__insert_frame")
+
+
+def insert_survey_scores(con, scores: Scores) -> None:
+    insert_frame(con, "response_scores", scores.response_scores)
+    insert_frame(con, "response_dimension_scores", scores.response_dimension_scores)
+    insert_frame(con, "rating_counts", scores.rating_counts)
 
 
 def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
     """Recompute the rollups of these batches from their active responses."""
     if not batch_ids:
         return
-    con.execute("create or replace temp table rebuild_batches as select unnest(?::varchar[]) as batch_id", [batch_ids])
     for table in ("response_scores", "response_dimension_scores", "rating_counts"):
-        con.execute(f"delete from {table} where batch_id in (select batch_id from rebuild_batches)")
+        con.execute(f"delete from {table} where batch_id in (select unnest(?::varchar[]))", [batch_ids])
     record = record_key_sql("survey", "r")
-    con.execute(
+    responses = con.execute(
         f"""
-        create or replace temp view src_responses as
-        select r.* from responses as r
-        where r.batch_id in (select batch_id from rebuild_batches)
+        select r.batch_id, r.questionnaire_id, r.response_id, r.customer_id, r.survey_date, r.scope,
+            r.channel, r.subject, r.staff_id
+        from responses as r
+        where r.batch_id in (select unnest(?::varchar[]))
         and not exists (
             select 1 from supersessions as s
             where s.kind = 'survey' and s.record_key = {record} and s.old_batch_id = r.batch_id
         )
-        """
-    )
-    con.execute(
-        "create or replace temp view src_answers as "
-        "select * from answers where batch_id in (select batch_id from rebuild_batches)"
-    )
-    insert_survey_rollups(con)
+        order by r.batch_id, r.response_id
+        """,
+        [batch_ids],
+    ).pl()
+    answers = con.execute(
+        "select batch_id, response_id, item_id, level_value from answers "
+        "where batch_id in (select unnest(?::varchar[]))",
+        [batch_ids],
+    ).pl()
+    for (qid,), part in responses.group_by("questionnaire_id"):
+        questionnaire = get_questionnaire(con, qid)
+        wide = answers.pivot(on="item_id", index=["batch_id", "response_id"], values="level_value")
+        aligned = part.select("batch_id", "response_id").join(
+            wide, on=["batch_id", "response_id"], how="left"
+        )
+        values = aligned.select(
+            [
+                pl.col(i.id) if i.id in aligned.columns else pl.lit(None, pl.Float64).alias(i.id)
+                for i in questionnaire.items
+            ]
+        )
+        insert_survey_scores(con, score(part, values, questionnaire))
 
 
 def rollback(con, batch_id: str) -> dict:

@@ -42,9 +42,7 @@ def test_survey_loads_labels_numbers_aliases_and_na(con):
     assert rows[0] == ("R1", "phone", "own", "sales", "S1", "很好")
     assert rows[2][1:3] == ("mail", "竞品A")
     assert rows[3][1] == "onsite"
-    values = dict(
-        con.execute("select item_id, level_value from answers where response_id = 'R4'").fetchall()
-    )
+    values = dict(con.execute("select item_id, level_value from answers where response_id = 'R4'").fetchall())
     assert values["q1"] == 5.0 and values["q2"] == 4.0
 
 
@@ -55,7 +53,9 @@ def test_every_kind_loads(con):
     assert con.execute("select count(*) from customers").fetchone()[0] == 3
     assert con.execute("select sum(revenue) from sales").fetchone()[0] == 6_620_000
     assert con.execute("select min(period)::varchar from sales").fetchone()[0] == "2024-01-01"
-    causes = con.execute("select complaint_id, cause_category, severity from complaints order by 1").fetchall()
+    causes = con.execute(
+        "select complaint_id, cause_category, severity from complaints order by 1"
+    ).fetchall()
     assert causes == [("T1", "method", "high"), ("T2", "material", "medium"), ("T3", "machine", "critical")]
     outcomes = con.execute("select outcome, scope from contacts order by contact_id").fetchall()
     assert outcomes == [
@@ -104,7 +104,9 @@ def test_xlsx_first_and_named_sheet_load(con):
 
 
 def test_missing_required_and_unknown_columns_are_refused(con):
-    err = refused(con, "survey", "问卷编号,调查日期,产品性能,怪列\nR1,2025-01-01,5,x\n", questionnaire_id="dealer-sales")
+    err = refused(
+        con, "survey", "问卷编号,调查日期,产品性能,怪列\nR1,2025-01-01,5,x\n", questionnaire_id="dealer-sales"
+    )
     only(err.problems, row=1, column="customer_id")
     only(err.problems, row=1, column="怪列")
 
@@ -125,7 +127,10 @@ def test_ignore_extra_and_map_and_set(con):
 
 
 def test_blank_required_and_bad_dates_are_each_reported(con):
-    text = HEADER + "\nR1,,2025-01-01,5,5,5,5,5,5,5\nR2,C2,2025-13-45,5,5,5,5,5,5,5\nR3,C3,yesterday,5,5,5,5,5,5,5\n"
+    text = (
+        HEADER
+        + "\nR1,,2025-01-01,5,5,5,5,5,5,5\nR2,C2,2025-13-45,5,5,5,5,5,5,5\nR3,C3,yesterday,5,5,5,5,5,5,5\n"
+    )
     err = refused(con, "survey", text, questionnaire_id="dealer-sales")
     only(err.problems, row=2, column="客户编号", reason="required value is blank")
     only(err.problems, row=3, column="调查日期", value="2025-13-45")
@@ -165,7 +170,10 @@ def test_datetime_order_is_checked(con):
 
 
 def test_duplicate_ids_within_file(con):
-    text = HEADER + "\nR1,C1,2025-01-01,5,5,5,5,5,5,5\nR2,C1,2025-01-01,5,5,5,5,5,5,5\nR1,C2,2025-01-02,4,4,4,4,4,4,4\n"
+    text = (
+        HEADER
+        + "\nR1,C1,2025-01-01,5,5,5,5,5,5,5\nR2,C1,2025-01-01,5,5,5,5,5,5,5\nR1,C2,2025-01-02,4,4,4,4,4,4,4\n"
+    )
     err = refused(con, "survey", text, questionnaire_id="dealer-sales")
     problem = only(err.problems, row=4, column="问卷编号", value="R1")
     assert "first on row 2" in problem.reason

@@ -71,10 +71,7 @@ def connect(path: str | os.PathLike | None = None, *, threads: int | None = None
         con.execute(f"set threads = {int(threads)}")
     con.execute(f"load '{_quote(ducklake)}'")
     con.execute(f"load '{_quote(sqlite)}'")
-    con.execute(
-        f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} "
-        f"(data_path '{_quote(files)}/')"
-    )
+    con.execute(f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} (data_path '{_quote(files)}/')")
     con.execute(f"use {LAKE}")
     return con
 

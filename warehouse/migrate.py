@@ -72,9 +72,7 @@ def migrate(con) -> int:
             if number <= version:
                 continue
             con.execute(sql)
-            con.execute(
-                "insert into schema_version values (?, ?, current_timestamp)", [number, name]
-            )
+            con.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
         if stale_views or version < len(steps):
             _create_views(con)
         con.execute("commit")

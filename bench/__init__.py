@@ -1,0 +1,1 @@
+"""Benchmarks of Manyi against DuckDB alone and a pandas script (`make bench`)."""

@@ -1,0 +1,104 @@
+"""A serving reader and a command-line load run side by side; a killed load changes nothing."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import ROOT, last_json, run_cli
+
+from bench.synth import questionnaire, write_survey
+from warehouse import open_warehouse
+
+READER = """
+import sys, time, json
+from warehouse import open_warehouse
+con = open_warehouse(sys.argv[1])
+seen, errors, t0 = [], [], time.time()
+while time.time() - t0 < float(sys.argv[2]):
+    try:
+        r = con.execute(
+            "select (select count(*) from responses), (select count(*) from answers), "
+            "(select count(*) from response_scores), (select count(*) from batches)"
+        ).fetchone()
+        seen.append(list(r))
+    except Exception as exc:
+        errors.append(str(exc))
+    time.sleep(0.05)
+print(json.dumps({"seen": seen, "errors": errors}))
+"""
+
+
+def _prepare(db, tmp_path, rows: int):
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    return write_survey(tmp_path / "big.csv", rows, items=20)
+
+
+def _load_cmd(db, csv_path):
+    env = {**os.environ, "MANYI_DB": str(db)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipelines",
+        "load",
+        "survey",
+        str(csv_path),
+        "--questionnaire",
+        "bench",
+        "--ignore-extra",
+    ]
+    return cmd, env
+
+
+def test_reader_keeps_answering_and_never_sees_half_a_batch(db, tmp_path):
+    import json
+
+    rows = 120_000
+    csv_path = _prepare(db, tmp_path, rows)
+    env = {**os.environ, "MANYI_DB": str(db), "PYTHONPATH": str(ROOT)}
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db), "25"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(4)  # the reader is up and has answered before the load starts
+    cmd, env = _load_cmd(db, csv_path)
+    loaded = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert loaded.returncode == 0, loaded.stderr
+    summary = last_json(loaded)
+    out, _ = reader.communicate(timeout=120)
+    result = json.loads(out)
+    assert result["errors"] == []
+    states = {tuple(s) for s in result["seen"]}
+    ratings = summary["ratings"]
+    assert states <= {(0, 0, 0, 0), (rows, ratings, rows, 1)}, states
+    assert (0, 0, 0, 0) in states and (rows, ratings, rows, 1) in states
+
+
+def test_killed_load_leaves_the_warehouse_as_it_was(db, tmp_path):
+    csv_path = _prepare(db, tmp_path, 150_000)
+    cmd, env = _load_cmd(db, csv_path)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    seen = b""
+    deadline = time.time() + 180
+    while b"writing" not in seen and time.time() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([proc.stderr], [], [], 1)
+        if ready:
+            seen += os.read(proc.stderr.fileno(), 4096)
+    assert b"writing" in seen, seen
+    time.sleep(0.3)  # inside the write transaction
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    con = open_warehouse(db)
+    counts = con.execute(
+        "select (select count(*) from responses), (select count(*) from answers), (select count(*) from batches)"
+    ).fetchone()
+    con.close()
+    assert counts == (0, 0, 0)
+    again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0, again.stderr
+    assert last_json(again)["rows"] == 150_000

@@ -1,0 +1,61 @@
+"""Questionnaire TOML: validation and the rule that answered questionnaires only grow."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA, EXAMPLES, load_file
+
+from pipelines import store
+from pipelines.errors import QuestionnaireError
+from pipelines.questionnaire import parse
+
+BASE = (EXAMPLES / "dealer-sales.toml").read_text(encoding="utf-8")
+
+
+def problems_of(text: str) -> str:
+    with pytest.raises(QuestionnaireError) as info:
+        parse(text)
+    return "\n".join(info.value.problems)
+
+
+def test_example_parses_with_normalised_levels():
+    q = parse(BASE)
+    assert q.id == "dealer-sales" and len(q.items) == 7 and len(q.dimensions) == 4
+    scale = q.scale("likert5")
+    assert (scale.min, scale.max, scale.norm(4)) == (1, 5, 75.0)
+
+
+def test_unknown_scale_and_dimension_references():
+    text = BASE.replace('dimension = "delivery"', 'dimension = "nowhere"').replace(
+        'column = "展厅舒适"\ndimension = "facility"\nscale = "likert5"',
+        'column = "展厅舒适"\ndimension = "facility"\nscale = "ten"',
+    )
+    found = problems_of(text)
+    assert "unknown dimension 'nowhere'" in found
+    assert "unknown scale 'ten'" in found
+
+
+def test_duplicate_ids_and_non_positive_weight():
+    text = BASE.replace('id = "q2"', 'id = "q1"').replace("weight = 0.2", "weight = 0", 1)
+    found = problems_of(text)
+    assert "duplicate id 'q1'" in found
+    assert "must be positive" in found
+
+
+def test_points_for_values_the_scale_lacks():
+    text = BASE.replace(
+        'label = "产品质量"\nweight = 0.3', 'label = "产品质量"\nweight = 0.3\npoints = { "7" = 1.0 }'
+    )
+    assert "level value '7' is not in any scale" in problems_of(text)
+
+
+def test_answered_questionnaire_may_only_add_items(con):
+    load_file(con, "survey", DATA / "survey_ok.csv", questionnaire_id="dealer-sales")
+    changed = BASE.replace('column = "产品性能"', 'column = "产品性能2"')
+    with pytest.raises(QuestionnaireError) as info:
+        store.add_questionnaire(con, changed)
+    assert "item 'q1' changed or removed" in info.value.problems
+    grown = BASE + '\n[[items]]\nid = "q8"\ncolumn = "售后承诺"\ndimension = "product"\nscale = "likert5"\n'
+    assert store.add_questionnaire(con, grown)["status"] == "updated"
+    assert store.add_questionnaire(con, grown)["status"] == "unchanged"
+    assert len(store.get_questionnaire(con, "dealer-sales").items) == 8
