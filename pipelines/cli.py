@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--sheet")
     ld.add_argument("--skip-rows", type=int, default=0, help="lines before the header to skip")
     ld.add_argument("--replace", action="store_true")
+    ld.add_argument("--row-ids", action="store_true", help="use file row numbers as ids (files without ids)")
+    ld.add_argument("--own", metavar="SUBJECT", help="treat this subject value as our own company")
 
     sub.add_parser("batches", help="list loaded batches")
     rb = sub.add_parser("rollback", help="remove one batch")
@@ -110,6 +112,8 @@ def cmd_load(con, args) -> int:
         sheet=args.sheet,
         skip_rows=args.skip_rows,
         replace=args.replace,
+        row_ids=args.row_ids,
+        own_subject=args.own,
     )
     progress = _StderrProgress() if len(data) > PROGRESS_BYTES else (lambda f, m: None)
     try:

@@ -57,6 +57,8 @@ class LoadJob:
     sheet: str | None = None
     skip_rows: int = 0
     replace: bool = False
+    row_ids: bool = False  # ids from the file row number, for files without an id column
+    own_subject: str | None = None  # this subject value is our own company ('own')
 
     @property
     def sha256(self) -> str:
@@ -70,6 +72,8 @@ class LoadJob:
             "sheet": self.sheet,
             "skip_rows": self.skip_rows,
             "replace": self.replace,
+            "row_ids": self.row_ids,
+            "own": self.own_subject,
         }
 
 
@@ -229,7 +233,8 @@ def _conversion(f: Field, col: str) -> tuple[str, str, str]:
             "not a scope id ([a-z0-9_-]+)",
         )
     if f.type == "subject":
-        return f"coalesce({_enum_lookup('subject', t)}, {t})", "false", ""
+        own = f"case when lower({t}) = lower($own_subject) then 'own' end"
+        return f"coalesce({_enum_lookup('subject', t)}, {own}, {t})", "false", ""
     raise ValueError(f"unknown field type {f.type}")
 
 
@@ -270,8 +275,11 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     frame = table.frame
     if frame.height == 0:
         raise refuse("the file has a header but no data rows")
+    row_id = {KEYS[job.kind][0]: None} if job.row_ids else {}
+    if job.row_ids and len(KEYS[job.kind]) > 1:
+        raise refuse(f"--row-ids applies to kinds with one id column, not {job.kind}")
     columns, problems = resolve_columns(
-        job.kind, frame.columns, questionnaire, job.mapping, job.constants, job.ignore_extra
+        job.kind, frame.columns, questionnaire, job.mapping, {**job.constants, **row_id}, job.ignore_extra
     )
     if problems:
         raise ValidationError(problems)
@@ -281,10 +289,14 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         .with_columns([pl.lit(v).alias(k) for k, v in job.constants.items()])
         .with_row_index("__row", offset=table.first_row)
     )
+    if job.row_ids:
+        # Prefixed with the file's hash so that two files' row numbers do not collide.
+        prefix = job.sha256[:8] + "-"
+        stage = stage.with_columns((pl.lit(prefix) + pl.col("__row").cast(pl.Utf8)).alias(KEYS[job.kind][0]))
     _drop_temp(con)
     # The frame is scanned in place (Arrow); it stays registered until commit or the next prepare.
     con.register("stage", stage)
-    problems = _validate_fields(con, job.kind)
+    problems = _validate_fields(con, job.kind, job.own_subject)
     ratings = 0
     values = None
     if questionnaire is not None:
@@ -329,9 +341,14 @@ _SQL_TYPES = {
 }
 
 
-def _validate_fields(con, kind: str) -> list[Problem]:
+def _validate_fields(con, kind: str, own: str | None = None) -> list[Problem]:
     present = {row[0] for row in con.execute("select column_name from (describe stage)").fetchall()}
-    base = {"date_formats": DATE_FORMATS, "period_formats": PERIOD_FORMATS, **_enum_params()}
+    base = {
+        "date_formats": DATE_FORMATS,
+        "period_formats": PERIOD_FORMATS,
+        "own_subject": own,
+        **_enum_params(),
+    }
     selects = ["__row"]
     problems: list[Problem] = []
     checks = []

@@ -68,6 +68,7 @@ class Questionnaire:
     dimensions: tuple[Dimension, ...]
     items: tuple[Item, ...]
     target: float = 90.0
+    overall_item: str | None = None  # an overall-satisfaction item, for key-driver analysis
     source: str = ""
 
     def scale(self, scale_id: str) -> Scale:
@@ -79,6 +80,7 @@ class Questionnaire:
         data.pop("source")
         data.pop("title")
         data.pop("target")
+        data.pop("overall_item")
         return json.loads(json.dumps(data, sort_keys=True, default=str))
 
 
@@ -107,7 +109,7 @@ def parse(text: str) -> Questionnaire:
         problems.append(f"scope: {scope!r} must match [a-z0-9_-]+")
     target = raw.get("target", 90.0)
     target = _number(target, "target", problems) if target is not None else 90.0
-    known = {"id", "title", "scope", "target", "scales", "dimensions", "items", "description"}
+    known = {"id", "title", "scope", "target", "scales", "dimensions", "items", "description", "overall_item"}
     for key in raw:
         if key not in known:
             problems.append(f"unknown key {key!r}")
@@ -115,6 +117,9 @@ def parse(text: str) -> Questionnaire:
     scales = _parse_scales(raw.get("scales", []), problems)
     dimensions = _parse_dimensions(raw.get("dimensions", []), scales, problems)
     items = _parse_items(raw.get("items", []), scales, dimensions, problems)
+    overall = raw.get("overall_item")
+    if overall is not None and overall not in {i.id for i in items}:
+        problems.append(f"overall_item: {overall!r} is not an item id")
     if problems:
         raise QuestionnaireError(problems)
     return Questionnaire(
@@ -125,6 +130,7 @@ def parse(text: str) -> Questionnaire:
         dimensions=tuple(dimensions.values()),
         items=tuple(items),
         target=target if target is not None else 90.0,
+        overall_item=overall,
         source=text,
     )
 

@@ -68,8 +68,12 @@ def read_table(data: bytes, *, sheet: str | None = None, skip_rows: int = 0) -> 
     if sheet:
         raise refuse("--sheet applies to XLSX files only; this file is text (CSV)")
     text, encoding = decode(data)
-    if skip_rows:
-        text = "\n".join(text.splitlines()[skip_rows:])
+    cut = 0
+    for _ in range(skip_rows):
+        cut = text.find("\n", cut) + 1
+        if cut == 0:
+            raise refuse(f"the file has fewer than {skip_rows} lines to skip")
+    text = text[cut:]
     if not text.strip():
         raise refuse("the file is empty")
     try:
