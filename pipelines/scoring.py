@@ -24,6 +24,7 @@ class Scores:
     response_scores: pl.DataFrame
     response_dimension_scores: pl.DataFrame
     rating_counts: pl.DataFrame
+    dimension_response_counts: pl.DataFrame
     answers: pl.DataFrame
 
 
@@ -135,4 +136,14 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         .unpivot(on=[i.id for i in items], index=KEYS, variable_name="item_id", value_name="level_value")
         .drop_nulls("level_value")
     )
-    return Scores(response_scores, dimension_scores, rating_counts, answers)
+    with_months = scored.with_columns(months["month_start"])
+    dimension_counts = pl.concat(
+        [
+            with_months.filter(pl.col(f"__n_{d.id}") > 0)
+            .group_by(group)
+            .agg(pl.len().cast(pl.Int64).alias("responses"))
+            .select(*group, pl.lit(d.id).alias("dimension_id"), "responses")
+            for d in dim_cols
+        ]
+    )
+    return Scores(response_scores, dimension_scores, rating_counts, dimension_counts, answers)

@@ -12,6 +12,7 @@ from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
 
+ROLLUPS = ("response_scores", "response_dimension_scores", "rating_counts", "dimension_response_counts")
 KIND_TABLES = {
     "survey": "responses",
     "complaints": "complaints",
@@ -212,13 +213,14 @@ def insert_survey_scores(con, scores: Scores) -> None:
     insert_frame(con, "response_scores", scores.response_scores)
     insert_frame(con, "response_dimension_scores", scores.response_dimension_scores)
     insert_frame(con, "rating_counts", scores.rating_counts)
+    insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
 
 
 def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
     """Recompute the rollups of these batches from their active responses."""
     if not batch_ids:
         return
-    for table in ("response_scores", "response_dimension_scores", "rating_counts"):
+    for table in ROLLUPS:
         con.execute(f"delete from {table} where batch_id in (select unnest(?::varchar[]))", [batch_ids])
     record = record_key_sql("survey", "r")
     responses = con.execute(
@@ -274,7 +276,7 @@ def rollback(con, batch_id: str) -> dict:
         con.execute("delete from supersessions where new_batch_id = ?", [batch_id])
         con.execute(f"delete from {KIND_TABLES[kind]} where batch_id = ?", [batch_id])
         if kind == "survey":
-            for table in ("answers", "response_scores", "response_dimension_scores", "rating_counts"):
+            for table in ("answers", *ROLLUPS):
                 con.execute(f"delete from {table} where batch_id = ?", [batch_id])
             rebuild_survey_rollups(con, restored)
         con.execute("update batches set status = 'rolled_back' where batch_id = ?", [batch_id])

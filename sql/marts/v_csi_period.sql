@@ -1,0 +1,53 @@
+-- One row per grain x period x questionnaire x scope x segment: mean CSI, 95 % interval, shares.
+with
+
+scores as (select * from response_scores where subject = 'own'),
+segments as (select * from v_customer_segment),
+grains as (select * from stg_grains),
+
+responses as (
+    select
+        scores.*,
+        coalesce(segments.segment, 'general') as segment,
+    from scores
+    left join segments
+        on segments.customer_id = scores.customer_id
+        and segments.year = year(scores.survey_date)
+),
+
+aggregated as (
+    select
+        grains.period_grain,
+        date_trunc(grains.period_grain, responses.survey_date)::date as period_start,
+        responses.questionnaire_id,
+        responses.scope,
+        responses.segment,
+        count(*) as responses,
+        avg(responses.csi) as csi,
+        stddev_samp(responses.csi) as csi_sd,
+        count(responses.csi) as csi_n,
+        sum(responses.satisfied) as satisfied,
+        sum(responses.dissatisfied) as dissatisfied,
+        sum(responses.ratings) as ratings,
+    from responses
+    cross join grains
+    group by all
+),
+
+final as (
+    select
+        period_grain,
+        period_start,
+        questionnaire_id,
+        scope,
+        segment,
+        responses,
+        csi,
+        csi - 1.96 * csi_sd / sqrt(csi_n) as csi_ci_low,
+        csi + 1.96 * csi_sd / sqrt(csi_n) as csi_ci_high,
+        100.0 * satisfied / nullif(ratings, 0) as satisfied_pct,
+        100.0 * dissatisfied / nullif(ratings, 0) as dissatisfied_pct,
+    from aggregated
+)
+
+select * from final
