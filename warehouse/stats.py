@@ -1,0 +1,191 @@
+"""Statistics SQL cannot do: significance of changes, competitor gaps, key drivers (scipy)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+MIN_N = 30
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A change from `before` to `after`: delta, p-value and whether the test could be made."""
+
+    test: str
+    delta: float | None
+    p_value: float | None
+    n_after: int
+    n_before: int
+    min_n: int = MIN_N
+
+    @property
+    def enough(self) -> bool:
+        """Both samples reach the minimum size; otherwise no p-value is given."""
+        return self.n_after >= self.min_n and self.n_before >= self.min_n
+
+    @property
+    def significant(self) -> bool:
+        return self.enough and self.p_value is not None and self.p_value < ALPHA
+
+    @property
+    def verdict(self) -> str:
+        """'significant', 'not significant', 'sample too small' or 'no data'."""
+        if self.delta is None:
+            return "no data"
+        if not self.enough:
+            return "sample too small"
+        return "significant" if self.significant else "not significant"
+
+
+def welch_from_stats(
+    mean_after: float | None,
+    sd_after: float | None,
+    n_after: int,
+    mean_before: float | None,
+    sd_before: float | None,
+    n_before: int,
+    min_n: int = MIN_N,
+) -> Comparison:
+    """Welch's t-test from summary statistics (sample standard deviations)."""
+    n_after, n_before = int(n_after or 0), int(n_before or 0)
+    if mean_after is None or mean_before is None or n_after == 0 or n_before == 0:
+        return Comparison("welch", None, None, n_after, n_before, min_n)
+    delta = float(mean_after - mean_before)
+    if n_after < min_n or n_before < min_n:
+        return Comparison("welch", delta, None, n_after, n_before, min_n)
+    sd_a, sd_b = float(sd_after or 0.0), float(sd_before or 0.0)
+    if sd_a == 0 and sd_b == 0:
+        p = 1.0 if delta == 0 else 0.0
+    else:
+        p = float(
+            stats.ttest_ind_from_stats(
+                mean_after, sd_a, n_after, mean_before, sd_b, n_before, equal_var=False
+            ).pvalue
+        )
+    return Comparison("welch", delta, p, n_after, n_before, min_n)
+
+
+def welch(after, before, min_n: int = MIN_N) -> Comparison:
+    """Welch's t-test of two samples (e.g. response CSI of two periods)."""
+    a = np.asarray([x for x in after if x is not None and not math.isnan(x)], dtype=float)
+    b = np.asarray([x for x in before if x is not None and not math.isnan(x)], dtype=float)
+    return welch_from_stats(
+        a.mean() if a.size else None,
+        a.std(ddof=1) if a.size > 1 else 0.0,
+        a.size,
+        b.mean() if b.size else None,
+        b.std(ddof=1) if b.size > 1 else 0.0,
+        b.size,
+        min_n,
+    )
+
+
+def two_proportions(
+    x_after: int, n_after: int, x_before: int, n_before: int, min_n: int = MIN_N
+) -> Comparison:
+    """Two-proportion z-test (pooled) of shares such as satisfied %; delta in percentage points."""
+    n_after, n_before = int(n_after or 0), int(n_before or 0)
+    if n_after == 0 or n_before == 0:
+        return Comparison("two-proportion z", None, None, n_after, n_before, min_n)
+    p1, p2 = x_after / n_after, x_before / n_before
+    delta = 100.0 * (p1 - p2)
+    if n_after < min_n or n_before < min_n:
+        return Comparison("two-proportion z", delta, None, n_after, n_before, min_n)
+    pooled = (x_after + x_before) / (n_after + n_before)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_after + 1 / n_before))
+    p = (1.0 if p1 == p2 else 0.0) if se == 0 else float(2 * stats.norm.sf(abs((p1 - p2) / se)))
+    return Comparison("two-proportion z", delta, p, n_after, n_before, min_n)
+
+
+def competitor_significance(gaps: pl.DataFrame, min_n: int = MIN_N) -> pl.DataFrame:
+    """Add p_value and verdict (Welch per row) to rows of v_competitor_gap."""
+    results = [
+        welch_from_stats(
+            r["own_mean"],
+            r["own_sd"],
+            r["own_n"],
+            r["competitor_mean"],
+            r["competitor_sd"],
+            r["competitor_n"],
+            min_n,
+        )
+        for r in gaps.iter_rows(named=True)
+    ]
+    return gaps.with_columns(
+        pl.Series("p_value", [c.p_value for c in results], dtype=pl.Float64),
+        pl.Series("verdict", [c.verdict for c in results], dtype=pl.Utf8),
+    )
+
+
+def key_drivers(scores: pl.DataFrame, outcome: str = "csi") -> pl.DataFrame:
+    """Importance vs performance of each dimension.
+
+    `scores` has one row per response: the outcome column (response CSI or an overall item's
+    score) and one column per dimension score (null when not answered). Importance is the
+    Pearson correlation of a dimension with the outcome over the responses that answered both,
+    and the standardized regression weight (beta) over the responses that answered every
+    dimension. Quadrants split at the mean importance and mean performance.
+    """
+    dims = [c for c in scores.columns if c != outcome]
+    rows = []
+    y_all = scores[outcome].to_numpy().astype(float)
+    for dim in dims:
+        x = scores[dim].to_numpy().astype(float)
+        ok = ~np.isnan(x) & ~np.isnan(y_all)
+        r = p = None
+        if ok.sum() >= 3 and np.std(x[ok]) > 0 and np.std(y_all[ok]) > 0:
+            res = stats.pearsonr(x[ok], y_all[ok])
+            r, p = float(res.statistic), float(res.pvalue)
+        rows.append(
+            {
+                "dimension_id": dim,
+                "importance": r,
+                "p_value": p,
+                "performance": float(np.nanmean(x)) if (~np.isnan(x)).any() else None,
+                "n": int(ok.sum()),
+            }
+        )
+    complete = scores.drop_nulls().drop_nans() if scores.height else scores
+    betas: dict[str, float | None] = dict.fromkeys(dims)
+    if complete.height > len(dims) + 1:
+        x = complete.select(dims).to_numpy().astype(float)
+        y = complete[outcome].to_numpy().astype(float)
+        sx, sy = x.std(axis=0, ddof=1), y.std(ddof=1)
+        usable = sx > 0
+        if sy > 0 and usable.any():
+            z = (x[:, usable] - x[:, usable].mean(axis=0)) / sx[usable]
+            zy = (y - y.mean()) / sy
+            coef, *_ = np.linalg.lstsq(z, zy, rcond=None)
+            for name, b in zip([d for d, u in zip(dims, usable, strict=True) if u], coef, strict=True):
+                betas[name] = float(b)
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "dimension_id": pl.Utf8,
+            "importance": pl.Float64,
+            "p_value": pl.Float64,
+            "performance": pl.Float64,
+            "n": pl.Int64,
+        },
+    )
+    frame = frame.with_columns(pl.Series("beta", [betas[d] for d in dims], dtype=pl.Float64))
+    imp_mid = frame["importance"].mean()
+    perf_mid = frame["performance"].mean()
+    return frame.with_columns(
+        pl.when(pl.col("importance").is_null() | pl.col("performance").is_null())
+        .then(pl.lit("unknown"))
+        .when((pl.col("importance") >= imp_mid) & (pl.col("performance") < perf_mid))
+        .then(pl.lit("fix first"))
+        .when((pl.col("importance") >= imp_mid) & (pl.col("performance") >= perf_mid))
+        .then(pl.lit("keep up"))
+        .when(pl.col("performance") < perf_mid)
+        .then(pl.lit("low priority"))
+        .otherwise(pl.lit("possible overkill"))
+        .alias("quadrant")
+    )
