@@ -1,12 +1,25 @@
-"""Manyi dashboard router: shared connection, filters and the page list."""
+"""Manyi dashboard router: language, shared filters and the page list."""
 
 import streamlit as st
 
-from dashboard.state import warehouse
+from dashboard.filters import language_switch, sidebar
+from dashboard.i18n import t
 
 st.set_page_config(page_title="Manyi 满意", page_icon="📊", layout="wide")
+language_switch()
 
-con = warehouse()
-st.title("Manyi 满意")
-st.caption("Loaded batches / 已加载批次")
-st.dataframe(con.list_batches(), hide_index=True)
+pages = {
+    t("nav.section.analysis"): [
+        st.Page("pages/overview.py", title=t("nav.overview"), icon="📈", url_path="overview", default=True),
+        st.Page("pages/dimensions.py", title=t("nav.dimensions"), icon="🧭", url_path="dimensions"),
+        st.Page("pages/pareto.py", title=t("nav.pareto"), icon="📊", url_path="pareto"),
+        st.Page("pages/causes.py", title=t("nav.causes"), icon="🐟", url_path="causes"),
+        st.Page("pages/competitors.py", title=t("nav.competitors"), icon="⚖️", url_path="competitors"),
+    ],
+    t("nav.section.data"): [
+        st.Page("pages/upload.py", title=t("nav.upload"), icon="📤", url_path="upload"),
+    ],
+}
+page = st.navigation(pages)
+st.session_state["filters"] = sidebar()
+page.run()

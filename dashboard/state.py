@@ -1,13 +1,34 @@
-"""The dashboard's cached warehouse handle."""
+"""The dashboard's cached warehouse reader and cached queries keyed by the data version."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
+from warehouse import db_path
 from warehouse.reader import Reader
 
 
-@st.cache_resource
-def warehouse() -> Reader:
-    """One reader per dashboard process; DuckLake lets loaders write meanwhile."""
-    return Reader()
+@st.cache_resource(show_spinner=False)
+def _reader(path: str) -> Reader:
+    """One reader per warehouse and process; DuckLake lets loaders write meanwhile."""
+    return Reader(path)
+
+
+def reader() -> Reader:
+    return _reader(str(db_path().absolute()))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(path: str, version: int, name: str, params: tuple) -> pl.DataFrame:
+    return _reader(path).query(name, dict(params))
+
+
+def data_version() -> int:
+    return reader().version()
+
+
+def q(name: str, **params) -> pl.DataFrame:
+    """Run sql/queries/<name>.sql; cached until the warehouse changes (a new snapshot)."""
+    path = str(db_path().absolute())
+    return _cached(path, data_version(), name, tuple(sorted(params.items())))

@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 
 from pipelines.errors import QuestionnaireError
+from pipelines.fields import ENUMS
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 # Item, scale and dimension ids reach SQL as identifiers-by-value and column names.
@@ -48,6 +49,7 @@ class Dimension:
     label: str
     weight: float = 1.0
     points: dict[float, float] = field(default_factory=dict)
+    category: str | None = None  # 5M1E cause category for the fishbone diagram
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,16 @@ def _parse_dimensions(raw_dims, scales, problems: list[str]) -> dict[str, Dimens
             if number is not None:
                 points[level_value] = number
         label = raw.get("label") or raw["id"]
-        dims[raw["id"]] = Dimension(id=raw["id"], label=str(label), weight=weight or 1.0, points=points)
+        category = raw.get("category")
+        if category is not None:
+            category = ENUMS["cause"].get(str(category).strip().lower())
+            if category is None:
+                problems.append(
+                    f"{where}.category: {raw.get('category')!r} is not one of 人机料法测环 / 5M1E"
+                )
+        dims[raw["id"]] = Dimension(
+            id=raw["id"], label=str(label), weight=weight or 1.0, points=points, category=category
+        )
     return dims
 
 

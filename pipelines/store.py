@@ -84,7 +84,7 @@ def add_questionnaire(con, text: str) -> dict:
             ],
         )
         con.executemany(
-            "insert into q_dimensions values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into q_dimensions values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     new.id,
@@ -94,6 +94,7 @@ def add_questionnaire(con, text: str) -> dict:
                     bool(d.points),
                     max(d.points.values()) if d.points else None,
                     n,
+                    d.category,
                 ]
                 for n, d in enumerate(new.dimensions)
             ],

@@ -8,7 +8,7 @@ import polars as pl
 
 from warehouse import open_warehouse, snapshot_id
 from warehouse.lake import LAKE
-from warehouse.sql import sql_file
+from warehouse.sql import query
 
 
 class Reader:
@@ -26,12 +26,15 @@ class Reader:
 
     def version(self) -> int:
         """The warehouse's data version (latest snapshot id): the dashboard's cache key."""
-        return snapshot_id(self.cursor())
+        cur = self.cursor()
+        try:
+            return snapshot_id(cur)
+        finally:
+            cur.close()
 
     def query(self, name: str, params: dict | None = None) -> pl.DataFrame:
-        sql = sql_file(name)
-        params = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
-        return self.cursor().execute(sql, params).pl()
-
-    def list_batches(self) -> pl.DataFrame:
-        return self.query("queries/batches")
+        cur = self.cursor()
+        try:
+            return query(cur, f"queries/{name}", params)
+        finally:
+            cur.close()

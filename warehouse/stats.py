@@ -56,7 +56,8 @@ def welch_from_stats(
     n_after, n_before = int(n_after or 0), int(n_before or 0)
     if mean_after is None or mean_before is None or n_after == 0 or n_before == 0:
         return Comparison("welch", None, None, n_after, n_before, min_n)
-    delta = float(mean_after - mean_before)
+    mean_after, mean_before = float(mean_after), float(mean_before)
+    delta = mean_after - mean_before
     if n_after < min_n or n_before < min_n:
         return Comparison("welch", delta, None, n_after, n_before, min_n)
     sd_a, sd_b = float(sd_after or 0.0), float(sd_before or 0.0)
@@ -91,6 +92,7 @@ def two_proportions(
 ) -> Comparison:
     """Two-proportion z-test (pooled) of shares such as satisfied %; delta in percentage points."""
     n_after, n_before = int(n_after or 0), int(n_before or 0)
+    x_after, x_before = int(x_after or 0), int(x_before or 0)
     if n_after == 0 or n_before == 0:
         return Comparison("two-proportion z", None, None, n_after, n_before, min_n)
     p1, p2 = x_after / n_after, x_before / n_before

@@ -6,5 +6,6 @@ create table if not exists q_dimensions (
     weight double not null,
     has_points boolean not null,
     max_points double,
-    position integer not null
+    position integer not null,
+    category varchar
 );

@@ -1,0 +1,195 @@
+"""What each page shows, computed from sql/queries/ and warehouse.stats; pages only draw it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.filters import Filters
+from dashboard.state import q
+from pipelines.questionnaire import Questionnaire, parse
+from warehouse import stats
+
+CALLBACK_TARGET = 50.0
+SURVEY_SUCCESS_TARGET = 60.0
+COVERAGE_TARGET = 30.0
+
+
+def shift(period: dt.date, grain: str, back: int = 1) -> dt.date:
+    """The start of the period `back` periods before `period` at `grain`."""
+    months = {"month": 1, "quarter": 3, "year": 12}[grain] * back
+    total = period.year * 12 + period.month - 1 - months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+@dataclass
+class Kpis:
+    period: dt.date | None
+    csi: float | None
+    responses: int
+    vs_previous: stats.Comparison | None
+    vs_last_year: stats.Comparison | None
+    satisfied_vs_previous: stats.Comparison | None
+    satisfaction_rate: float | None
+    has_points: bool
+    complaint_rate: float | None
+    callback: float | None
+    survey_success: float | None
+    coverage: float | None
+
+
+def _row(frame: pl.DataFrame, period: dt.date | None) -> dict | None:
+    if period is None or frame.is_empty():
+        return None
+    found = frame.filter(pl.col("period_start") == period)
+    return found.row(0, named=True) if found.height else None
+
+
+def _value(frame: pl.DataFrame, period, column: str):
+    row = _row(frame, period)
+    return None if row is None else row[column]
+
+
+def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
+    """KPI cards of the latest period in the range, and the CSI trend."""
+    trend = q("csi_trend", **f.params())
+    period = trend["period_start"].max() if trend.height else None
+    kpi_trend = trend
+    if period is not None:
+        wider = f.params(
+            date_from=shift(period, f.grain, 12 if f.grain == "month" else 4 if f.grain == "quarter" else 1)
+        )
+        kpi_trend = q("csi_trend", **wider)
+    current = _row(kpi_trend, period)
+    previous = _row(kpi_trend, shift(period, f.grain) if period else None)
+    last_year = _row(kpi_trend, shift(period, "year") if period else None)
+
+    def welch(other):
+        if current is None:
+            return None
+        if other is None:
+            return stats.Comparison("welch", None, None, current["csi_n"], 0)
+        return stats.welch_from_stats(
+            current["csi"], current["csi_sd"], current["csi_n"], other["csi"], other["csi_sd"], other["csi_n"]
+        )
+
+    satisfied = None
+    if current is not None and previous is not None:
+        satisfied = stats.two_proportions(
+            current["satisfied"], current["ratings"], previous["satisfied"], previous["ratings"]
+        )
+    rates = q("satisfaction_rates", **f.params())
+    complaints = q("complaint_rates", **f.params())
+    contacts = q("contact_rates", **f.params())
+    coverage = q("coverage_rates", **f.params())
+    kpis = Kpis(
+        period=period,
+        csi=current["csi"] if current else None,
+        responses=current["responses"] if current else 0,
+        vs_previous=welch(previous),
+        vs_last_year=welch(last_year),
+        satisfied_vs_previous=satisfied,
+        satisfaction_rate=_value(rates, period, "satisfaction_rate_pct"),
+        has_points=rates.height > 0,
+        complaint_rate=_value(complaints, period, "complaint_rate_pct"),
+        callback=_value(contacts, period, "callback_success_pct"),
+        survey_success=_value(contacts, period, "survey_success_pct"),
+        coverage=_value(coverage, period, "coverage_pct"),
+    )
+    return kpis, trend
+
+
+def rates_table(f: Filters) -> pl.DataFrame:
+    """Complaint, follow-up and coverage KPIs per period, side by side."""
+    complaints = q("complaint_rates", **f.params()).select(
+        "period_start",
+        "complaints",
+        "shipments",
+        "complaint_rate_pct",
+        "answered_24h_pct",
+        "verified_3wd_pct",
+    )
+    contacts = q("contact_rates", **f.params()).select(
+        "period_start", "callback_success_pct", "survey_success_pct"
+    )
+    coverage = q("coverage_rates", **f.params()).select("period_start", "coverage_pct")
+    rates = q("satisfaction_rates", **f.params()).select(
+        "period_start", "survey_rate_pct", "satisfaction_rate_pct"
+    )
+    out = complaints.join(contacts, on="period_start", how="full", coalesce=True)
+    out = out.join(coverage, on="period_start", how="full", coalesce=True)
+    out = out.join(rates, on="period_start", how="full", coalesce=True)
+    return out.sort("period_start")
+
+
+def names(f: Filters) -> tuple[dict, dict]:
+    """Dimension and item labels of the questionnaire: ({dimension_id: label}, {item_id: label})."""
+    dims = q("dimensions", qid=f.questionnaire_id)
+    items = q("items", qid=f.questionnaire_id)
+    return (
+        dict(zip(dims["dimension_id"], dims["dimension_label"], strict=True)),
+        dict(zip(items["item_id"], items["item_label"], strict=True)),
+    )
+
+
+def item_summary(levels: pl.DataFrame) -> pl.DataFrame:
+    """One row per item: ratings, mean 0-100 score and shares, from the level histogram."""
+    return (
+        levels.group_by("dimension_id", "item_id")
+        .agg(
+            pl.col("ratings").sum().alias("ratings"),
+            ((pl.col("ratings") * pl.col("norm_score")).sum() / pl.col("ratings").sum()).alias("mean_score"),
+            (100 * pl.col("ratings").filter(pl.col("is_satisfied")).sum() / pl.col("ratings").sum()).alias(
+                "satisfied_pct"
+            ),
+            (100 * pl.col("ratings").filter(pl.col("is_dissatisfied")).sum() / pl.col("ratings").sum()).alias(
+                "dissatisfied_pct"
+            ),
+        )
+        .sort("mean_score")
+    )
+
+
+def questionnaire(f: Filters) -> Questionnaire:
+    return parse(q("questionnaire_toml", qid=f.questionnaire_id)["toml"][0])
+
+
+def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
+    """Importance-performance of each dimension on a sample of the filtered responses."""
+    overall_item = questionnaire(f).overall_item
+    sample = q("key_driver_sample", **f.params(overall_item=overall_item or ""))
+    if sample.is_empty():
+        return pl.DataFrame(), "csi"
+    outcome = "overall_score" if overall_item and sample["overall_score"].drop_nulls().len() > 0 else "csi"
+    wide = sample.pivot(on="dimension_id", index=["response_id", "csi", "overall_score"], values="score")
+    # With an overall item, the dimension holding it would correlate with itself: it stays in,
+    # as the quadrant is read relative to the other dimensions.
+    frame = wide.select(
+        pl.col(outcome).alias("outcome"),
+        *[c for c in wide.columns if c not in ("response_id", "csi", "overall_score")],
+    )
+    return stats.key_drivers(frame.rename({"outcome": outcome}), outcome=outcome), outcome
+
+
+def competitors(f: Filters) -> pl.DataFrame:
+    """Own vs each competitor per dimension over the range, with Welch's test."""
+    moments = q("competitor_dimensions", **f.params())
+    own = moments.filter(pl.col("subject") == "own").select(
+        "dimension_id",
+        pl.col("mean").alias("own_mean"),
+        pl.col("sd").alias("own_sd"),
+        pl.col("n").alias("own_n"),
+    )
+    others = moments.filter(pl.col("subject") != "own").select(
+        "dimension_id",
+        pl.col("subject").alias("competitor"),
+        pl.col("mean").alias("competitor_mean"),
+        pl.col("sd").alias("competitor_sd"),
+        pl.col("n").alias("competitor_n"),
+    )
+    gaps = own.join(others, on="dimension_id").with_columns(
+        (pl.col("own_mean") - pl.col("competitor_mean")).alias("gap")
+    )
+    return stats.competitor_significance(gaps) if gaps.height else gaps

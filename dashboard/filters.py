@@ -1,0 +1,98 @@
+"""The sidebar filters shared by every page, kept in session state across pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.i18n import LANGS, label, t
+from dashboard.state import q
+
+GRAINS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Filters:
+    questionnaire_id: str
+    title: str
+    target: float
+    grain: str
+    date_from: dt.date
+    date_to: dt.date
+    scope: str | None
+    segment: str | None
+    region: str | None
+
+    def params(self, **extra) -> dict:
+        """Named parameters for sql/queries/*.sql."""
+        return {
+            "qid": self.questionnaire_id,
+            "grain": self.grain,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "scope": self.scope,
+            "segment": self.segment,
+            "region": self.region,
+            **extra,
+        }
+
+
+def language_switch() -> None:
+    st.sidebar.radio(
+        t("filter.language"),
+        list(LANGS),
+        format_func=LANGS.get,
+        key="lang",
+        horizontal=True,
+    )
+
+
+def sidebar() -> Filters | None:
+    """Draw the shared filters; None when the warehouse has no questionnaire yet."""
+    questionnaires = q("questionnaires")
+    st.sidebar.header(t("filter.title"))
+    if questionnaires.is_empty():
+        return None
+    rows = {r["questionnaire_id"]: r for r in questionnaires.iter_rows(named=True)}
+    qid = st.sidebar.selectbox(
+        t("filter.questionnaire"),
+        list(rows),
+        format_func=lambda i: f"{rows[i]['title']} ({i})",
+        key="f_questionnaire",
+    )
+    row = rows[qid]
+    grain = (
+        st.sidebar.segmented_control(
+            t("filter.grain"), GRAINS, format_func=lambda g: t(f"grain.{g}"), key="f_grain", default="month"
+        )
+        or "month"
+    )
+    first = row["first_date"] or dt.date.today().replace(month=1, day=1)
+    last = row["last_date"] or dt.date.today()
+    dates_key = f"f_dates_{qid}"
+    picked = st.sidebar.date_input(t("filter.dates"), value=(first, last), key=dates_key)
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        date_from, date_to = picked
+    else:  # a half-picked range: keep the questionnaire's full range until the second click
+        date_from, date_to = first, last
+    values = q("filter_values", qid=qid)
+    scopes = values.filter(values["filter"] == "scope")["value"].to_list()
+    regions = values.filter(values["filter"] == "region")["value"].to_list()
+    scope = _choice("filter.scope", scopes, "scope", f"f_scope_{qid}")
+    segment = _choice("filter.segment", ["key", "general"], "segment", "f_segment")
+    region = _choice("filter.region", regions, None, "f_region")
+    return Filters(qid, row["title"], float(row["target"]), grain, date_from, date_to, scope, segment, region)
+
+
+def _choice(key: str, values: list[str], prefix: str | None, widget_key: str) -> str | None:
+    options = ["__all__", *values]
+
+    def fmt(v):
+        if v == "__all__":
+            return t("filter.all")
+        return label(prefix, v) if prefix else v
+
+    picked = st.sidebar.selectbox(t(key), options, format_func=fmt, key=widget_key)
+    return None if picked == "__all__" else picked

@@ -1,0 +1,195 @@
+"""Chinese and English labels of the dashboard; Chinese is the default."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = {"zh": "中文", "en": "English"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # navigation
+    "nav.overview": ("总览", "Overview"),
+    "nav.dimensions": ("维度分析", "Dimensions"),
+    "nav.pareto": ("帕累托", "Pareto"),
+    "nav.causes": ("原因分析", "Cause analysis"),
+    "nav.competitors": ("竞品对比", "Competitors"),
+    "nav.upload": ("数据上传", "Upload"),
+    "nav.section.analysis": ("分析", "Analysis"),
+    "nav.section.data": ("数据", "Data"),
+    # filters
+    "filter.title": ("筛选", "Filters"),
+    "filter.language": ("语言 / Language", "语言 / Language"),
+    "filter.questionnaire": ("问卷", "Questionnaire"),
+    "filter.grain": ("周期", "Period grain"),
+    "filter.dates": ("日期范围", "Date range"),
+    "filter.scope": ("口径", "Scope"),
+    "filter.segment": ("客户类别", "Segment"),
+    "filter.region": ("区域", "Region"),
+    "filter.all": ("全部", "All"),
+    "grain.month": ("月", "Month"),
+    "grain.quarter": ("季度", "Quarter"),
+    "grain.year": ("年", "Year"),
+    "segment.key": ("重点客户", "Key accounts"),
+    "segment.general": ("一般客户", "General"),
+    "scope.sales": ("销售", "Sales"),
+    "scope.after_sales": ("售后", "After-sales"),
+    "empty": (
+        "当前筛选条件下没有数据。请调整筛选条件或上传数据。",
+        "No data for these filters. Change the filters or upload data.",
+    ),
+    "no_warehouse": (
+        "仓库中还没有问卷。请先在“数据上传”页面上传问卷和数据。",
+        "The warehouse has no questionnaire yet. Upload one on the Upload page.",
+    ),
+    # overview
+    "overview.title": ("满意度总览", "Satisfaction overview"),
+    "overview.period": ("当前周期", "Current period"),
+    "kpi.csi": ("满意度指数 CSI", "Satisfaction index (CSI)"),
+    "kpi.target": ("目标", "target"),
+    "kpi.vs_prev": ("环比", "vs previous"),
+    "kpi.vs_ly": ("同比", "vs last year"),
+    "kpi.satisfaction_rate": ("满意率", "Satisfaction rate"),
+    "kpi.complaint_rate": ("投诉率", "Complaint rate"),
+    "kpi.callback": ("回访成功率", "Callback success"),
+    "kpi.survey_success": ("调查成功率", "Survey success"),
+    "kpi.coverage": ("样本覆盖率", "Sample coverage"),
+    "kpi.responses": ("样本量", "Responses"),
+    "kpi.below": ("低于目标", "below target"),
+    "kpi.meets": ("达到目标", "meets target"),
+    "kpi.na": ("无数据", "no data"),
+    "kpi.no_points": ("该问卷未设置分值", "questionnaire has no points"),
+    "verdict.significant": ("显著", "significant"),
+    "verdict.not significant": ("不显著", "not significant"),
+    "verdict.sample too small": ("样本不足", "sample too small"),
+    "verdict.no data": ("无对比数据", "no data"),
+    "overview.trend": ("满意度趋势（95% 置信区间）", "CSI trend (95 % interval)"),
+    "overview.yoy": ("同比趋势", "Year on year"),
+    "overview.breakdown": ("分组对比", "Breakdown"),
+    "overview.by": ("分组", "Group by"),
+    "overview.rates": ("投诉与回访指标", "Complaint and follow-up KPIs"),
+    # dimensions
+    "dim.title": ("维度与题项", "Dimensions and items"),
+    "dim.trend": ("维度得分趋势", "Dimension scores over time"),
+    "dim.histogram": ("单项评价分布", "Single-item rating distribution"),
+    "dim.items": ("题项明细", "Item detail"),
+    "dim.customer": ("单个客户单项评价", "One customer's item ratings"),
+    "dim.customer_pick": ("选择客户", "Customer"),
+    "dim.staff": ("员工服务评价", "Staff scores"),
+    "dim.drivers": ("关键驱动因素（重要性-表现）", "Key drivers (importance vs performance)"),
+    "dim.drivers_outcome": ("结果变量", "Outcome"),
+    "dim.note_filters": (
+        "评分级图表不区分客户类别和区域。",
+        "Rating-level charts ignore the segment and region filters.",
+    ),
+    "quadrant.fix first": ("优先改进", "fix first"),
+    "quadrant.keep up": ("继续保持", "keep up"),
+    "quadrant.low priority": ("次要改进", "low priority"),
+    "quadrant.possible overkill": ("可能过度投入", "possible overkill"),
+    "quadrant.unknown": ("未知", "unknown"),
+    # pareto
+    "pareto.title": ("帕累托分析", "Pareto analysis"),
+    "pareto.items": ("不满意评价（按题项）", "Dissatisfied ratings by item"),
+    "pareto.causes": ("投诉（按原因）", "Complaints by cause"),
+    "pareto.vital": ("关键少数", "vital few"),
+    "pareto.other": ("其余", "useful many"),
+    "pareto.cumulative": ("累计占比 %", "Cumulative %"),
+    "pareto.click": ("点击柱形查看明细。", "Click a bar to see what is behind it."),
+    "pareto.drill_item": ("不满意明细：", "Dissatisfied responses: "),
+    "pareto.drill_cause": ("投诉明细：", "Complaints: "),
+    # causes
+    "cause.title": ("原因分析（鱼骨图）", "Cause analysis (fishbone)"),
+    "cause.fishbone": ("人机料法测环", "Man, machine, material, method, measurement, environment"),
+    "cause.effect": ("客户不满意", "Customer dissatisfaction"),
+    "cause.complaints": ("投诉清单与服务时效", "Complaints and service levels"),
+    "cause.comments": ("不满意客户原话", "Verbatim comments of dissatisfied customers"),
+    "cause.search": ("搜索意见", "Search comments"),
+    "cause.overdue": ("超期", "overdue"),
+    "cause.count": ("投诉数", "Complaints"),
+    "cause.answered_24h": ("24小时内响应", "answered in 24 h"),
+    "cause.verified_3wd": ("3个工作日内核实", "verified in 3 working days"),
+    "cause.open": ("未关闭", "open"),
+    "cat.man": ("人", "Man"),
+    "cat.machine": ("机", "Machine"),
+    "cat.material": ("料", "Material"),
+    "cat.method": ("法", "Method"),
+    "cat.measurement": ("测", "Measurement"),
+    "cat.environment": ("环", "Environment"),
+    # competitors
+    "comp.title": ("竞品对比", "Competitor comparison"),
+    "comp.gap": ("各维度差距", "Gap per dimension"),
+    "comp.trend": ("差距趋势", "Gap over time"),
+    "comp.pick": ("竞品", "Competitor"),
+    "comp.none": (
+        "该问卷没有竞品评价（评价对象均为本公司）。",
+        "This questionnaire has no competitor ratings.",
+    ),
+    "comp.own": ("本公司", "Own"),
+    # upload
+    "up.title": ("数据上传", "Upload data"),
+    "up.kind": ("数据类型", "Kind"),
+    "up.file": ("选择文件（CSV / XLSX，或问卷 TOML）", "File (CSV / XLSX, or a questionnaire TOML)"),
+    "up.sheet": ("工作表", "Sheet"),
+    "up.skip": ("表头前跳过的行数", "Lines before the header"),
+    "up.mapping": ("列映射", "Column mapping"),
+    "up.mapping_help": (
+        "把文件中的列对应到字段或题项；不需要的列选“忽略”。",
+        "Map each file column to a field or item; choose 'ignore' for the rest.",
+    ),
+    "up.ignore": ("（忽略）", "(ignore)"),
+    "up.replace": (
+        "覆盖已加载的相同编号（保留审计记录）",
+        "Replace ids loaded before (kept in the audit trail)",
+    ),
+    "up.validate": ("校验", "Validate"),
+    "up.load": ("加载", "Load"),
+    "up.valid": ("校验通过：{rows} 行，可以加载。", "Valid: {rows} rows ready to load."),
+    "up.invalid": (
+        "校验未通过：{n} 个问题，未写入任何数据。",
+        "Refused: {n} problem(s); nothing was written.",
+    ),
+    "up.duplicate": (
+        "该文件与已加载批次 {batch} 完全相同，不会重复加载。",
+        "This file is identical to batch {batch}; it is not loaded again.",
+    ),
+    "up.loaded": ("已加载批次 {batch}：{rows} 行。", "Loaded batch {batch}: {rows} rows."),
+    "up.preview": ("预览（将写入的前 20 行）", "Preview (first 20 rows as stored)"),
+    "up.history": ("批次记录", "Batch history"),
+    "up.rollback": ("回滚所选批次", "Roll back selected batch"),
+    "up.confirm": (
+        "确认回滚批次 {batch}？此操作会删除该批次的数据。",
+        "Roll back batch {batch}? Its rows will be removed.",
+    ),
+    "up.rolled": ("批次 {batch} 已回滚。", "Batch {batch} rolled back."),
+    "up.questionnaire_added": ("问卷 {qid}：{status}", "Questionnaire {qid}: {status}"),
+    "up.saved_mapping": ("已套用上次保存的映射。", "Applied the mapping saved last time."),
+    "up.constants": (
+        "缺少的字段取固定值（如 survey_date=2025-01-01）",
+        "Constants for missing fields (e.g. survey_date=2025-01-01)",
+    ),
+    "kind.survey": ("问卷答卷", "Survey responses"),
+    "kind.complaints": ("投诉", "Complaints"),
+    "kind.sales": ("销售/发货", "Sales"),
+    "kind.customers": ("客户", "Customers"),
+    "kind.contacts": ("回访计划", "Follow-up contacts"),
+    "download.csv": ("下载 CSV", "Download CSV"),
+    "download.xlsx": ("下载 Excel", "Download Excel"),
+}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str, **values) -> str:
+    """The label of `key` in the chosen language."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang() == "zh" else pair[1]
+    return text.format(**values) if values else text
+
+
+def label(prefix: str, value) -> str:
+    """Translated label of an enum value (e.g. 'cat', 'man'); the value itself when unknown."""
+    key = f"{prefix}.{value}"
+    return t(key) if key in TEXT else str(value)

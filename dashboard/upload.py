@@ -1,0 +1,148 @@
+"""The upload page's work: read headers, propose a mapping, validate, load, roll back."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from pipelines import store
+from pipelines.errors import QuestionnaireError, ValidationError
+from pipelines.fields import FIELDS
+from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, resolve_columns
+from pipelines.questionnaire import Questionnaire
+from pipelines.reader import read_table
+from warehouse import open_warehouse
+
+IGNORE = ""
+
+
+def sheets(data: bytes) -> list[str]:
+    """Sheet names of an XLSX file (empty for CSV)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return []
+    import fastexcel
+
+    try:
+        return fastexcel.read_excel(data).sheet_names
+    except fastexcel.FastExcelError:
+        return []
+
+
+def sample(data: bytes, sheet: str | None, skip_rows: int) -> pl.DataFrame:
+    """The file's cells (all text); raises ValidationError when unreadable."""
+    return read_table(data, sheet=sheet, skip_rows=skip_rows).frame
+
+
+def targets(kind: str, questionnaire: Questionnaire | None) -> dict[str, str]:
+    """Every field or item a column can map to: {value: shown label}."""
+    out = {IGNORE: "—"}
+    for f in FIELDS[kind]:
+        out[f.name] = f"{f.name} · {f.alias}{' *' if f.required else ''}"
+    if questionnaire is not None:
+        for item in questionnaire.items:
+            out[item.id] = f"{item.id} · {item.column}"
+    return out
+
+
+def proposed_mapping(kind: str, headers: list[str], questionnaire, saved: dict[str, str]) -> dict[str, str]:
+    """File column -> field/item id: the saved mapping first, else names and aliases."""
+    auto, _ = resolve_columns(kind, headers, questionnaire, {}, {}, ignore_extra=True)
+    proposal = {}
+    for header in headers:
+        if header in saved:
+            proposal[header] = saved[header]
+        else:
+            target = auto.get(header, IGNORE)
+            proposal[header] = target.removeprefix(ITEM_PREFIX)
+    return proposal
+
+
+def job_for(
+    kind, data, file_name, qid, mapping: dict[str, str], constants: dict[str, str], sheet, skip_rows, replace
+) -> LoadJob:
+    explicit = {col: (target or "ignore") for col, target in mapping.items()}
+    return LoadJob(
+        kind=kind,
+        data=data,
+        file_name=file_name,
+        questionnaire_id=qid,
+        mapping=explicit,
+        constants=constants,
+        ignore_extra=False,
+        sheet=sheet,
+        skip_rows=skip_rows,
+        replace=replace,
+    )
+
+
+def validate(job: LoadJob) -> tuple[int, pl.DataFrame | None, list, str | None]:
+    """(rows, preview, problems, duplicate batch id) without writing anything."""
+    con = open_warehouse()
+    try:
+        prepared = prepare(con, job)
+        if prepared.duplicate_of:
+            return prepared.rows, None, [], prepared.duplicate_of
+        return prepared.rows, prepared.preview(con), [], None
+    except ValidationError as exc:
+        return 0, None, exc.problems, None
+    finally:
+        con.close()
+
+
+def run_load(job: LoadJob, progress) -> LoadResult:
+    con = open_warehouse()
+    try:
+        return load(con, job, progress)
+    finally:
+        con.close()
+
+
+def _mapping_key(kind: str, qid: str | None) -> str:
+    return f"mapping:{kind}:{qid or ''}"
+
+
+def saved_mapping(kind: str, qid: str | None) -> dict[str, str]:
+    con = open_warehouse()
+    try:
+        row = con.execute("select value from settings where key = ?", [_mapping_key(kind, qid)]).fetchone()
+        return json.loads(row[0]) if row else {}
+    finally:
+        con.close()
+
+
+def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
+    con = open_warehouse()
+    try:
+        con.execute("begin transaction")
+        con.execute("delete from settings where key = ?", [_mapping_key(kind, qid)])
+        con.execute("insert into settings values (?, ?)", [_mapping_key(kind, qid), json.dumps(mapping)])
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def questionnaire(qid: str) -> Questionnaire | None:
+    con = open_warehouse()
+    try:
+        return store.get_questionnaire(con, qid)
+    finally:
+        con.close()
+
+
+def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:
+    con = open_warehouse()
+    try:
+        return store.add_questionnaire(con, text), []
+    except QuestionnaireError as exc:
+        return None, exc.problems
+    finally:
+        con.close()
+
+
+def rollback(batch_id: str) -> dict:
+    con = open_warehouse()
+    try:
+        return store.rollback(con, batch_id)
+    finally:
+        con.close()

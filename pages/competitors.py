@@ -1,0 +1,46 @@
+"""Competitors: own vs each competitor per dimension, gap with significance, over time."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import t
+from dashboard.page import filters
+from dashboard.state import q
+from dashboard.widgets import table
+
+f = filters()
+st.title(t("comp.title"))
+dim_names, _ = data.names(f)
+gaps = data.competitors(f)
+if gaps.is_empty():
+    st.info(t("comp.none"))
+    st.stop()
+rivals = sorted(gaps["competitor"].unique().to_list())
+rival = st.segmented_control(t("comp.pick"), rivals, default=rivals[0], key="rival") or rivals[0]
+mine = gaps.filter(pl.col("competitor") == rival)
+st.subheader(t("comp.gap"))
+st.plotly_chart(charts.gap_bars(mine, dim_names, t("comp.own")), key="gap_bars")
+table(
+    gaps.with_columns(
+        pl.col("dimension_id").replace_strict(dim_names, default=pl.col("dimension_id")).alias("dimension"),
+        pl.col("verdict").map_elements(lambda v: t("verdict." + v), return_dtype=pl.Utf8),
+    ).select(
+        "dimension",
+        "competitor",
+        "own_mean",
+        "own_n",
+        "competitor_mean",
+        "competitor_n",
+        "gap",
+        "p_value",
+        "verdict",
+    ),
+    "competitor_gaps",
+)
+st.subheader(t("comp.trend"))
+trend = q("competitor_trend", **f.params()).filter(pl.col("competitor") == rival)
+st.plotly_chart(
+    charts.lines(trend, "period_start", "gap", "dimension_id", dim_names, f"{t('comp.own')} − {rival}"),
+    key="gap_trend",
+)

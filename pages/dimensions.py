@@ -1,0 +1,82 @@
+"""Dimensions for quality engineers: scores over time, item histograms, customers, staff, key drivers."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import t
+from dashboard.page import filters
+from dashboard.state import q
+from dashboard.widgets import stop_if_empty, table
+
+f = filters()
+st.title(t("dim.title"))
+dim_names, item_names = data.names(f)
+trend = q("dimension_trend", **f.params())
+stop_if_empty(trend)
+st.caption(t("dim.note_filters"))
+
+st.subheader(t("dim.trend"))
+st.plotly_chart(
+    charts.lines(trend, "period_start", "mean_score", "dimension_id", dim_names, "0-100", f.target),
+    key="dim_trend",
+)
+
+levels = q("item_levels_range", **f.params())
+st.subheader(t("dim.histogram"))
+tabs = st.tabs([dim_names.get(d, d) for d in dim_names])
+for tab, dim in zip(tabs, dim_names, strict=True):
+    part = levels.filter(pl.col("dimension_id") == dim)
+    with tab:
+        if part.is_empty():
+            st.info(t("empty"))
+        else:
+            st.plotly_chart(
+                charts.stacked_levels(part, item_names, 120 + 50 * part["item_id"].n_unique()),
+                key=f"hist_{dim}",
+            )
+
+st.subheader(t("dim.items"))
+summary = data.item_summary(levels).with_columns(
+    pl.col("item_id").replace_strict(item_names, default=pl.col("item_id")).alias("item"),
+    pl.col("dimension_id").replace_strict(dim_names, default=pl.col("dimension_id")).alias("dimension"),
+)
+table(
+    summary.select("dimension", "item", "ratings", "mean_score", "satisfied_pct", "dissatisfied_pct"), "items"
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("dim.customer"))
+    customers = q("customers_surveyed", **f.params())
+    if customers.is_empty():
+        st.info(t("empty"))
+    else:
+        labels = {
+            r["customer_id"]: f"{r['customer_name'] or ''} ({r['customer_id']}, n={r['responses']})"
+            for r in customers.iter_rows(named=True)
+        }
+        customer = st.selectbox(
+            t("dim.customer_pick"), list(labels), format_func=labels.get, key="dim_customer"
+        )
+        mine = q("customer_item_levels", **f.params(customer_id=customer))
+        st.plotly_chart(
+            charts.stacked_levels(mine, item_names, 120 + 45 * max(mine["item_id"].n_unique(), 1)),
+            key="customer_hist",
+        )
+with right:
+    st.subheader(t("dim.staff"))
+    staff = q("staff_scores", **f.params())
+    if staff.is_empty():
+        st.info(t("empty"))
+    else:
+        table(staff.drop("csi_sd"), "staff_scores")
+
+st.subheader(t("dim.drivers"))
+drivers, outcome = data.key_drivers(f)
+if drivers.is_empty():
+    st.info(t("empty"))
+else:
+    st.caption(f"{t('dim.drivers_outcome')}: {outcome}")
+    st.plotly_chart(charts.quadrant(drivers, dim_names), key="quadrant")
+    table(drivers, "key_drivers")

@@ -1,0 +1,82 @@
+"""Overview for management: KPI cards against targets, CSI trend, year on year, breakdowns."""
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import t
+from dashboard.page import filters
+from dashboard.state import q
+from dashboard.widgets import fmt, stop_if_empty, table
+
+f = filters()
+st.title(t("overview.title"))
+kpis, trend = data.overview(f)
+stop_if_empty(trend)
+st.caption(
+    f"{f.title} · {t('overview.period')}: {kpis.period:%Y-%m-%d} ({t('grain.' + f.grain)}) · "
+    f"{t('kpi.responses')} {kpis.responses:,}"
+)
+
+
+def delta(comparison) -> str | None:
+    if comparison is None or comparison.delta is None:
+        return None
+    return f"{comparison.delta:+.1f} · {t('verdict.' + comparison.verdict)}"
+
+
+below = kpis.csi is not None and kpis.csi < f.target
+cols = st.columns(4)
+cols[0].metric(
+    f"{t('kpi.csi')} · {t('kpi.target')} {f.target:g}",
+    fmt(kpis.csi),
+    delta(kpis.vs_previous),
+    help=f"{t('kpi.vs_prev')}: {delta(kpis.vs_previous)}; {t('kpi.vs_ly')}: {delta(kpis.vs_last_year)}",
+    border=True,
+)
+cols[0].markdown(
+    f":{'red' if below else 'green'}[{t('kpi.below') if below else t('kpi.meets')}] · "
+    f"{t('kpi.vs_ly')} {delta(kpis.vs_last_year) or t('kpi.na')}"
+)
+cols[1].metric(
+    t("kpi.satisfaction_rate"),
+    fmt(kpis.satisfaction_rate, suffix="%") if kpis.has_points else t("kpi.no_points"),
+    border=True,
+)
+cols[2].metric(t("kpi.complaint_rate"), fmt(kpis.complaint_rate, 2, "%"), border=True)
+cols[3].metric(
+    f"{t('kpi.coverage')} (≥ {data.COVERAGE_TARGET:g}%)", fmt(kpis.coverage, suffix="%"), border=True
+)
+cols = st.columns(4)
+for col, name, value, target in (
+    (cols[0], "kpi.callback", kpis.callback, data.CALLBACK_TARGET),
+    (cols[1], "kpi.survey_success", kpis.survey_success, data.SURVEY_SUCCESS_TARGET),
+):
+    col.metric(f"{t(name)} (≥ {target:g}%)", fmt(value, suffix="%"), border=True)
+    if value is not None and value < target:
+        col.markdown(f":red[{t('kpi.below')}]")
+for col, name, comparison in ((cols[2], "kpi.vs_prev", kpis.satisfied_vs_previous),):
+    col.metric(f"满意占比 satisfied % · {t(name)}", delta(comparison) or t("kpi.na"), border=True)
+
+st.subheader(t("overview.trend"))
+st.plotly_chart(charts.csi_trend(trend, f.target), key="trend")
+left, right = st.columns(2)
+with left:
+    st.subheader(t("overview.yoy"))
+    st.plotly_chart(charts.yoy(q("csi_yoy", **f.params())), key="yoy")
+with right:
+    st.subheader(t("overview.breakdown"))
+    by = (
+        st.segmented_control(
+            t("overview.by"),
+            ["scope", "segment", "region"],
+            default="scope",
+            format_func=lambda b: t(f"filter.{b}"),
+            key="breakdown_by",
+        )
+        or "scope"
+    )
+    groups = q("csi_breakdown", **f.params(by=by))
+    st.plotly_chart(charts.breakdown(groups, f.target, by if by != "region" else None), key="breakdown")
+st.subheader(t("overview.rates"))
+table(data.rates_table(f), "kpis_by_period")
+table(trend.drop("csi_sd"), "csi_trend")

@@ -1,0 +1,115 @@
+"""Upload for analysts: questionnaire TOML or data files, column mapping, validation, load, rollback."""
+
+import hashlib
+
+import polars as pl
+import streamlit as st
+
+from dashboard import upload
+from dashboard.i18n import label, t
+from dashboard.page import start
+from dashboard.state import q
+from pipelines.errors import ValidationError
+from pipelines.fields import KINDS
+
+start()
+st.title(t("up.title"))
+file = st.file_uploader(t("up.file"), type=["csv", "xlsx", "toml", "txt"], key="upload_file")
+kind = st.selectbox(t("up.kind"), KINDS, format_func=lambda k: label("kind", k), key="upload_kind")
+qids = q("questionnaires")["questionnaire_id"].to_list()
+qid = st.selectbox(t("filter.questionnaire"), qids, key="upload_qid") if kind == "survey" and qids else None
+
+if file is not None and file.name.lower().endswith(".toml"):
+    if st.button(t("up.load"), key="add_questionnaire", type="primary"):
+        result, problems = upload.add_questionnaire(file.getvalue().decode("utf-8-sig"))
+        if problems:
+            st.error("\n".join(f"- {p}" for p in problems))
+        else:
+            st.success(t("up.questionnaire_added", qid=result["questionnaire_id"], status=result["status"]))
+elif file is not None:
+    data = file.getvalue()
+    sheet_names = upload.sheets(data)
+    left, right = st.columns(2)
+    sheet = left.selectbox(t("up.sheet"), sheet_names, key="upload_sheet") if sheet_names else None
+    skip = right.number_input(t("up.skip"), min_value=0, max_value=100, value=0, key="upload_skip")
+    try:
+        cells = upload.sample(data, sheet, int(skip))
+    except ValidationError as exc:
+        st.error(exc.report())
+        st.stop()
+    questionnaire = upload.questionnaire(qid) if qid else None
+    if kind == "survey" and questionnaire is None:
+        st.info(t("no_warehouse"))
+        st.stop()
+    saved = upload.saved_mapping(kind, qid)
+    proposal = upload.proposed_mapping(kind, cells.columns, questionnaire, saved)
+    if saved and any(h in saved for h in cells.columns):
+        st.caption(t("up.saved_mapping"))
+    options = upload.targets(kind, questionnaire)
+    st.subheader(t("up.mapping"))
+    st.caption(t("up.mapping_help"))
+    first = cells.head(1).row(0) if cells.height else [""] * len(cells.columns)
+    editor = pl.DataFrame(
+        {
+            "column": cells.columns,
+            "example": [str(v) for v in first],
+            "target": [proposal[h] for h in cells.columns],
+        }
+    )
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    edited = st.data_editor(
+        editor,
+        hide_index=True,
+        disabled=["column", "example"],
+        column_config={"target": st.column_config.SelectboxColumn(options=list(options), required=False)},
+        key=f"mapping_{digest}_{kind}_{qid}",
+    )
+    mapping = {r["column"]: r["target"] or "" for r in edited.iter_rows(named=True)}
+    constants_text = st.text_area(t("up.constants"), key="upload_constants", height=68)
+    constants = dict(line.split("=", 1) for line in constants_text.splitlines() if "=" in line)
+    constants = {k.strip(): v.strip() for k, v in constants.items()}
+    replace = st.checkbox(t("up.replace"), key="upload_replace")
+    job = upload.job_for(kind, data, file.name, qid, mapping, constants, sheet, int(skip), replace)
+    rows, preview, problems, duplicate = upload.validate(job)
+    if duplicate:
+        st.warning(t("up.duplicate", batch=duplicate))
+    elif problems:
+        st.error(t("up.invalid", n=len(problems)))
+        st.dataframe(
+            pl.DataFrame(
+                [p.__dict__ for p in problems],
+                schema={"row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8},
+            ),
+            hide_index=True,
+            key="problems",
+        )
+    else:
+        st.success(t("up.valid", rows=f"{rows:,}"))
+        st.caption(t("up.preview"))
+        st.dataframe(preview.drop("__row"), hide_index=True, key="preview")
+        if st.button(t("up.load"), type="primary", key="do_load"):
+            bar = st.progress(0.0)
+            result = upload.run_load(job, lambda fraction, message: bar.progress(min(fraction, 1.0), message))
+            upload.save_mapping(kind, qid, mapping)
+            st.success(t("up.loaded", batch=result.batch_id, rows=f"{result.rows:,}"))
+
+st.subheader(t("up.history"))
+batches = q("batches")
+event = st.dataframe(batches, hide_index=True, on_select="rerun", selection_mode="single-row", key="batches")
+picked = event.selection.rows if event else []
+if picked:
+    batch = batches.row(picked[0], named=True)
+    if batch["status"] == "loaded" and st.button(t("up.rollback"), key="rollback"):
+        st.session_state["confirm_rollback"] = batch["batch_id"]
+pending = st.session_state.get("confirm_rollback")
+if pending:
+    st.warning(t("up.confirm", batch=pending))
+    yes, no, _ = st.columns([1, 1, 6])
+    if yes.button("✔ 确认 / confirm", key="confirm_yes", type="primary"):
+        upload.rollback(pending)
+        del st.session_state["confirm_rollback"]
+        st.success(t("up.rolled", batch=pending))
+        st.rerun()
+    if no.button("✘ 取消 / cancel", key="confirm_no"):
+        del st.session_state["confirm_rollback"]
+        st.rerun()
