@@ -20,7 +20,7 @@ def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": FONT},
-        legend={"orientation": "h", "y": -0.18},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         **kwargs,
     )
     return fig
@@ -183,7 +183,15 @@ def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str) -> g
         fig,
         height=400,
         yaxis={"title": y_title},
-        yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "title": "%"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 105],
+            "title": "%",
+            "tickmode": "array",
+            "tickvals": [0, 20, 40, 60, 80, 100],
+            "showgrid": False,
+        },
         xaxis={"categoryorder": "array", "categoryarray": names},
         clickmode="event+select",
     )

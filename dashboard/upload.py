@@ -105,8 +105,8 @@ def _mapping_key(kind: str, qid: str | None) -> str:
 def saved_mapping(kind: str, qid: str | None) -> dict[str, str]:
     con = open_warehouse()
     try:
-        row = con.execute("select value from settings where key = ?", [_mapping_key(kind, qid)]).fetchone()
-        return json.loads(row[0]) if row else {}
+        row = con.execute("select value from settings where key = ?", [_mapping_key(kind, qid)]).fetchall()
+        return json.loads(row[0][0]) if row else {}
     finally:
         con.close()
 

@@ -37,6 +37,7 @@ table(
         "verdict",
     ),
     "competitor_gaps",
+    column_config={"p_value": st.column_config.NumberColumn(format="%.4f")},
 )
 st.subheader(t("comp.trend"))
 trend = q("competitor_trend", **f.params()).filter(pl.col("competitor") == rival)

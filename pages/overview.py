@@ -39,7 +39,8 @@ cols[0].markdown(
 )
 cols[1].metric(
     t("kpi.satisfaction_rate"),
-    fmt(kpis.satisfaction_rate, suffix="%") if kpis.has_points else t("kpi.no_points"),
+    fmt(kpis.satisfaction_rate, suffix="%") if kpis.has_points else "—",
+    help=None if kpis.has_points else t("kpi.no_points"),
     border=True,
 )
 cols[2].metric(t("kpi.complaint_rate"), fmt(kpis.complaint_rate, 2, "%"), border=True)

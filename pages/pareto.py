@@ -20,7 +20,7 @@ def clicked(event) -> int | None:
     return points[0]["point_index"] if points else None
 
 
-left, right = st.columns(2)
+left, right = st.container(), st.container()
 with left:
     st.subheader(t("pareto.items"))
     items = q("pareto_items", **f.params())

@@ -44,8 +44,8 @@ def get_questionnaire(con, questionnaire_id: str) -> Questionnaire | None:
     row = con.execute(
         "select toml from questionnaires where questionnaire_id = ? order by version desc limit 1",
         [questionnaire_id],
-    ).fetchone()
-    return parse(row[0]) if row else None
+    ).fetchall()
+    return parse(row[0][0]) if row else None
 
 
 def add_questionnaire(con, text: str) -> dict:
@@ -57,7 +57,7 @@ def add_questionnaire(con, text: str) -> dict:
     if old is not None:
         answered = con.execute(
             "select count(*) from responses where questionnaire_id = ?", [new.id]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         problems = check_change(old, new) if answered else []
         if problems:
             raise QuestionnaireError(
@@ -66,7 +66,7 @@ def add_questionnaire(con, text: str) -> dict:
             )
     version = con.execute(
         "select coalesce(max(version), 0) + 1 from questionnaires where questionnaire_id = ?", [new.id]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     now = datetime.now(UTC)
     con.execute("begin transaction")
     try:
@@ -133,8 +133,8 @@ def find_duplicate(
         "and coalesce(json_extract_string(options, '$.sheet'), '') = coalesce(?, '') "
         "order by loaded_at limit 1",
         [sha256, kind, questionnaire_id, sheet],
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+    ).fetchall()
+    return (row[0][0], row[0][1]) if row else None
 
 
 def list_batches(con):
@@ -260,10 +260,10 @@ def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
 
 def rollback(con, batch_id: str) -> dict:
     """Remove one loaded batch and restore the records it superseded."""
-    row = con.execute("select kind, status, rows from batches where batch_id = ?", [batch_id]).fetchone()
-    if row is None:
+    found = con.execute("select kind, status, rows from batches where batch_id = ?", [batch_id]).fetchall()
+    if not found:
         raise BatchError(f"no batch {batch_id!r}")
-    kind, status, rows = row
+    kind, status, rows = found[0]
     if status != "loaded":
         raise BatchError(f"batch {batch_id} is already {status}")
     con.execute("begin transaction")

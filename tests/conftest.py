@@ -65,3 +65,13 @@ def run_cli(db: Path, *args: str, check: bool = False) -> subprocess.CompletedPr
 
 def last_json(result: subprocess.CompletedProcess):
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo warehouse (a third of the demo's responses), built once per test session."""
+    from pipelines.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, scale=0.3, log=lambda message: None)
+    return path

@@ -102,3 +102,41 @@ def test_killed_load_leaves_the_warehouse_as_it_was(db, tmp_path):
     again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert again.returncode == 0, again.stderr
     assert last_json(again)["rows"] == 150_000
+
+
+IDLE_READER = """
+import sys, time
+from warehouse import open_warehouse
+con = open_warehouse(sys.argv[1])
+cursor = con.execute("select * from answers")
+cursor.fetchone()  # a result left open, as a dashboard between reruns may
+print("ready", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_idle_reader_with_an_open_result_does_not_block_a_load(db, tmp_path):
+    csv_path = _prepare(db, tmp_path, 2_000)
+    env = {**os.environ, "MANYI_DB": str(db), "PYTHONPATH": str(ROOT)}
+    cmd, load_env = _load_cmd(db, csv_path)
+    subprocess.run(cmd, cwd=ROOT, env=load_env, capture_output=True, check=True, timeout=120)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", IDLE_READER, str(db), "60"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        second = tmp_path / "second.csv"
+        second.write_text(csv_path.read_text().replace("R0", "S0"), encoding="utf-8")
+        started = time.time()
+        loaded = subprocess.run(
+            _load_cmd(db, second)[0], cwd=ROOT, env=load_env, capture_output=True, text=True, timeout=120
+        )
+        assert loaded.returncode == 0, loaded.stderr[-2000:]
+        assert time.time() - started < 30
+    finally:
+        reader.kill()
+        reader.wait()

@@ -267,13 +267,10 @@ ASSERTIONS = [
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from pipelines.demo import build_demo
+def demo(demo_db):
     from warehouse import open_warehouse
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path, scale=0.3, log=lambda m: None)
-    connection = open_warehouse(path)
+    connection = open_warehouse(demo_db)
     yield connection
     connection.close()
 

@@ -8,9 +8,11 @@ other processes run side by side, each commit is one snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -65,15 +67,25 @@ def connect(path: str | os.PathLike | None = None, *, threads: int | None = None
     path.parent.mkdir(parents=True, exist_ok=True)
     files = data_dir(path)
     files.mkdir(parents=True, exist_ok=True)
+    _use_wal(path)
     ducklake, sqlite = _extension_files()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     if threads:
         con.execute(f"set threads = {int(threads)}")
     con.execute(f"load '{_quote(ducklake)}'")
     con.execute(f"load '{_quote(sqlite)}'")
-    con.execute(f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} (data_path '{_quote(files)}/')")
+    con.execute(
+        f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} (data_path '{_quote(files)}/', override_data_path true)"
+    )
     con.execute(f"use {LAKE}")
     return con
+
+
+def _use_wal(path: Path) -> None:
+    """Put the SQLite catalog in WAL mode: a reader's open snapshot never blocks a writer's commit."""
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as catalog:
+        if catalog.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
+            catalog.execute("pragma journal_mode=wal")
 
 
 def _quote(path: Path) -> str:
@@ -82,4 +94,4 @@ def _quote(path: Path) -> str:
 
 def snapshot_id(con) -> int:
     """The id of the latest committed snapshot: the warehouse's data version."""
-    return int(con.execute(f"select max(snapshot_id) from ducklake_snapshots('{LAKE}')").fetchone()[0])
+    return int(con.execute(f"select max(snapshot_id) from ducklake_snapshots('{LAKE}')").fetchall()[0][0])

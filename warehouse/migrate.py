@@ -48,15 +48,15 @@ def _has_table(con, name: str) -> bool:
         "select count(*) from information_schema.tables "
         "where table_catalog = current_database() and table_name = ?",
         [name],
-    ).fetchone()
-    return row[0] > 0
+    ).fetchall()
+    return row[0][0] > 0
 
 
 def current_version(con) -> int:
     """The schema version of the open warehouse (0 when empty)."""
     if not _has_table(con, "schema_version"):
         return 0
-    return int(con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0])
+    return int(con.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0])
 
 
 def migrate(con) -> int:
@@ -85,8 +85,8 @@ def migrate(con) -> int:
 def _stored_views_hash(con) -> str | None:
     if not _has_table(con, "settings"):
         return None
-    row = con.execute("select value from settings where key = ?", [_VIEW_HASH_KEY]).fetchone()
-    return row[0] if row else None
+    rows = con.execute("select value from settings where key = ?", [_VIEW_HASH_KEY]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _view_order() -> list[tuple[str, str]]:

@@ -1,0 +1,202 @@
+"""Every dashboard page under streamlit's AppTest, on a demo warehouse; asserts on what it shows."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import DATA, ROOT
+from streamlit.testing.v1 import AppTest
+
+from warehouse import open_warehouse
+from warehouse.lake import data_dir
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app(demo_db, tmp_path, monkeypatch):
+    """The app on a private copy of the demo warehouse (uploads must not leak between tests)."""
+    db = tmp_path / "wh" / "demo.duckdb"
+    db.parent.mkdir()
+    shutil.copy(demo_db, db)
+    shutil.copytree(data_dir(demo_db), data_dir(db))
+    monkeypatch.setenv("MANYI_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    at.db = db
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def scalar(db, sql, params=None):
+    con = open_warehouse(db)
+    try:
+        return con.execute(sql, params or []).fetchone()[0]
+    finally:
+        con.close()
+
+
+def metric(at: AppTest, label_start: str):
+    found = [m for m in at.metric if m.label.startswith(label_start)]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+def test_overview_kpis_match_the_warehouse(app):
+    last = scalar(
+        app.db,
+        "select max(date_trunc('month', survey_date)) from response_scores "
+        "where questionnaire_id = 'dealer-sales'",
+    )
+    csi = scalar(
+        app.db,
+        "select avg(csi) from response_scores where questionnaire_id = 'dealer-sales' "
+        "and subject = 'own' and date_trunc('month', survey_date) = ?",
+        [last],
+    )
+    assert metric(app, "满意度指数").value == f"{csi:,.1f}"
+    rate = scalar(
+        app.db,
+        "select complaint_rate_pct from v_complaint_rate where period_grain = 'month' and period_start = ?",
+        [last],
+    )
+    assert metric(app, "投诉率").value == f"{rate:,.2f}%"
+    callback = scalar(
+        app.db,
+        "select 100.0 * sum(reached) / sum(planned) from v_contact_kpis "
+        "where period_grain = 'month' and period_start = ?",
+        [last],
+    )
+    assert metric(app, "回访成功率").value == f"{callback:,.1f}%"
+    # The dealer questionnaire has no points scheme: no satisfaction rate, said so.
+    assert metric(app, "满意率").value == "—"
+    assert any("低于目标" in m.value or "达到目标" in m.value for m in app.markdown)
+    months = scalar(
+        app.db,
+        "select count(distinct date_trunc('month', survey_date)) from response_scores "
+        "where questionnaire_id = 'dealer-sales'",
+    )
+    assert len(app.dataframe[-1].value) == months  # the CSI trend table, one row per month
+
+
+def test_overview_in_english_and_quarterly(app):
+    app.radio(key="lang").set_value("en").run()
+    app.segmented_control(key="f_grain").set_value("quarter").run()
+    assert not app.exception
+    assert app.title[0].value == "Satisfaction overview"
+    quarters = scalar(
+        app.db,
+        "select count(distinct date_trunc('quarter', survey_date)) from response_scores "
+        "where questionnaire_id = 'dealer-sales'",
+    )
+    assert len(app.dataframe[-1].value) == quarters
+
+
+def test_after_sales_shows_the_points_satisfaction_rate(app):
+    app.selectbox(key="f_questionnaire").set_value("after-sales").run()
+    assert not app.exception
+    last = scalar(
+        app.db,
+        "select max(date_trunc('month', survey_date)) from response_scores "
+        "where questionnaire_id = 'after-sales'",
+    )
+    rate = scalar(
+        app.db,
+        "select satisfaction_rate_pct from v_satisfaction_rate where period_grain = 'month' "
+        "and questionnaire_id = 'after-sales' and period_start = ?",
+        [last],
+    )
+    assert metric(app, "满意率").value == f"{rate:,.1f}%"
+
+
+def test_filters_that_leave_no_data_show_info(app):
+    import datetime as dt
+
+    app.date_input(key="f_dates_dealer-sales").set_value((dt.date(2001, 1, 1), dt.date(2001, 2, 1))).run()
+    assert not app.exception
+    assert any("没有数据" in i.value for i in app.info)
+
+
+def test_dimensions_page(app):
+    open_page(app, "dimensions")
+    assert app.title[0].value == "维度与题项"
+    items = app.dataframe[0].value
+    assert len(items) == 7 and set(items["dimension"]) == {"产品质量", "交付及时", "销售顾问", "展厅环境"}
+    staff = app.dataframe[1].value
+    assert len(staff) == 8
+    drivers = app.dataframe[2].value
+    assert set(drivers["dimension_id"]) == {"product", "delivery", "consultant", "facility"}
+
+
+def test_pareto_page(app):
+    open_page(app, "pareto")
+    table = app.dataframe[-1].value
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    assert table["cumulative_pct"].iloc[-1] == pytest.approx(100.0)
+    # Delivery slipped for most of a year in the demo: it is the top dissatisfaction.
+    assert table["item_id"].iloc[0] == "q3"
+
+
+def test_causes_page(app):
+    open_page(app, "causes")
+    total = scalar(app.db, "select count(*) from complaints")
+    assert metric(app, "投诉数").value == str(total)
+    assert len(app.dataframe[0].value) == total
+    comments = len(app.dataframe[1].value)
+    app.text_input(key="comment_search").input("交车").run()
+    searched = app.dataframe[1].value
+    assert 0 < len(searched) < comments
+    assert all("交车" in c for c in searched["comment"])
+
+
+def test_competitors_page(app):
+    open_page(app, "competitors")
+    gaps = app.dataframe[0].value
+    assert len(gaps) == 8 and set(gaps["competitor"]) == {"竞品A", "竞品B"}
+    assert set(gaps["verdict"]) <= {"显著", "不显著", "样本不足"}
+
+
+def test_upload_validates_then_loads_and_rolls_back(app):
+    open_page(app, "upload")
+    before = len(app.dataframe[-1].value)
+    app.selectbox(key="upload_kind").set_value("complaints").run()
+    app.file_uploader(key="upload_file").set_value(
+        ("complaints.csv", (DATA / "complaints_ok.csv").read_bytes(), "text/csv")
+    ).run()
+    assert not app.exception
+    assert any("校验通过" in s.value for s in app.success)
+    app.button(key="do_load").click().run()
+    assert any("已加载批次" in s.value for s in app.success)
+    assert len(app.dataframe[-1].value) == before + 1
+    assert scalar(app.db, "select count(*) from complaints where complaint_id = 'T1'") == 1
+
+
+def test_upload_reports_every_bad_row(app):
+    open_page(app, "upload")
+    bad = "投诉编号,客户编号,投诉时间,原因类别\nT1,C1,yesterday,人\nT2,,2025-01-01,天气\n".encode()
+    app.selectbox(key="upload_kind").set_value("complaints").run()
+    app.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
+    assert any("3 个问题" in e.value for e in app.error)
+    problems = app.dataframe(key="problems").value
+    assert set(zip(problems["row"], problems["column"], strict=True)) == {
+        (2, "投诉时间"),
+        (3, "客户编号"),
+        (3, "原因类别"),
+    }
+
+
+def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("MANYI_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("还没有问卷" in i.value for i in at.info)
