@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.i18n import LANGS, label, t
+from dashboard.i18n import LANGS, labels, lang, t
 from dashboard.state import q
 
 GRAINS = ("month", "quarter", "year")
@@ -64,15 +64,25 @@ def sidebar() -> Filters | None:
     )
     row = rows[qid]
     grain = (
-        st.sidebar.segmented_control(
-            t("filter.grain"), GRAINS, format_func=lambda g: t(f"grain.{g}"), key="f_grain", default="month"
+        _remembered(
+            "f_grain",
+            "month",
+            lambda key, value: st.sidebar.segmented_control(
+                t("filter.grain"), GRAINS, format_func=labels(GRAINS, "grain").get, key=key, default=value
+            ),
         )
         or "month"
     )
     first = row["first_date"] or dt.date.today().replace(month=1, day=1)
     last = row["last_date"] or dt.date.today()
     dates_key = f"f_dates_{qid}"
-    picked = st.sidebar.date_input(t("filter.dates"), value=(first, last), key=dates_key)
+    picked = st.sidebar.date_input(
+        t("filter.dates"),
+        value=(first, last),
+        min_value=dt.date(1990, 1, 1),
+        max_value=dt.date(2100, 12, 31),
+        key=dates_key,
+    )
     if isinstance(picked, tuple | list) and len(picked) == 2:
         date_from, date_to = picked
     else:  # a half-picked range: keep the questionnaire's full range until the second click
@@ -86,13 +96,26 @@ def sidebar() -> Filters | None:
     return Filters(qid, row["title"], float(row["target"]), grain, date_from, date_to, scope, segment, region)
 
 
+def _remembered(name: str, default, draw):
+    """Draw a widget whose labels change with the language, keeping its value across languages.
+
+    Streamlit keeps a widget's value by its label, so each language has its own widget key; the
+    value itself is remembered under `name`.
+    """
+    value = st.session_state.get(name, default)
+    picked = draw(f"{name}_{lang()}", value)
+    st.session_state[name] = picked
+    return picked
+
+
 def _choice(key: str, values: list[str], prefix: str | None, widget_key: str) -> str | None:
     options = ["__all__", *values]
 
-    def fmt(v):
-        if v == "__all__":
-            return t("filter.all")
-        return label(prefix, v) if prefix else v
+    names = {"__all__": t("filter.all"), **(labels(values, prefix) if prefix else {v: v for v in values})}
 
-    picked = st.sidebar.selectbox(t(key), options, format_func=fmt, key=widget_key)
+    def draw(k, value):
+        index = options.index(value) if value in options else 0
+        return st.sidebar.selectbox(t(key), options, index=index, format_func=names.get, key=k)
+
+    picked = _remembered(widget_key, "__all__", draw)
     return None if picked == "__all__" else picked

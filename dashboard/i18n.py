@@ -193,3 +193,12 @@ def label(prefix: str, value) -> str:
     """Translated label of an enum value (e.g. 'cat', 'man'); the value itself when unknown."""
     key = f"{prefix}.{value}"
     return t(key) if key in TEXT else str(value)
+
+
+def labels(values, prefix: str) -> dict:
+    """{value: translated label}, fixed at call time.
+
+    Widgets get `labels(...).get` as format_func rather than a function reading the language
+    later: Streamlit may format options outside the script run, where session state is absent.
+    """
+    return {v: label(prefix, v) for v in values}

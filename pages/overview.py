@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import t
+from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
 from dashboard.widgets import fmt, stop_if_empty, table
@@ -71,7 +71,7 @@ with right:
             t("overview.by"),
             ["scope", "segment", "region"],
             default="scope",
-            format_func=lambda b: t(f"filter.{b}"),
+            format_func=labels(["scope", "segment", "region"], "filter").get,
             key="breakdown_by",
         )
         or "scope"

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import upload
-from dashboard.i18n import label, t
+from dashboard.i18n import labels, t
 from dashboard.page import start
 from dashboard.state import q
 from pipelines.errors import ValidationError
@@ -15,7 +15,7 @@ from pipelines.fields import KINDS
 start()
 st.title(t("up.title"))
 file = st.file_uploader(t("up.file"), type=["csv", "xlsx", "toml", "txt"], key="upload_file")
-kind = st.selectbox(t("up.kind"), KINDS, format_func=lambda k: label("kind", k), key="upload_kind")
+kind = st.selectbox(t("up.kind"), KINDS, format_func=labels(KINDS, "kind").get, key="upload_kind")
 qids = q("questionnaires")["questionnaire_id"].to_list()
 qid = st.selectbox(t("filter.questionnaire"), qids, key="upload_qid") if kind == "survey" and qids else None
 

@@ -23,7 +23,7 @@ def app(demo_db, tmp_path, monkeypatch):
     shutil.copytree(data_dir(demo_db), data_dir(db))
     monkeypatch.setenv("MANYI_DB", str(db))
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
     at.db = db
@@ -31,7 +31,7 @@ def app(demo_db, tmp_path, monkeypatch):
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"../pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -90,7 +90,7 @@ def test_overview_kpis_match_the_warehouse(app):
 
 def test_overview_in_english_and_quarterly(app):
     app.radio(key="lang").set_value("en").run()
-    app.segmented_control(key="f_grain").set_value("quarter").run()
+    app.button_group(key="f_grain_en").set_value("quarter").run()
     assert not app.exception
     assert app.title[0].value == "Satisfaction overview"
     quarters = scalar(
@@ -186,7 +186,7 @@ def test_upload_reports_every_bad_row(app):
     app.selectbox(key="upload_kind").set_value("complaints").run()
     app.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
     assert any("3 个问题" in e.value for e in app.error)
-    problems = app.dataframe(key="problems").value
+    problems = next(d.value for d in app.dataframe if "reason" in d.value.columns)
     assert set(zip(problems["row"], problems["column"], strict=True)) == {
         (2, "投诉时间"),
         (3, "客户编号"),
@@ -197,6 +197,6 @@ def test_upload_reports_every_bad_row(app):
 def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("MANYI_DB", str(tmp_path / "empty.duckdb"))
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("还没有问卷" in i.value for i in at.info)
