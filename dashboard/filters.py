@@ -75,7 +75,9 @@ def sidebar() -> Filters | None:
     )
     first = row["first_date"] or dt.date.today().replace(month=1, day=1)
     last = row["last_date"] or dt.date.today()
-    dates_key = f"f_dates_{qid}"
+    # The key carries the data's date range: after a load that extends it, the default range
+    # follows the data instead of hiding the new batch.
+    dates_key = f"f_dates_{qid}_{first}_{last}"
     picked = st.sidebar.date_input(
         t("filter.dates"),
         value=(first, last),

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
-from dashboard.i18n import label, t
+from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
 from dashboard.widgets import stop_if_empty, table
@@ -22,7 +22,9 @@ if complaints.is_empty():
     st.info(t("empty"))
 else:
     shown = complaints.with_columns(
-        pl.col("cause_category").map_elements(lambda c: label("cat", c), return_dtype=pl.Utf8),
+        pl.col("cause_category").replace_strict(
+            labels(charts.CATEGORIES, "cat"), default=pl.col("cause_category")
+        ),
         (pl.col("is_verify_overdue") | pl.col("is_answer_overdue")).alias("overdue"),
     )
     overdue = shown["overdue"].sum()

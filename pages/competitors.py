@@ -4,11 +4,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import t
+from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
 from dashboard.widgets import table
 
+VERDICTS = ("significant", "not significant", "sample too small", "no data")
 f = filters()
 st.title(t("comp.title"))
 dim_names, _ = data.names(f)
@@ -24,7 +25,7 @@ st.plotly_chart(charts.gap_bars(mine, dim_names, t("comp.own")), key="gap_bars")
 table(
     gaps.with_columns(
         pl.col("dimension_id").replace_strict(dim_names, default=pl.col("dimension_id")).alias("dimension"),
-        pl.col("verdict").map_elements(lambda v: t("verdict." + v), return_dtype=pl.Utf8),
+        pl.col("verdict").replace_strict(labels(VERDICTS, "verdict"), default=pl.col("verdict")),
     ).select(
         "dimension",
         "competitor",

@@ -121,7 +121,7 @@ def test_after_sales_shows_the_points_satisfaction_rate(app):
 def test_filters_that_leave_no_data_show_info(app):
     import datetime as dt
 
-    app.date_input(key="f_dates_dealer-sales").set_value((dt.date(2001, 1, 1), dt.date(2001, 2, 1))).run()
+    app.date_input[0].set_value((dt.date(2001, 1, 1), dt.date(2001, 2, 1))).run()
     assert not app.exception
     assert any("没有数据" in i.value for i in app.info)
 

@@ -1,0 +1,188 @@
+"""End to end in a real browser: upload a survey file on the Upload page, see the Overview change.
+
+Debian's chromium, driven by Playwright; screenshots of every page, in Chinese and English, go
+to tests/artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from warehouse import open_warehouse
+from warehouse.lake import data_dir
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGES = {
+    "overview": ("总览", "Overview"),
+    "dimensions": ("维度分析", "Dimensions"),
+    "pareto": ("帕累托", "Pareto"),
+    "causes": ("原因分析", "Cause analysis"),
+    "competitors": ("竞品对比", "Competitors"),
+    "upload": ("数据上传", "Upload"),
+}
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("MANYI_REQUIRE_BROWSER"):
+        raise RuntimeError("chromium is required for the browser test: run `make browser-deps`")
+    pytest.skip("Debian chromium is not installed (make browser-deps)", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(demo_db, tmp_path):
+    db = tmp_path / "wh" / "demo.duckdb"
+    db.parent.mkdir()
+    shutil.copy(demo_db, db)
+    shutil.copytree(data_dir(demo_db), data_dir(db))
+    port = _free_port()
+    env = {**os.environ, "MANYI_DB": str(db)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
+    yield url, db
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def settle(page, timeout: float = 60) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=timeout * 1000)
+    time.sleep(0.7)  # a rerun triggered by the last action has started by now
+    try:
+        page.wait_for_selector(
+            "[data-test-script-state='notRunning']", state="attached", timeout=timeout * 1000
+        )
+    except playwright.TimeoutError:
+        page.screenshot(path=str(ARTIFACTS / "timeout.png"), full_page=True)
+        raise
+    time.sleep(1.0)  # charts finish drawing
+    errors = page.locator("[data-testid='stException']").all_inner_texts()
+    assert not errors, errors
+
+
+def csi_card(page) -> str:
+    card = page.locator("[data-testid='stMetric']").filter(has_text="CSI").first
+    return card.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_upload_changes_the_overview_and_screens_look_right(server, browser, tmp_path):
+    url, db = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{url}/")
+    settle(page)
+    before = csi_card(page)
+    period_before = page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+
+    # A new month of very unhappy follow-up calls, with Chinese headers and labels, GBK-encoded.
+    header = "问卷编号,客户编号,调查日期,调查方式,产品性能,外观质量,交车准时,顾问专业,顾问态度,展厅舒适,总体满意,意见建议"
+    rows = [
+        f"NEW{i:03d},C{i % 50 + 1:03d},2026-11-{i % 20 + 1:02d},电话,非常不满意,不满意,1,1,2,2,1,交车太慢"
+        for i in range(40)
+    ]
+    upload = tmp_path / "十一月回访.csv"
+    upload.write_bytes(("\n".join([header, *rows]) + "\n").encode("gbk"))
+
+    page.goto(f"{url}/upload")
+    settle(page)
+    page.locator("input[type='file']").set_input_files(str(upload))
+    settle(page)
+    assert page.get_by_text("校验通过").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "upload_validated_zh.png"), full_page=True)
+    page.get_by_role("button", name="加载").click()
+    settle(page)
+    assert page.get_by_text("已加载批次").count() == 1
+    con = open_warehouse(db)
+    try:
+        loaded = con.execute("select count(*) from responses where response_id like 'NEW%'").fetchall()[0][0]
+    finally:
+        con.close()
+    assert loaded == 40
+
+    page.get_by_role("link", name="总览").click()
+    settle(page)
+    after = csi_card(page)
+    assert after != before
+    assert float(after) < 40  # the new month is the current period: all dissatisfied
+    assert page.locator("[data-testid='stCaptionContainer']").first.inner_text() != period_before
+    assert "2026-11-01" in page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+
+    # Within one session (a reload would start a new one, in Chinese), through the sidebar.
+    for lang in ("zh", "en"):
+        if lang == "en":
+            page.get_by_text("English").first.click()
+            settle(page)
+            assert page.get_by_role("link", name="Overview").count() == 1
+        for name, titles in PAGES.items():
+            page.get_by_role("link", name=titles[0 if lang == "zh" else 1]).click()
+            settle(page)
+            page.screenshot(path=str(ARTIFACTS / f"{name}_{lang}.png"), full_page=True)
