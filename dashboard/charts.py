@@ -247,9 +247,9 @@ def fishbone(frame: pl.DataFrame, max_causes: int = 4) -> go.Figure:
             bone_x = x + 1.6 * frac
             parts = []
             if row["complaints"]:
-                parts.append(f"投诉 {row['complaints']}")
+                parts.append(f"{t('chart.complaints')} {row['complaints']}")
             if row["dissatisfied"]:
-                parts.append(f"不满意 {row['dissatisfied']}")
+                parts.append(f"{t('chart.dissatisfied')} {row['dissatisfied']}")
             fig.add_shape(
                 type="line", x0=bone_x - 1.2, y0=y, x1=bone_x, y1=y, line={"width": 1, "color": GREY}
             )

@@ -32,6 +32,7 @@ class Kpis:
     vs_previous: stats.Comparison | None
     vs_last_year: stats.Comparison | None
     satisfied_vs_previous: stats.Comparison | None
+    satisfied_pct: float | None
     satisfaction_rate: float | None
     has_points: bool
     complaint_rate: float | None
@@ -91,6 +92,7 @@ def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
         vs_previous=welch(previous),
         vs_last_year=welch(last_year),
         satisfied_vs_previous=satisfied,
+        satisfied_pct=current["satisfied_pct"] if current else None,
         satisfaction_rate=_value(rates, period, "satisfaction_rate_pct"),
         has_points=rates.height > 0,
         complaint_rate=_value(complaints, period, "complaint_rate_pct"),

@@ -45,6 +45,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.title": ("满意度总览", "Satisfaction overview"),
     "overview.period": ("当前周期", "Current period"),
     "kpi.csi": ("满意度指数 CSI", "Satisfaction index (CSI)"),
+    "kpi.satisfied_share": ("满意评价占比", "Satisfied ratings"),
+    "kpi.satisfied_help": (
+        "满意及以上评价占全部评价的比例；与上一周期比较（两比例 z 检验，百分点）。",
+        "Share of ratings at a satisfied level; change from the previous period (two-proportion z-test, points).",
+    ),
+    "chart.complaints": ("投诉", "complaints"),
+    "chart.dissatisfied": ("不满意", "dissatisfied"),
     "kpi.target": ("目标", "target"),
     "kpi.vs_prev": ("环比", "vs previous"),
     "kpi.vs_ly": ("同比", "vs last year"),

@@ -27,7 +27,7 @@ def delta(comparison) -> str | None:
 below = kpis.csi is not None and kpis.csi < f.target
 cols = st.columns(4)
 cols[0].metric(
-    f"{t('kpi.csi')} · {t('kpi.target')} {f.target:g}",
+    f"CSI · {t('kpi.target')} {f.target:g}",
     fmt(kpis.csi),
     delta(kpis.vs_previous),
     help=f"{t('kpi.vs_prev')}: {delta(kpis.vs_previous)}; {t('kpi.vs_ly')}: {delta(kpis.vs_last_year)}",
@@ -55,8 +55,13 @@ for col, name, value, target in (
     col.metric(f"{t(name)} (≥ {target:g}%)", fmt(value, suffix="%"), border=True)
     if value is not None and value < target:
         col.markdown(f":red[{t('kpi.below')}]")
-for col, name, comparison in ((cols[2], "kpi.vs_prev", kpis.satisfied_vs_previous),):
-    col.metric(f"满意占比 satisfied % · {t(name)}", delta(comparison) or t("kpi.na"), border=True)
+cols[2].metric(
+    t("kpi.satisfied_share"),
+    fmt(kpis.satisfied_pct, suffix="%"),
+    delta(kpis.satisfied_vs_previous),
+    help=t("kpi.satisfied_help"),
+    border=True,
+)
 
 st.subheader(t("overview.trend"))
 st.plotly_chart(charts.csi_trend(trend, f.target), key="trend")

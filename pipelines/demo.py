@@ -134,12 +134,16 @@ def _dealer_survey(rng, customers: list[str], key: set[str], scale: float) -> pl
         delivery_dip = 1.1 if 10 <= m_index <= 18 else (0.5 if m_index in (9, 19) else 0.0)
         trend = 0.012 * m_index
         n = int(rng.integers(100, 150) * scale)
+        # Each month's follow-up calls reach about half of the customers (sample coverage).
+        reached = [
+            customers[int(i)] for i in rng.choice(len(customers), size=len(customers) // 2, replace=False)
+        ]
         for subject in ["own"] * 5 + COMPETITORS:
             count = n if subject == "own" else max(1, n // 6)
             shift = {"own": 0.0, "竞品A": -0.15, "竞品B": 0.1}[subject]
             for _ in range(count):
                 n_id += 1
-                cust = customers[int(rng.integers(0, len(customers)))]
+                cust = reached[int(rng.integers(0, len(reached)))]
                 staff = STAFF[int(rng.integers(0, len(STAFF)))]
                 staff_shift = -0.35 if staff == "S05" else (0.15 if staff == "S02" else 0.0)
                 key_shift = 0.1 if cust in key else 0.0

@@ -63,7 +63,7 @@ def test_overview_kpis_match_the_warehouse(app):
         "and subject = 'own' and date_trunc('month', survey_date) = ?",
         [last],
     )
-    assert metric(app, "满意度指数").value == f"{csi:,.1f}"
+    assert metric(app, "CSI").value == f"{csi:,.1f}"
     rate = scalar(
         app.db,
         "select complaint_rate_pct from v_complaint_rate where period_grain = 'month' and period_start = ?",
