@@ -1,0 +1,339 @@
+"""`make bench`: Manyi against DuckDB alone and a pandas script; one table of medians and ratios.
+
+Every measured command runs in a process of its own, alternating A B C A B C, and its peak
+memory is read from the kernel (wait4). These machines are noisy: read the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+DUCKDB_ALONE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[2])
+con.execute(
+    "create table ratings as unpivot (select * from read_csv(?)) "
+    "on columns('item_.*') into name item value rating", [sys.argv[1]]
+)
+print(con.execute("select count(*) from ratings").fetchone()[0])
+"""
+
+PANDAS_SCRIPT = """
+import sys, pandas as pd
+frame = pd.read_csv(sys.argv[1])
+items = [c for c in frame.columns if c.startswith("item_")]
+long = frame.melt(id_vars=[c for c in frame.columns if c not in items], value_vars=items,
+                  var_name="item", value_name="rating")
+print(len(long))
+"""
+
+# The query functions each page calls (sql/queries/*.sql), with what the page passes.
+PAGE_QUERIES = {
+    "overview": [
+        "questionnaires",
+        "filter_values",
+        "csi_trend",
+        "csi_yoy",
+        "csi_breakdown",
+        "satisfaction_rates",
+        "complaint_rates",
+        "contact_rates",
+        "coverage_rates",
+    ],
+    "dimensions": [
+        "questionnaires",
+        "dimensions",
+        "items",
+        "dimension_trend",
+        "item_levels_range",
+        "customers_surveyed",
+        "customer_item_levels",
+        "staff_scores",
+        "questionnaire_toml",
+        "key_driver_sample",
+    ],
+    "pareto": ["questionnaires", "items", "pareto_items", "pareto_causes", "drill_item_responses"],
+    "causes": ["questionnaires", "fishbone", "complaints_list", "dissatisfied_comments"],
+    "competitors": ["questionnaires", "dimensions", "competitor_dimensions", "competitor_trend"],
+}
+FULL_AGGREGATION = """
+select date_trunc('month', r.survey_date) as month, a.item_id, a.level_value, count(*) as ratings
+from answers as a join responses as r using (batch_id, questionnaire_id, response_id)
+group by all
+"""
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MiB, stdout) of one command in its own process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[:4]} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024, out.decode()
+
+
+def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
+    from bench.synth import questionnaire, write_survey
+
+    qfile = work / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    rows = []
+    for n in sizes:
+        csv_path = write_survey(work / f"survey_{n}.csv", n, items=20)
+        times: dict[str, list[float]] = {"manyi": [], "duckdb": [], "pandas": []}
+        memory: dict[str, list[float]] = {"manyi": [], "duckdb": [], "pandas": []}
+        reps = repeats if n < 1_000_000 else max(1, repeats - 1)
+        for rep in range(reps):
+            db = work / f"wh_{n}_{rep}" / "manyi.duckdb"
+            run([sys.executable, "-m", "pipelines", "--db", str(db), "questionnaire", "add", str(qfile)])
+            for name, cmd in (
+                (
+                    "manyi",
+                    [
+                        sys.executable,
+                        "-m",
+                        "pipelines",
+                        "--db",
+                        str(db),
+                        "load",
+                        "survey",
+                        str(csv_path),
+                        "--questionnaire",
+                        "bench",
+                    ],
+                ),
+                (
+                    "duckdb",
+                    [sys.executable, "-c", DUCKDB_ALONE, str(csv_path), str(work / f"ref_{n}_{rep}.duckdb")],
+                ),
+                ("pandas", [sys.executable, "-c", PANDAS_SCRIPT, str(csv_path)]),
+            ):
+                seconds, peak, _ = run(cmd)
+                times[name].append(seconds)
+                memory[name].append(peak)
+            print(
+                f"  ingest {n:>9,} rep {rep + 1}: "
+                + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()),
+                file=sys.stderr,
+            )
+        med = {k: statistics.median(v) for k, v in times.items()}
+        rows.append(
+            {
+                "responses": n,
+                "manyi_s": med["manyi"],
+                "duckdb_s": med["duckdb"],
+                "pandas_s": med["pandas"],
+                "manyi_vs_duckdb": med["manyi"] / med["duckdb"],
+                "manyi_vs_pandas": med["manyi"] / med["pandas"],
+                "manyi_mib": max(memory["manyi"]),
+                "duckdb_mib": max(memory["duckdb"]),
+                "pandas_mib": max(memory["pandas"]),
+                "reps": reps,
+            }
+        )
+    return rows
+
+
+QUERY_TIMER = """
+import json, statistics, sys, time, datetime as dt
+from warehouse.reader import Reader
+from warehouse.sql import query
+pages = json.loads(sys.argv[2])
+full = sys.argv[3]
+reader = Reader(sys.argv[1])
+params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
+              scope=None, segment=None, region=None, by="scope", customer_id="C00001", item_id="i01",
+              overall_item="", search=None, cause=None, cause_category=None)
+out = {}
+for page, names in pages.items():
+    cold = warm = 0.0
+    for name in names:
+        t = time.perf_counter(); reader.query(name, params); cold += time.perf_counter() - t
+        runs = []
+        for _ in range(3):
+            t = time.perf_counter(); reader.query(name, params); runs.append(time.perf_counter() - t)
+        warm += statistics.median(runs)
+    out[page] = {"cold": cold, "warm": warm}
+cur = reader.cursor()
+runs = []
+for _ in range(3):
+    t = time.perf_counter(); cur.execute(full).fetchall(); runs.append(time.perf_counter() - t)
+out["__full__"] = statistics.median(runs)
+print(json.dumps(out))
+"""
+
+RENDER_TIMER = """
+import json, os, statistics, sys, time
+from streamlit.testing.v1 import AppTest
+entry = sys.argv[1]
+out = {}
+at = AppTest.from_file(entry, default_timeout=600).run()
+for page in json.loads(sys.argv[2]):
+    runs = []
+    for _ in range(int(sys.argv[3])):
+        at.switch_page(f"../pages/{page}.py")
+        t = time.perf_counter(); at.run(); runs.append(time.perf_counter() - t)
+        assert not at.exception, [e.value for e in at.exception]
+    out[page] = statistics.median(runs)
+print(json.dumps(out))
+"""
+
+
+def build_warehouse(n: int, work: Path) -> Path:
+    from bench.synth import questionnaire, write_survey
+
+    db = work / f"dash_{n}" / "manyi.duckdb"
+    qfile = work / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    run([sys.executable, "-m", "pipelines", "--db", str(db), "questionnaire", "add", str(qfile)])
+    csv_path = write_survey(work / f"dash_{n}.csv", n, items=20)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines",
+            "--db",
+            str(db),
+            "load",
+            "survey",
+            str(csv_path),
+            "--questionnaire",
+            "bench",
+        ]
+    )
+    csv_path.unlink()
+    return db
+
+
+def dashboard(sizes: list[int], repeats: int, work: Path) -> tuple[list[dict], float | None]:
+    import json
+
+    results = {}
+    peak_at_largest = None
+    for n in sizes:
+        print(f"  building a warehouse of {n:,} responses", file=sys.stderr)
+        db = build_warehouse(n, work)
+        env = {"MANYI_DB": str(db), "PYTHONPATH": str(ROOT)}
+        _, _, out = run(
+            [sys.executable, "-c", QUERY_TIMER, str(db), json.dumps(PAGE_QUERIES), FULL_AGGREGATION], env
+        )
+        queries = json.loads(out)
+        _, peak, out = run(
+            [
+                sys.executable,
+                "-c",
+                RENDER_TIMER,
+                str(ROOT / "tests" / "app_entry.py"),
+                json.dumps([*PAGE_QUERIES, "upload"]),
+                str(repeats),
+            ],
+            env,
+        )
+        renders = json.loads(out)
+        results[n] = (queries, renders)
+        peak_at_largest = peak
+        print(
+            f"  dashboard at {n:,}: " + ", ".join(f"{p} {s:.2f}s" for p, s in renders.items()),
+            file=sys.stderr,
+        )
+    small, large = min(sizes), max(sizes)
+    rows = []
+    for page in [*PAGE_QUERIES, "upload"]:
+        q_small = results[small][0].get(page, {"cold": 0.0, "warm": 0.0})
+        q_large = results[large][0].get(page, {"cold": 0.0, "warm": 0.0})
+        rows.append(
+            {
+                "page": page,
+                "queries_cold_small": q_small["cold"],
+                "queries_warm_small": q_small["warm"],
+                "queries_cold_large": q_large["cold"],
+                "queries_warm_large": q_large["warm"],
+                "query_ratio": q_large["warm"] / q_small["warm"] if q_small["warm"] else None,
+                "full_aggregation_large": results[large][0]["__full__"],
+                "render_small": results[small][1][page],
+                "render_large": results[large][1][page],
+                "render_ratio": results[large][1][page] / results[small][1][page],
+            }
+        )
+    return rows, peak_at_largest
+
+
+def table(ingest_rows, dash_rows, peak, sizes) -> str:
+    lines = [
+        f"Manyi benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "",
+    ]
+    lines += [
+        "Ingest: wide CSV, 20 items; seconds (median), ratio, peak RSS MiB",
+        "| responses | Manyi s | DuckDB alone s | pandas s | Manyi/DuckDB | Manyi/pandas | Manyi MiB | "
+        "DuckDB MiB | pandas MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in ingest_rows:
+        lines.append(
+            f"| {r['responses']:,} | {r['manyi_s']:.2f} | {r['duckdb_s']:.2f} | {r['pandas_s']:.2f} | "
+            f"{r['manyi_vs_duckdb']:.2f} | {r['manyi_vs_pandas']:.2f} | {r['manyi_mib']:.0f} | "
+            f"{r['duckdb_mib']:.0f} | {r['pandas_mib']:.0f} |"
+        )
+    if dash_rows:
+        s, big = f"{min(sizes):,}", f"{max(sizes):,}"
+        lines += [
+            "",
+            f"Dashboard: each page's queries (cold = first run, warm = median of 3) and full AppTest "
+            f"render, at {s} and {big} responses; seconds",
+            f"| page | queries warm {s} | queries cold {big} | queries warm {big} | ratio {big}/{s} | "
+            f"one full aggregation {big} | render {s} | render {big} | render ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in dash_rows:
+            ratio = f"{r['query_ratio']:.2f}" if r["query_ratio"] else "-"
+            lines.append(
+                f"| {r['page']} | {r['queries_warm_small']:.3f} | {r['queries_cold_large']:.3f} | "
+                f"{r['queries_warm_large']:.3f} | {ratio} | {r['full_aggregation_large']:.3f} | "
+                f"{r['render_small']:.2f} | {r['render_large']:.2f} | {r['render_ratio']:.2f} |"
+            )
+        lines += ["", f"Dashboard peak memory rendering every page at {big} responses: {peak:.0f} MiB"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--ingest-sizes", default="10000,200000,1000000")
+    p.add_argument("--dashboard-sizes", default="10000,1000000")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--skip-dashboard", action="store_true")
+    args = p.parse_args(argv)
+    ingest_sizes = [int(x) for x in args.ingest_sizes.split(",") if x]
+    dash_sizes = [int(x) for x in args.dashboard_sizes.split(",") if x]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="manyi-bench-") as tmp:
+        work = Path(tmp)
+        print("ingest", file=sys.stderr)
+        ingest_rows = ingest(ingest_sizes, args.repeats, work)
+        dash_rows, peak = ([], None) if args.skip_dashboard else dashboard(dash_sizes, args.repeats, work)
+    report = table(ingest_rows, dash_rows, peak, dash_sizes)
+    (RESULTS / "latest.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
