@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import streamlit as st
 
+from dashboard.state import data_version
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS
@@ -77,7 +79,15 @@ def job_for(
 
 
 def validate(job: LoadJob) -> tuple[int, pl.DataFrame | None, list, str | None]:
-    """(rows, preview, problems, duplicate batch id) without writing anything."""
+    """(rows, preview, problems, duplicate batch id) without writing anything.
+
+    Cached per file, options and warehouse version: widgets rerun the page, not the validation.
+    """
+    return _validate(job.sha256, repr((job.kind, job.questionnaire_id, job.options())), data_version(), job)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs={LoadJob: lambda job: job.sha256})
+def _validate(sha256: str, options: str, version: int, job: LoadJob):
     con = open_warehouse()
     try:
         prepared = prepare(con, job)
