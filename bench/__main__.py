@@ -74,6 +74,20 @@ group by all
 """
 
 
+def manyi(db: Path, *args: str) -> list[str]:
+    """The command line of `python -m pipelines` on the warehouse `db`."""
+    return [sys.executable, "-m", "pipelines", "--db", str(db), *args]
+
+
+def new_warehouse(db: Path, work: Path) -> None:
+    """An empty warehouse at `db` with the benchmark questionnaire (20 items)."""
+    from bench.synth import questionnaire
+
+    qfile = work / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    run(manyi(db, "questionnaire", "add", str(qfile)))
+
+
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """(seconds, peak RSS in MiB, stdout) of one command in its own process."""
     start = time.perf_counter()
@@ -90,10 +104,8 @@ def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
 
 
 def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
-    from bench.synth import questionnaire, write_survey
+    from bench.synth import write_survey
 
-    qfile = work / "bench.toml"
-    qfile.write_text(questionnaire(items=20), encoding="utf-8")
     rows = []
     for n in sizes:
         csv_path = write_survey(work / f"survey_{n}.csv", n, items=20)
@@ -102,23 +114,9 @@ def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
         reps = repeats if n < 1_000_000 else max(1, repeats - 1)
         for rep in range(reps):
             db = work / f"wh_{n}_{rep}" / "manyi.duckdb"
-            run([sys.executable, "-m", "pipelines", "--db", str(db), "questionnaire", "add", str(qfile)])
+            new_warehouse(db, work)
             for name, cmd in (
-                (
-                    "manyi",
-                    [
-                        sys.executable,
-                        "-m",
-                        "pipelines",
-                        "--db",
-                        str(db),
-                        "load",
-                        "survey",
-                        str(csv_path),
-                        "--questionnaire",
-                        "bench",
-                    ],
-                ),
+                ("manyi", manyi(db, "load", "survey", str(csv_path), "--questionnaire", "bench")),
                 (
                     "duckdb",
                     [sys.executable, "-c", DUCKDB_ALONE, str(csv_path), str(work / f"ref_{n}_{rep}.duckdb")],
@@ -197,27 +195,12 @@ print(json.dumps(out))
 
 
 def build_warehouse(n: int, work: Path) -> Path:
-    from bench.synth import questionnaire, write_survey
+    from bench.synth import write_survey
 
     db = work / f"dash_{n}" / "manyi.duckdb"
-    qfile = work / "bench.toml"
-    qfile.write_text(questionnaire(items=20), encoding="utf-8")
-    run([sys.executable, "-m", "pipelines", "--db", str(db), "questionnaire", "add", str(qfile)])
+    new_warehouse(db, work)
     csv_path = write_survey(work / f"dash_{n}.csv", n, items=20)
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines",
-            "--db",
-            str(db),
-            "load",
-            "survey",
-            str(csv_path),
-            "--questionnaire",
-            "bench",
-        ]
-    )
+    run(manyi(db, "load", "survey", str(csv_path), "--questionnaire", "bench"))
     csv_path.unlink()
     return db
 

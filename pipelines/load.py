@@ -392,10 +392,10 @@ def _row_rules(con, kind: str) -> list[Problem]:
     return problems
 
 
-def _level_value(column: str, scale: Scale) -> pl.Expr:
-    """A cell's level value: exact spelling first, then trimmed, case-folded or numeric.
+def _spellings(scale: Scale) -> tuple[dict[str, float], dict[str, float]]:
+    """(exact spellings, trimmed lower-case spellings) of a scale's levels and N/A values.
 
-    NaN marks a "not answered" cell; null marks a cell that matches nothing.
+    NaN marks "not answered".
     """
     exact: dict[str, float] = {}
     folded: dict[str, float] = {}
@@ -406,33 +406,58 @@ def _level_value(column: str, scale: Scale) -> pl.Expr:
     for text in (*scale.na, ""):
         exact[text] = float("nan")
         folded[text.strip().lower()] = float("nan")
-    cell = pl.col(column)
-    norm = cell.str.strip_chars().str.to_lowercase()
+    return exact, folded
+
+
+def _fallback_value(column: str, scale: Scale) -> pl.Expr:
+    """A cell's level value when it is not spelled exactly: trimmed, case-folded or numeric ("5.00")."""
+    _, folded = _spellings(scale)
+    norm = pl.col(column).str.strip_chars().str.to_lowercase()
     number = norm.cast(pl.Float64, strict=False)
     values = [level.value for level in scale.levels]
     return pl.coalesce(
-        cell.replace_strict(exact, default=None, return_dtype=pl.Float64),
         pl.when(number.is_in(values)).then(number),
         norm.replace_strict(folded, default=None, return_dtype=pl.Float64),
     )
 
 
 def _stage_answers(stage: pl.DataFrame, questionnaire: Questionnaire) -> tuple[pl.DataFrame, list[Problem]]:
-    """Match every item cell to its scale: (wide level values by item id, problems)."""
+    """Match every item cell to its scale: (wide level values by item id, problems).
+
+    NaN marks a "not answered" cell, null a cell that matches nothing. Most cells are spelled
+    exactly as a level ("5", "满意"); only columns with other spellings pay for the fallback.
+    """
     items = [i for i in questionnaire.items if ITEM_PREFIX + i.id in stage.columns]
     matched = stage.select(
-        "__row", *[_level_value(ITEM_PREFIX + i.id, questionnaire.scale(i.scale)).alias(i.id) for i in items]
-    )
-    problems: list[Problem] = []
-    bad = stage.select(
         "__row",
-        *[(pl.col(ITEM_PREFIX + i.id).is_not_null() & matched[i.id].is_null()).alias(i.id) for i in items],
+        *[
+            pl.col(ITEM_PREFIX + i.id)
+            .replace_strict(
+                _spellings(questionnaire.scale(i.scale))[0], default=None, return_dtype=pl.Float64
+            )
+            .alias(i.id)
+            for i in items
+        ],
     )
-    bad = bad.filter(pl.any_horizontal([pl.col(i.id) for i in items])) if items else bad.clear()
-    for item in items:
+    unmatched = stage.select(
+        [(pl.col(ITEM_PREFIX + i.id).is_not_null() & matched[i.id].is_null()).alias(i.id) for i in items]
+    )
+    retry = [i for i in items if unmatched[i.id].any()]
+    if retry:
+        fallback = stage.select(
+            [_fallback_value(ITEM_PREFIX + i.id, questionnaire.scale(i.scale)).alias(i.id) for i in retry]
+        )
+        matched = matched.with_columns(
+            [pl.coalesce(matched[i.id], fallback[i.id]).alias(i.id) for i in retry]
+        )
+    problems: list[Problem] = []
+    for item in retry:
+        bad = stage["__row"].filter(stage[ITEM_PREFIX + item.id].is_not_null() & matched[item.id].is_null())
+        if bad.is_empty():
+            continue
         scale = questionnaire.scale(item.scale)
         allowed = ", ".join(f"{lv.value:g}={lv.label}" for lv in scale.levels)
-        rows = bad.filter(pl.col(item.id))["__row"].head(MAX_PROBLEMS)
+        rows = bad.head(MAX_PROBLEMS)
         cells = stage.filter(pl.col("__row").is_in(rows.implode()))[ITEM_PREFIX + item.id]
         for row, cell in zip(rows.to_list(), cells.to_list(), strict=True):
             problems.append(
@@ -444,12 +469,15 @@ def _stage_answers(stage: pl.DataFrame, questionnaire: Questionnaire) -> tuple[p
 
 def _duplicate_keys(con, kind: str) -> list[Problem]:
     key = store.key_sql(kind)
+    # A hash aggregate finds the duplicated keys; only their rows are then looked at.
     rows = con.execute(
         f"""
-        select __row, k, first_row from (
-            select __row, {key} as k, min(__row) over (partition by {key}) as first_row
-            from typed where {key} <> ''
-        ) where __row <> first_row order by __row limit {MAX_PROBLEMS}
+        with keyed as (select __row, {key} as k from typed),
+        dupes as (select k, min(__row) as first_row from keyed where k <> '' group by k having count(*) > 1)
+        select keyed.__row, keyed.k, dupes.first_row
+        from keyed inner join dupes on dupes.k = keyed.k
+        where keyed.__row <> dupes.first_row
+        order by keyed.__row limit {MAX_PROBLEMS}
         """
     ).fetchall()
     column = KEYS[kind][0] if len(KEYS[kind]) == 1 else "+".join(KEYS[kind])
@@ -581,7 +609,7 @@ def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) ->
     scores = score(responses.drop("comment", "source_row"), values, q)
     progress(0.75, f"writing {prepared.ratings:,} ratings")
     store.insert_frame(con, "responses", responses)
-    store.insert_frame(con, "answers", scores.answers)
+    store.insert_answers(con, scores.answers)
     store.insert_survey_scores(con, scores)
 
 

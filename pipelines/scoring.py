@@ -25,7 +25,7 @@ class Scores:
     response_dimension_scores: pl.DataFrame
     rating_counts: pl.DataFrame
     dimension_response_counts: pl.DataFrame
-    answers: pl.DataFrame
+    answers: pl.DataFrame  # wide: KEYS + one level-value column per item
 
 
 def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Scores:
@@ -131,11 +131,9 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
             for i in items
         ]
     )
-    answers = (
-        frame.select(*KEYS, *[i.id for i in items])
-        .unpivot(on=[i.id for i in items], index=KEYS, variable_name="item_id", value_name="level_value")
-        .drop_nulls("level_value")
-    )
+    # The long answers are unpivoted by DuckDB while it writes them (store.insert_answers):
+    # a 20M-row frame here would cost seconds and gigabytes at 1,000,000 responses.
+    answers = frame.select(*KEYS, *[i.id for i in items])
     with_months = scored.with_columns(months["month_start"])
     dimension_counts = pl.concat(
         [

@@ -210,6 +210,21 @@ def insert_frame(con, table: str, frame) -> None:
         con.unregister("__insert_frame")
 
 
+def insert_answers(con, wide) -> None:
+    """Append answers (one row per answered item) from a wide frame: KEYS + one column per item id."""
+    items = [c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id")]
+    # Item ids are checked against [A-Za-z0-9_-]+ when the questionnaire is parsed.
+    columns = ", ".join('"' + i + '"' for i in items)
+    con.register("__answers_wide", wide)
+    try:
+        con.execute(
+            "insert into answers select batch_id, questionnaire_id, response_id, item_id, level_value "
+            f"from (unpivot __answers_wide on {columns} into name item_id value level_value)"
+        )
+    finally:
+        con.unregister("__answers_wide")
+
+
 def insert_survey_scores(con, scores: Scores) -> None:
     insert_frame(con, "response_scores", scores.response_scores)
     insert_frame(con, "response_dimension_scores", scores.response_dimension_scores)
