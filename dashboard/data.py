@@ -161,7 +161,7 @@ def questionnaire(f: Filters) -> Questionnaire:
 def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
     """Importance-performance of each dimension on a sample of the filtered responses."""
     overall_item = questionnaire(f).overall_item
-    sample = q("key_driver_sample", **f.params(overall_item=overall_item or ""))
+    sample = q("key_driver_sample", **f.params())
     if sample.is_empty():
         return pl.DataFrame(), "csi"
     outcome = "overall_score" if overall_item and sample["overall_score"].drop_nulls().len() > 0 else "csi"

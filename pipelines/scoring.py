@@ -25,6 +25,7 @@ class Scores:
     response_dimension_scores: pl.DataFrame
     rating_counts: pl.DataFrame
     dimension_response_counts: pl.DataFrame
+    customer_rating_counts: pl.DataFrame
     answers: pl.DataFrame  # wide: KEYS + one level-value column per item
 
 
@@ -86,6 +87,7 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         ratings.alias("ratings"),
         pl.sum_horizontal(satisfied).alias("satisfied"),
         pl.sum_horizontal(dissatisfied).alias("dissatisfied"),
+        _overall(q, items),
     )
     response_scores = scored.select(
         *responses.columns,
@@ -95,6 +97,7 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         pl.col("ratings").cast(pl.Int64),
         pl.col("satisfied").cast(pl.Int64),
         pl.col("dissatisfied").cast(pl.Int64),
+        pl.col("overall_score").cast(pl.Float64),
     )
     dimension_scores = pl.concat(
         [
@@ -133,6 +136,18 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
     )
     # The long answers are unpivoted by DuckDB while it writes them (store.insert_answers):
     # a 20M-row frame here would cost seconds and gigabytes at 1,000,000 responses.
+    customer_group = [*group, "customer_id"]
+    customers = months.with_columns(frame["customer_id"])
+    customer_counts = pl.concat(
+        [
+            customers.with_columns(frame[i.id].alias("level_value"))
+            .drop_nulls("level_value")
+            .group_by([*customer_group, "level_value"])
+            .agg(pl.len().cast(pl.Int64).alias("ratings"))
+            .select(*customer_group, pl.lit(i.id).alias("item_id"), "level_value", "ratings")
+            for i in items
+        ]
+    )
     answers = frame.select(*KEYS, *[i.id for i in items])
     with_months = scored.with_columns(months["month_start"])
     dimension_counts = pl.concat(
@@ -144,4 +159,15 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
             for d in dim_cols
         ]
     )
-    return Scores(response_scores, dimension_scores, rating_counts, dimension_counts, answers)
+    return Scores(
+        response_scores, dimension_scores, rating_counts, dimension_counts, customer_counts, answers
+    )
+
+
+def _overall(q: Questionnaire, items) -> pl.Expr:
+    """The 0-100 score of the questionnaire's overall-satisfaction item, if it has one."""
+    item = next((i for i in items if i.id == q.overall_item), None)
+    if item is None:
+        return pl.lit(None, pl.Float64).alias("overall_score")
+    scale = q.scale(item.scale)
+    return ((pl.col(item.id) - scale.min) / (scale.max - scale.min) * 100).alias("overall_score")

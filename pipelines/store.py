@@ -12,7 +12,13 @@ from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
 
-ROLLUPS = ("response_scores", "response_dimension_scores", "rating_counts", "dimension_response_counts")
+ROLLUPS = (
+    "response_scores",
+    "response_dimension_scores",
+    "rating_counts",
+    "dimension_response_counts",
+    "customer_rating_counts",
+)
 KIND_TABLES = {
     "survey": "responses",
     "complaints": "complaints",
@@ -230,6 +236,7 @@ def insert_survey_scores(con, scores: Scores) -> None:
     insert_frame(con, "response_dimension_scores", scores.response_dimension_scores)
     insert_frame(con, "rating_counts", scores.rating_counts)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
+    insert_frame(con, "customer_rating_counts", scores.customer_rating_counts)
 
 
 def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:

@@ -1,24 +1,27 @@
--- One row per item x level of one customer's own ratings in the filtered dates.
+-- One row per item x level of one customer's own ratings in the filtered dates (rollup).
 with
 
-responses as (select * from {{filtered_responses}} where customer_id = $customer_id),
+counts as (
+    select * from customer_rating_counts
+    where questionnaire_id = $qid
+        and customer_id = $customer_id
+        and subject = 'own'
+        and month_start between date_trunc('month', $date_from::date) and $date_to
+        and ($scope::varchar is null or scope = $scope)
+),
 
 final as (
     select
-        answers.item_id,
-        answers.level_value,
+        counts.item_id,
+        counts.level_value,
         any_value(item_levels.level_label) as level_label,
         any_value(item_levels.dimension_id) as dimension_id,
-        count(*) as ratings,
-    from answers
-    inner join responses
-        on responses.batch_id = answers.batch_id
-        and responses.questionnaire_id = answers.questionnaire_id
-        and responses.response_id = answers.response_id
+        sum(counts.ratings) as ratings,
+    from counts
     inner join item_levels
-        on item_levels.questionnaire_id = answers.questionnaire_id
-        and item_levels.item_id = answers.item_id
-        and item_levels.level_value = answers.level_value
+        on item_levels.questionnaire_id = counts.questionnaire_id
+        and item_levels.item_id = counts.item_id
+        and item_levels.level_value = counts.level_value
     group by all
 )
 
