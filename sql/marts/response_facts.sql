@@ -2,19 +2,19 @@
 with
 
 scores as (select * from response_scores),
-segments as (select * from v_customer_segment),
+revenue as (select * from customer_prior_revenue),
 customers as (select * from stg_customers),
 
 final as (
     select
         scores.*,
-        coalesce(segments.segment, 'general') as segment,
+        coalesce(revenue.segment, 'general') as segment,
         customers.region,
         customers.name as customer_name,
     from scores
-    left join segments
-        on segments.customer_id = scores.customer_id
-        and segments.year = year(scores.survey_date)
+    left join revenue
+        on revenue.customer_id = scores.customer_id
+        and revenue.year = year(scores.survey_date)
     left join customers
         on customers.customer_id = scores.customer_id
 )

@@ -1,19 +1,8 @@
 -- One row per grain x period x questionnaire x scope x segment: mean CSI, 95 % interval, shares.
 with
 
-scores as (select * from response_scores where subject = 'own'),
-segments as (select * from v_customer_segment),
+responses as (select * from response_facts where subject = 'own'),
 grains as (select * from stg_grains),
-
-responses as (
-    select
-        scores.*,
-        coalesce(segments.segment, 'general') as segment,
-    from scores
-    left join segments
-        on segments.customer_id = scores.customer_id
-        and segments.year = year(scores.survey_date)
-),
 
 aggregated as (
     select

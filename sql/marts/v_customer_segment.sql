@@ -21,11 +21,7 @@ years as (
     select distinct year(survey_date) from scores
 ),
 
-revenue as (
-    select customer_id, year(period) + 1 as year, sum(revenue) as revenue,
-    from sales
-    group by all
-),
+revenue as (select customer_id, year, prior_year_revenue as revenue, from customer_prior_revenue),
 
 final as (
     select
