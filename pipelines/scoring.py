@@ -124,30 +124,10 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
     months = frame.select(
         *group[:2], pl.col("survey_date").dt.truncate("1mo").alias("month_start"), *group[3:]
     )
-    rating_counts = pl.concat(
-        [
-            months.with_columns(frame[i.id].alias("level_value"))
-            .drop_nulls("level_value")
-            .group_by([*group, "level_value"])
-            .agg(pl.len().cast(pl.Int64).alias("ratings"))
-            .select(*group, pl.lit(i.id).alias("item_id"), "level_value", "ratings")
-            for i in items
-        ]
-    )
+    rating_counts = _level_counts(months, frame, items)
+    customer_counts = _level_counts(months.with_columns(frame["customer_id"]), frame, items)
     # The long answers are unpivoted by DuckDB while it writes them (store.insert_answers):
     # a 20M-row frame here would cost seconds and gigabytes at 1,000,000 responses.
-    customer_group = [*group, "customer_id"]
-    customers = months.with_columns(frame["customer_id"])
-    customer_counts = pl.concat(
-        [
-            customers.with_columns(frame[i.id].alias("level_value"))
-            .drop_nulls("level_value")
-            .group_by([*customer_group, "level_value"])
-            .agg(pl.len().cast(pl.Int64).alias("ratings"))
-            .select(*customer_group, pl.lit(i.id).alias("item_id"), "level_value", "ratings")
-            for i in items
-        ]
-    )
     answers = frame.select(*KEYS, *[i.id for i in items])
     with_months = scored.with_columns(months["month_start"])
     dimension_counts = pl.concat(
@@ -161,6 +141,21 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
     )
     return Scores(
         response_scores, dimension_scores, rating_counts, dimension_counts, customer_counts, answers
+    )
+
+
+def _level_counts(keys: pl.DataFrame, frame: pl.DataFrame, items) -> pl.DataFrame:
+    """Ratings per `keys` columns x item x level, one group-by per item column (no long frame)."""
+    group = keys.columns
+    return pl.concat(
+        [
+            keys.with_columns(frame[i.id].alias("level_value"))
+            .drop_nulls("level_value")
+            .group_by([*group, "level_value"])
+            .agg(pl.len().cast(pl.Int64).alias("ratings"))
+            .select(*group, pl.lit(i.id).alias("item_id"), "level_value", "ratings")
+            for i in items
+        ]
     )
 
 

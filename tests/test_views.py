@@ -291,3 +291,20 @@ def test_every_view_file_starts_with_its_grain():
     for path in view_files():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("-- One row"), path.name
+
+
+def test_pareto_drill_lists_the_responses_behind_a_bar(tiny):
+    import datetime as dt
+
+    from warehouse.sql import query
+
+    params = {
+        "qid": "tiny",
+        "date_from": dt.date(2025, 1, 1),
+        "date_to": dt.date(2025, 12, 31),
+        "item_id": "b1",
+    }
+    found = query(tiny, "queries/drill_item_responses", params)
+    assert found.select("response_id", "level_label", "comment").rows() == [("R1", "非常不满意", "太慢")]
+    found = query(tiny, "queries/drill_item_responses", {**params, "item_id": "a1"})
+    assert found["response_id"].to_list() == ["R3"]

@@ -1,34 +1,48 @@
--- One row per filtered own response that rated the chosen item dissatisfied.
+-- One row per filtered own response that rated the chosen item dissatisfied (newest 1,000).
 with
+
+dissatisfied_levels as (
+    select level_value, level_label
+    from item_levels
+    where questionnaire_id = $qid and item_id = $item_id and is_dissatisfied
+),
+
+hits as (
+    select answers.batch_id, answers.response_id, dissatisfied_levels.level_label,
+    from answers
+    inner join dissatisfied_levels
+        on dissatisfied_levels.level_value = answers.level_value
+    where answers.questionnaire_id = $qid and answers.item_id = $item_id
+),
 
 responses as (select * from {{filtered_responses}}),
 
-final as (
+newest as (
     select
+        responses.batch_id,
         responses.response_id,
         responses.survey_date,
         responses.customer_id,
         responses.customer_name,
         responses.staff_id,
         responses.channel,
-        item_levels.level_label,
+        hits.level_label,
         responses.csi,
-        raw.comment,
-    from answers
+    from hits
     inner join responses
-        on responses.batch_id = answers.batch_id
-        and responses.questionnaire_id = answers.questionnaire_id
-        and responses.response_id = answers.response_id
-    inner join item_levels
-        on item_levels.questionnaire_id = answers.questionnaire_id
-        and item_levels.item_id = answers.item_id
-        and item_levels.level_value = answers.level_value
+        on responses.batch_id = hits.batch_id
+        and responses.response_id = hits.response_id
+    order by responses.survey_date desc, responses.response_id
+    limit 1000
+),
+
+final as (
+    select newest.* exclude (batch_id), raw.comment,
+    from newest
     left join stg_responses as raw
-        on raw.batch_id = responses.batch_id
-        and raw.questionnaire_id = responses.questionnaire_id
-        and raw.response_id = responses.response_id
-    where answers.item_id = $item_id
-        and item_levels.is_dissatisfied
+        on raw.batch_id = newest.batch_id
+        and raw.questionnaire_id = $qid
+        and raw.response_id = newest.response_id
 )
 
-select * from final order by survey_date desc, response_id limit 1000
+select * from final order by survey_date desc, response_id
