@@ -63,11 +63,12 @@ if index is not None:
         q("complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"])),
         "complaints_of_cause",
     )
-if item_event is None and cause_event is None:
-    st.stop()
-table(
-    items.with_columns(pl.col("item_id").replace_strict(item_names, default=pl.col("item_id")).alias("item"))
-    if items.height
-    else items,
-    "pareto_items_table",
-)
+if items.height:
+    table(
+        items.with_columns(
+            pl.col("item_id").replace_strict(item_names, default=pl.col("item_id")).alias("item")
+        ),
+        "pareto_items_table",
+    )
+if causes.height:
+    table(causes, "pareto_causes_table")

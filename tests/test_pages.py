@@ -139,7 +139,9 @@ def test_dimensions_page(app):
 
 def test_pareto_page(app):
     open_page(app, "pareto")
-    table = app.dataframe[-1].value
+    table, causes = app.dataframe[0].value, app.dataframe[1].value
+    total = scalar(app.db, "select count(*) from complaints")
+    assert causes["complaints"].sum() == total and causes["cumulative_pct"].iloc[-1] == pytest.approx(100.0)
     assert list(table["rank"]) == list(range(1, len(table) + 1))
     assert table["cumulative_pct"].iloc[-1] == pytest.approx(100.0)
     # Delivery slipped for most of a year in the demo: it is the top dissatisfaction.
