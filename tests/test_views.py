@@ -236,6 +236,11 @@ GRAINS = {
     "v_contact_kpis": "period_grain, period_start, scope",
     "v_customer_segment": "customer_id, year",
     "v_csi_response": "questionnaire_id, response_id",
+    "v_customer_item_scores": "period_grain, period_start, questionnaire_id, customer_id, item_id",
+    "v_staff_scores": "period_grain, period_start, questionnaire_id, scope, staff_id",
+    "v_complaint_service": "period_grain, period_start",
+    "v_sample_coverage": "period_grain, period_start, questionnaire_id",
+    "v_csi_change": "period_grain, period_start, questionnaire_id, measure",
 }
 
 ASSERTIONS = [
