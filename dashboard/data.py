@@ -154,13 +154,15 @@ def item_summary(levels: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def questionnaire(f: Filters) -> Questionnaire:
-    return parse(q("questionnaire_toml", qid=f.questionnaire_id)["toml"][0])
+def questionnaire(qid: str) -> Questionnaire | None:
+    """The questionnaire in force, read through the cached reader."""
+    found = q("questionnaire_toml", qid=qid)
+    return parse(found["toml"][0]) if found.height else None
 
 
 def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
     """Importance-performance of each dimension on a sample of the filtered responses."""
-    overall_item = questionnaire(f).overall_item
+    overall_item = questionnaire(f.questionnaire_id).overall_item
     sample = q("key_driver_sample", **f.params())
     if sample.is_empty():
         return pl.DataFrame(), "csi"

@@ -7,7 +7,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from dashboard.state import data_version
+from dashboard.state import data_version, q
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS
@@ -113,12 +113,8 @@ def _mapping_key(kind: str, qid: str | None) -> str:
 
 
 def saved_mapping(kind: str, qid: str | None) -> dict[str, str]:
-    con = open_warehouse()
-    try:
-        row = con.execute("select value from settings where key = ?", [_mapping_key(kind, qid)]).fetchall()
-        return json.loads(row[0][0]) if row else {}
-    finally:
-        con.close()
+    found = q("setting", key=_mapping_key(kind, qid))
+    return json.loads(found["value"][0]) if found.height else {}
 
 
 def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
@@ -128,14 +124,6 @@ def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
         con.execute("delete from settings where key = ?", [_mapping_key(kind, qid)])
         con.execute("insert into settings values (?, ?)", [_mapping_key(kind, qid), json.dumps(mapping)])
         con.execute("commit")
-    finally:
-        con.close()
-
-
-def questionnaire(qid: str) -> Questionnaire | None:
-    con = open_warehouse()
-    try:
-        return store.get_questionnaire(con, qid)
     finally:
         con.close()
 

@@ -5,7 +5,7 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import upload
+from dashboard import data, upload
 from dashboard.i18n import labels, t
 from dashboard.page import start
 from dashboard.state import q
@@ -27,17 +27,17 @@ if file is not None and file.name.lower().endswith(".toml"):
         else:
             st.success(t("up.questionnaire_added", qid=result["questionnaire_id"], status=result["status"]))
 elif file is not None:
-    data = file.getvalue()
-    sheet_names = upload.sheets(data)
+    content = file.getvalue()
+    sheet_names = upload.sheets(content)
     left, right = st.columns(2)
     sheet = left.selectbox(t("up.sheet"), sheet_names, key="upload_sheet") if sheet_names else None
     skip = right.number_input(t("up.skip"), min_value=0, max_value=100, value=0, key="upload_skip")
     try:
-        cells = upload.sample(data, sheet, int(skip))
+        cells = upload.sample(content, sheet, int(skip))
     except ValidationError as exc:
         st.error(exc.report())
         st.stop()
-    questionnaire = upload.questionnaire(qid) if qid else None
+    questionnaire = data.questionnaire(qid) if qid else None
     if kind == "survey" and questionnaire is None:
         st.info(t("no_warehouse"))
         st.stop()
@@ -56,7 +56,7 @@ elif file is not None:
             "target": [proposal[h] for h in cells.columns],
         }
     )
-    digest = hashlib.sha256(data).hexdigest()[:12]
+    digest = hashlib.sha256(content).hexdigest()[:12]
     edited = st.data_editor(
         editor,
         hide_index=True,
@@ -69,7 +69,7 @@ elif file is not None:
     constants = dict(line.split("=", 1) for line in constants_text.splitlines() if "=" in line)
     constants = {k.strip(): v.strip() for k, v in constants.items()}
     replace = st.checkbox(t("up.replace"), key="upload_replace")
-    job = upload.job_for(kind, data, file.name, qid, mapping, constants, sheet, int(skip), replace)
+    job = upload.job_for(kind, content, file.name, qid, mapping, constants, sheet, int(skip), replace)
     rows, preview, problems, duplicate = upload.validate(job)
     if duplicate:
         st.warning(t("up.duplicate", batch=duplicate))

@@ -19,6 +19,7 @@ from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, Field
 from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
+from warehouse.sql import bind
 
 Progress = Callable[[float, str], None]
 PROGRESS_ROWS = 50_000
@@ -328,10 +329,6 @@ def _drop_temp(con) -> None:
         con.unregister("stage")
 
 
-def _params(sql: str, values: dict) -> dict:
-    return {k: v for k, v in values.items() if f"${k}" in sql}
-
-
 _SQL_TYPES = {
     "date": "date",
     "datetime": "timestamp",
@@ -363,15 +360,12 @@ def _validate_fields(con, kind: str, own: str | None = None) -> list[Problem]:
             checks.append((f"nullif(trim({col}), '') is null", f.name, "required value is blank"))
         if bad != "false":
             checks.append((bad, f.name, reason))
-    for f in FIELDS[kind]:
-        if f.name not in present and f.required:
-            raise AssertionError("resolve_columns lets no required field go missing")
     for condition, name, reason in checks:
         sql = f"select __row, {_q(name)} from stage where {condition} order by __row limit {MAX_PROBLEMS}"
-        for row, value in con.execute(sql, _params(sql, base)).fetchall():
+        for row, value in con.execute(sql, bind(sql, base)).fetchall():
             problems.append(Problem(row, name, value, reason))
     sql = f"create temp table typed as select {', '.join(selects)} from stage"
-    con.execute(sql, _params(sql, base))
+    con.execute(sql, bind(sql, base))
     problems += _row_rules(con, kind)
     return problems
 
