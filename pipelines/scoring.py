@@ -25,7 +25,6 @@ class Scores:
     response_dimension_scores: pl.DataFrame
     rating_counts: pl.DataFrame
     dimension_response_counts: pl.DataFrame
-    customer_rating_counts: pl.DataFrame
     answers: pl.DataFrame  # wide: KEYS + one level-value column per item
 
 
@@ -125,9 +124,8 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         *group[:2], pl.col("survey_date").dt.truncate("1mo").alias("month_start"), *group[3:]
     )
     rating_counts = _level_counts(months, frame, items)
-    customer_counts = _level_counts(months.with_columns(frame["customer_id"]), frame, items)
-    # The long answers are unpivoted by DuckDB while it writes them (store.insert_answers):
-    # a 20M-row frame here would cost seconds and gigabytes at 1,000,000 responses.
+    # The answers are written as one list per response (store.insert_answers): a long frame
+    # of 20M rows would cost seconds and gigabytes at 1,000,000 responses.
     answers = frame.select(*KEYS, *[i.id for i in items])
     with_months = scored.with_columns(months["month_start"])
     dimension_counts = pl.concat(
@@ -139,9 +137,7 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
             for d in dim_cols
         ]
     )
-    return Scores(
-        response_scores, dimension_scores, rating_counts, dimension_counts, customer_counts, answers
-    )
+    return Scores(response_scores, dimension_scores, rating_counts, dimension_counts, answers)
 
 
 def _level_counts(keys: pl.DataFrame, frame: pl.DataFrame, items) -> pl.DataFrame:

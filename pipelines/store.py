@@ -17,8 +17,8 @@ ROLLUPS = (
     "response_dimension_scores",
     "rating_counts",
     "dimension_response_counts",
-    "customer_rating_counts",
 )
+ANSWER_TABLES = ("answer_sets", "answer_items")
 KIND_TABLES = {
     "survey": "responses",
     "complaints": "complaints",
@@ -217,15 +217,25 @@ def insert_frame(con, table: str, frame) -> None:
 
 
 def insert_answers(con, wide) -> None:
-    """Append answers (one row per answered item) from a wide frame: KEYS + one column per item id."""
+    """Append answers from a wide frame (KEYS + one level-value column per item id, null = not
+    answered): the batch's item order to answer_items, one list of level values per response
+    to answer_sets. The view `answers` reads them back one row per answered item."""
     items = [c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id")]
+    if wide.is_empty():
+        return
+    batch_id, questionnaire_id = wide.row(0)[:2]
+    con.execute(
+        "insert into answer_items select ?, ?, position::integer, item_id "
+        "from unnest(?::varchar[]) with ordinality as t(item_id, position)",
+        [batch_id, questionnaire_id, items],
+    )
     # Item ids are checked against [A-Za-z0-9_-]+ when the questionnaire is parsed.
-    columns = ", ".join('"' + i + '"' for i in items)
+    columns = ", ".join('"' + i + '"::double' for i in items)
     con.register("__answers_wide", wide)
     try:
         con.execute(
-            "insert into answers select batch_id, questionnaire_id, response_id, item_id, level_value "
-            f"from (unpivot __answers_wide on {columns} into name item_id value level_value)"
+            "insert into answer_sets select batch_id, questionnaire_id, response_id, "
+            f"[{columns}] from __answers_wide"
         )
     finally:
         con.unregister("__answers_wide")
@@ -236,7 +246,6 @@ def insert_survey_scores(con, scores: Scores) -> None:
     insert_frame(con, "response_dimension_scores", scores.response_dimension_scores)
     insert_frame(con, "rating_counts", scores.rating_counts)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
-    insert_frame(con, "customer_rating_counts", scores.customer_rating_counts)
 
 
 def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
@@ -299,7 +308,7 @@ def rollback(con, batch_id: str) -> dict:
         con.execute("delete from supersessions where new_batch_id = ?", [batch_id])
         con.execute(f"delete from {KIND_TABLES[kind]} where batch_id = ?", [batch_id])
         if kind == "survey":
-            for table in ("answers", *ROLLUPS):
+            for table in (*ANSWER_TABLES, *ROLLUPS):
                 con.execute(f"delete from {table} where batch_id = ?", [batch_id])
             rebuild_survey_rollups(con, restored)
         con.execute("update batches set status = 'rolled_back' where batch_id = ?", [batch_id])

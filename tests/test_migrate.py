@@ -24,26 +24,53 @@ def test_version_1_warehouse_upgrades_and_keeps_its_data(db):
     assert current_version(con) == len(migrations()) >= 3
     columns = {r[0] for r in con.execute("select column_name from (describe response_scores)").fetchall()}
     assert "overall_score" in columns
-    assert con.execute("select count(*) from customer_rating_counts").fetchall() == [(0,)]
+    assert con.execute("select count(*) from answer_sets").fetchall() == [(0,)]
+    assert con.execute("select count(*) from answers").fetchall() == [(0,)]
     assert con.execute("select batch_id from batches").fetchall() == [("b1",)]
     versions = [r[0] for r in con.execute("select version from schema_version order by 1").fetchall()]
     assert versions == list(range(1, len(migrations()) + 1))
     con.close()
 
 
-def test_overall_item_and_customer_rollups_are_written_at_load(con):
+def test_version_3_answers_become_one_list_per_response(db):
+    """Schema 4 turns the long answers table into answer_sets; the `answers` view reads the same rows."""
+    old = connect(db)
+    for number, name, sql in migrations()[:3]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    long = [
+        ("b1", "q", "R1", "a1", 5.0),
+        ("b1", "q", "R1", "a3", 1.0),
+        ("b1", "q", "R2", "a2", 4.0),
+        ("b2", "q", "R1", "a1", 2.0),
+    ]
+    old.executemany("insert into answers values (?, ?, ?, ?, ?)", long)
+    old.close()
+
+    con = open_warehouse(db)
+    assert current_version(con) == len(migrations()) >= 4
+    assert con.execute("select * from answers order by all").fetchall() == long
+    # b1 rated a1, a2, a3: R2 answered only a2.
+    lists = dict(
+        con.execute(
+            "select response_id, level_values from answer_sets where batch_id = 'b1' order by 1"
+        ).fetchall()
+    )
+    assert lists == {"R1": [5.0, None, 1.0], "R2": [None, 4.0, None]}
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert "customer_rating_counts" not in tables
+    con.close()
+
+
+def test_overall_item_scores_and_answers_are_written_at_load(con):
     load_file(con, "survey", DATA / "survey_ok.csv", questionnaire_id="dealer-sales")
     overall = dict(con.execute("select response_id, overall_score from response_scores").fetchall())
     # dealer-sales: overall_item = q7 (总体满意): R1 5 -> 100, R2 3 -> 50, R4 5 -> 100.
     assert overall["R1"] == 100.0 and overall["R2"] == 50.0 and overall["R4"] == 100.0
-    from_rollup = con.execute(
-        "select item_id, level_value, sum(ratings) from customer_rating_counts where customer_id = 'C2' "
-        "group by all order by all"
-    ).fetchall()
-    from_answers = con.execute(
-        "select a.item_id, a.level_value, count(*) from answers a join responses r "
-        "using (batch_id, questionnaire_id, response_id) where r.customer_id = 'C2' group by all order by all"
-    ).fetchall()
-    assert from_rollup == from_answers and len(from_rollup) > 0
+    r1 = dict(con.execute("select item_id, level_value from answers where response_id = 'R1'").fetchall())
+    assert r1["q7"] == 5.0
+    answered = con.execute("select sum(ratings) from response_scores").fetchall()[0][0]
+    assert con.execute("select count(*) from answers").fetchall() == [(answered,)] != [(0,)]
     store.rollback(con, con.execute("select batch_id from batches").fetchall()[0][0])
-    assert con.execute("select count(*) from customer_rating_counts").fetchall() == [(0,)]
+    for table in ("answers", "answer_sets", "answer_items"):
+        assert con.execute(f"select count(*) from {table}").fetchall() == [(0,)]

@@ -1,28 +1,32 @@
--- One row per item x level of one customer's own ratings in the filtered dates (rollup).
+-- One row per item x level of one customer's own ratings among the filtered responses.
 with
 
-counts as (
-    select * from customer_rating_counts
-    where questionnaire_id = $qid
-        and customer_id = $customer_id
-        and subject = 'own'
-        and month_start between date_trunc('month', $date_from::date) and $date_to
-        and ($scope::varchar is null or scope = $scope)
+picked as (
+    select batch_id, response_id from {{filtered_responses}} where customer_id = $customer_id
+),
+
+ratings as (
+    select answers.item_id, answers.level_value, count(*) as ratings,
+    from answers
+    inner join picked
+        on picked.batch_id = answers.batch_id
+        and picked.response_id = answers.response_id
+    where answers.questionnaire_id = $qid
+    group by all
 ),
 
 final as (
     select
-        counts.item_id,
-        counts.level_value,
-        any_value(item_levels.level_label) as level_label,
-        any_value(item_levels.dimension_id) as dimension_id,
-        sum(counts.ratings) as ratings,
-    from counts
+        ratings.item_id,
+        ratings.level_value,
+        item_levels.level_label,
+        item_levels.dimension_id,
+        ratings.ratings,
+    from ratings
     inner join item_levels
-        on item_levels.questionnaire_id = counts.questionnaire_id
-        and item_levels.item_id = counts.item_id
-        and item_levels.level_value = counts.level_value
-    group by all
+        on item_levels.questionnaire_id = $qid
+        and item_levels.item_id = ratings.item_id
+        and item_levels.level_value = ratings.level_value
 )
 
 select * from final order by item_id, level_value
