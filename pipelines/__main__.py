@@ -6,6 +6,6 @@ import sys
 if "pandas" not in sys.modules:
     sys.modules["pandas"] = None
 
-from pipelines.cli import main  # noqa: E402
+from pipelines.cli import main
 
 sys.exit(main())

@@ -110,7 +110,9 @@ class Prepared:
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
-        return con.execute(f"select * from typed order by __row limit {int(limit)}").pl()
+        return con.execute(
+            f"select columns(c -> not starts_with(c, '__bad_')) from typed order by __row limit {int(limit)}"
+        ).pl()
 
 
 def _noop(fraction: float, message: str) -> None:
@@ -360,12 +362,23 @@ def _validate_fields(con, kind: str, own: str | None = None) -> list[Problem]:
             checks.append((f"nullif(trim({col}), '') is null", f.name, "required value is blank"))
         if bad != "false":
             checks.append((bad, f.name, reason))
-    for condition, name, reason in checks:
-        sql = f"select __row, {_q(name)} from stage where {condition} order by __row limit {MAX_PROBLEMS}"
-        for row, value in con.execute(sql, bind(sql, base)).fetchall():
-            problems.append(Problem(row, name, value, reason))
-    sql = f"create temp table typed as select {', '.join(selects)} from stage"
+    # One pass converts every field and flags every check; only a check that flagged rows
+    # goes back to the file for their row numbers and cells.
+    flags = [f"coalesce({condition}, false) as __bad_{n}" for n, (condition, _, _) in enumerate(checks)]
+    sql = f"create temp table typed as select {', '.join(selects + flags)} from stage"
     con.execute(sql, bind(sql, base))
+    if checks:
+        counts = con.execute(
+            "select "
+            + ", ".join(f"count(*) filter (where __bad_{n})" for n in range(len(checks)))
+            + " from typed"
+        ).fetchall()[0]
+        for (condition, name, reason), count in zip(checks, counts, strict=True):
+            if not count:
+                continue
+            sql = f"select __row, {_q(name)} from stage where {condition} order by __row limit {MAX_PROBLEMS}"
+            for row, value in con.execute(sql, bind(sql, base)).fetchall():
+                problems.append(Problem(row, name, value, reason))
     problems += _row_rules(con, kind)
     return problems
 

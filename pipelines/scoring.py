@@ -141,17 +141,29 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
 
 
 def _level_counts(keys: pl.DataFrame, frame: pl.DataFrame, items) -> pl.DataFrame:
-    """Ratings per `keys` columns x item x level, one group-by per item column (no long frame)."""
+    """Ratings per `keys` columns x item x level, one group-by per item column (no long frame).
+
+    The distinct key tuples are numbered once, so each item's count groups two numbers instead
+    of the key strings, and the items are counted in parallel.
+    """
     group = keys.columns
-    return pl.concat(
+    distinct = keys.unique(group).with_row_index("__g")
+    numbered = keys.join(distinct, on=group, how="left", nulls_equal=True, maintain_order="left")
+    counts = pl.collect_all(
         [
-            keys.with_columns(frame[i.id].alias("level_value"))
+            pl.LazyFrame({"__g": numbered["__g"], "level_value": frame[i.id]})
             .drop_nulls("level_value")
-            .group_by([*group, "level_value"])
+            .group_by("__g", "level_value")
             .agg(pl.len().cast(pl.Int64).alias("ratings"))
-            .select(*group, pl.lit(i.id).alias("item_id"), "level_value", "ratings")
+            .with_columns(pl.lit(i.id).alias("item_id"))
             for i in items
         ]
+    )
+    schema = {"__g": pl.UInt32, "level_value": pl.Float64, "ratings": pl.Int64, "item_id": pl.Utf8}
+    return (
+        pl.concat([c.cast(schema) for c in counts] or [pl.DataFrame(schema=schema)])
+        .join(distinct, on="__g")
+        .select(*group, "item_id", "level_value", "ratings")
     )
 
 
