@@ -313,3 +313,32 @@ def test_pareto_drill_lists_the_responses_behind_a_bar(tiny):
     assert found.select("response_id", "level_label", "comment").rows() == [("R1", "非常不满意", "太慢")]
     found = query(tiny, "queries/drill_item_responses", {**params, "item_id": "a1"})
     assert found["response_id"].to_list() == ["R3"]
+
+
+def test_customer_histogram_counts_that_customers_own_ratings(tiny):
+    import datetime as dt
+
+    from warehouse.sql import query
+
+    params = {
+        "qid": "tiny",
+        "date_from": dt.date(2025, 1, 1),
+        "date_to": dt.date(2025, 1, 31),
+        "scope": None,
+        "segment": None,
+        "region": None,
+        "customer_id": "C1",
+    }
+    # January: R1 rated a1 5, a2 3, b1 1; R2 rated a1 4 (a2 N/A, b1 blank). R3 is February.
+    found = query(tiny, "queries/customer_item_levels", params)
+    assert found.select("item_id", "level_value", "ratings").rows() == [
+        ("a1", 4.0, 1),
+        ("a1", 5.0, 1),
+        ("a2", 3.0, 1),
+        ("b1", 1.0, 1),
+    ]
+    assert found["level_label"].null_count() == 0
+    # C9 answered only as a competitor's customer (subject X): no own ratings.
+    assert query(tiny, "queries/customer_item_levels", {**params, "customer_id": "C9"}).is_empty()
+    whole = query(tiny, "queries/customer_item_levels", {**params, "date_to": dt.date(2025, 2, 28)})
+    assert whole["ratings"].sum() == 7

@@ -1,17 +1,26 @@
 -- One row per item x level of one customer's own ratings among the filtered responses.
+-- Reads answer_sets rather than the `answers` view so that only the customer's responses are
+-- expanded to one row per rating (0.2 s instead of 0.6 s at 1,000,000 responses, bench/).
 with
 
 picked as (
     select batch_id, response_id from {{filtered_responses}} where customer_id = $customer_id
 ),
 
-ratings as (
-    select answers.item_id, answers.level_value, count(*) as ratings,
-    from answers
+sets as (
+    select answer_sets.batch_id, answer_sets.level_values,
+    from answer_sets
     inner join picked
-        on picked.batch_id = answers.batch_id
-        and picked.response_id = answers.response_id
-    where answers.questionnaire_id = $qid
+        on picked.batch_id = answer_sets.batch_id
+        and picked.response_id = answer_sets.response_id
+    where answer_sets.questionnaire_id = $qid
+),
+
+ratings as (
+    select answer_items.item_id, sets.level_values[answer_items.position] as level_value, count(*) as ratings,
+    from sets
+    inner join answer_items on answer_items.batch_id = sets.batch_id
+    where level_value is not null
     group by all
 ),
 
