@@ -42,6 +42,9 @@ print(len(long))
 # as a load must. It still checks nothing and has no transaction.
 PANDAS_PARQUET_SCRIPT = PANDAS_SCRIPT + "long.to_parquet(sys.argv[2], index=False)\n"
 
+# What each side pays before any work: start the process, import, open, one bound query.
+DUCKDB_STARTUP = "import duckdb; duckdb.connect().execute('select ?', [1]).fetchall()"
+
 # The query functions each page calls (sql/queries/*.sql), with what the page passes.
 PAGE_QUERIES = {
     "overview": [
@@ -113,7 +116,14 @@ def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
     rows = []
     for n in sizes:
         csv_path = write_survey(work / f"survey_{n}.csv", n, items=20)
-        times: dict[str, list[float]] = {"manyi": [], "duckdb": [], "pandas": [], "pandas_parquet": []}
+        times: dict[str, list[float]] = {
+            "manyi": [],
+            "duckdb": [],
+            "pandas": [],
+            "pandas_parquet": [],
+            "manyi_startup": [],
+            "duckdb_startup": [],
+        }
         memory: dict[str, list[float]] = {k: [] for k in times}
         reps = repeats if n < 1_000_000 else max(1, repeats - 1)
         for rep in range(reps):
@@ -136,6 +146,8 @@ def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
                         str(work / f"ref_{n}.parquet"),
                     ],
                 ),
+                ("manyi_startup", manyi(db, "batches")),
+                ("duckdb_startup", [sys.executable, "-c", DUCKDB_STARTUP]),
             ):
                 seconds, peak, _ = run(cmd)
                 times[name].append(seconds)
@@ -153,6 +165,8 @@ def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
                 "duckdb_s": med["duckdb"],
                 "pandas_s": med["pandas"],
                 "pandas_parquet_s": med["pandas_parquet"],
+                "manyi_startup_s": med["manyi_startup"],
+                "duckdb_startup_s": med["duckdb_startup"],
                 "manyi_vs_duckdb": med["manyi"] / med["duckdb"],
                 "manyi_vs_pandas": med["manyi"] / med["pandas"],
                 "manyi_mib": max(memory["manyi"]),
@@ -287,15 +301,17 @@ def table(ingest_rows, dash_rows, peak, sizes) -> str:
     lines += [
         "Ingest: wide CSV, 20 items; seconds (median), ratio, peak RSS MiB",
         "| responses | Manyi s | DuckDB alone s | pandas s | Manyi/DuckDB | Manyi/pandas | Manyi MiB | "
-        "DuckDB MiB | pandas MiB | pandas + Parquet s | Manyi/(pandas + Parquet) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "DuckDB MiB | pandas MiB | pandas + Parquet s | Manyi/(pandas + Parquet) | Manyi start-up s | "
+        "DuckDB start-up s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in ingest_rows:
         lines.append(
             f"| {r['responses']:,} | {r['manyi_s']:.2f} | {r['duckdb_s']:.2f} | {r['pandas_s']:.2f} | "
             f"{r['manyi_vs_duckdb']:.2f} | {r['manyi_vs_pandas']:.2f} | {r['manyi_mib']:.0f} | "
             f"{r['duckdb_mib']:.0f} | {r['pandas_mib']:.0f} | {r['pandas_parquet_s']:.2f} | "
-            f"{r['manyi_s'] / r['pandas_parquet_s']:.2f} |"
+            f"{r['manyi_s'] / r['pandas_parquet_s']:.2f} | {r['manyi_startup_s']:.2f} | "
+            f"{r['duckdb_startup_s']:.2f} |"
         )
     if dash_rows:
         s, big = f"{min(sizes):,}", f"{max(sizes):,}"
