@@ -22,7 +22,8 @@ KEYS = ["batch_id", "questionnaire_id", "response_id"]
 @dataclass
 class Scores:
     response_scores: pl.DataFrame
-    response_dimension_scores: pl.DataFrame
+    dimension_scores: pl.DataFrame  # wide: KEYS + s1.. (score) + n1.. (answered items) per dimension
+    dimension_ids: list[str]  # the dimensions of s1, s2 …
     rating_counts: pl.DataFrame
     dimension_response_counts: pl.DataFrame
     answers: pl.DataFrame  # wide: KEYS + one level-value column per item
@@ -98,26 +99,12 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         pl.col("dissatisfied").cast(pl.Int64),
         pl.col("overall_score").cast(pl.Float64),
     )
-    dimension_scores = pl.concat(
-        [
-            scored.filter(pl.col(f"__n_{d.id}") > 0).select(
-                *KEYS,
-                pl.lit(d.id).alias("dimension_id"),
-                pl.col(f"__score_{d.id}").cast(pl.Float64).alias("score"),
-                pl.col(f"__n_{d.id}").cast(pl.Int64).alias("ratings"),
-            )
-            for d in dim_cols
-        ]
-        or [
-            pl.DataFrame(
-                schema={
-                    **{k: pl.Utf8 for k in KEYS},
-                    "dimension_id": pl.Utf8,
-                    "score": pl.Float64,
-                    "ratings": pl.Int64,
-                }
-            )
-        ]
+    # Wide: KEYS + the score (s1, s2 …) and answered-item count (n1, n2 …) of each dimension in
+    # `dimension_ids` order; store.insert_dimension_scores writes them as one list per response.
+    dimension_scores = scored.select(
+        *KEYS,
+        *[pl.col(f"__score_{d.id}").cast(pl.Float64).alias(f"s{n}") for n, d in enumerate(dim_cols, 1)],
+        *[pl.col(f"__n_{d.id}").cast(pl.Int32).alias(f"n{n}") for n, d in enumerate(dim_cols, 1)],
     )
     group = ["batch_id", "questionnaire_id", "month_start", "scope", "subject"]
     months = frame.select(
@@ -137,7 +124,14 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
             for d in dim_cols
         ]
     )
-    return Scores(response_scores, dimension_scores, rating_counts, dimension_counts, answers)
+    return Scores(
+        response_scores,
+        dimension_scores,
+        [d.id for d in dim_cols],
+        rating_counts,
+        dimension_counts,
+        answers,
+    )
 
 
 def _level_counts(keys: pl.DataFrame, frame: pl.DataFrame, items) -> pl.DataFrame:

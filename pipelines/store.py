@@ -14,7 +14,8 @@ from pipelines.scoring import Scores, score
 
 ROLLUPS = (
     "response_scores",
-    "response_dimension_scores",
+    "dimension_score_sets",
+    "score_dimensions",
     "rating_counts",
     "dimension_response_counts",
 )
@@ -241,9 +242,35 @@ def insert_answers(con, wide) -> None:
         con.unregister("__answers_wide")
 
 
+def insert_dimension_scores(con, wide, dimension_ids: list[str]) -> None:
+    """Append dimension scores from a wide frame (KEYS + s1.. scores + n1.. answered items, in
+    `dimension_ids` order): each batch's dimension order to score_dimensions, one list of scores
+    and one of counts per response to dimension_score_sets (view: response_dimension_scores)."""
+    if wide.is_empty() or not dimension_ids:
+        return
+    con.register("__dimension_wide", wide)
+    try:
+        con.execute(
+            "insert into score_dimensions "
+            "select b.batch_id, b.questionnaire_id, t.position::integer, t.dimension_id "
+            "from (select distinct batch_id, questionnaire_id from __dimension_wide) as b, "
+            "unnest(?::varchar[]) with ordinality as t(dimension_id, position)",
+            [dimension_ids],
+        )
+        positions = range(1, len(dimension_ids) + 1)
+        scores = ", ".join(f"s{n}" for n in positions)
+        counts = ", ".join(f"n{n}" for n in positions)
+        con.execute(
+            "insert into dimension_score_sets select batch_id, questionnaire_id, response_id, "
+            f"[{scores}]::double[], [{counts}]::integer[] from __dimension_wide"
+        )
+    finally:
+        con.unregister("__dimension_wide")
+
+
 def insert_survey_scores(con, scores: Scores) -> None:
     insert_frame(con, "response_scores", scores.response_scores)
-    insert_frame(con, "response_dimension_scores", scores.response_dimension_scores)
+    insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids)
     insert_frame(con, "rating_counts", scores.rating_counts)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
 

@@ -232,9 +232,14 @@ def test_byte_identical_file_is_duplicate(con):
 def test_rollback_removes_exactly_one_batch_and_restores_superseded(con):
     first = load_file(con, "survey", DATA / "survey_ok.csv", questionnaire_id="dealer-sales")
     load_file(con, "complaints", DATA / "complaints_ok.csv")
+    dimensions = "select * from response_dimension_scores order by all"
+    before = con.execute(dimensions).fetchall()
     text = HEADER + "\nR1,C1,2025-01-05,1,1,1,1,1,1,1\n"
     second = load_text(con, "survey", text, questionnaire_id="dealer-sales", replace=True)
+    r1 = "select distinct batch_id, score from response_dimension_scores where response_id = 'R1'"
+    assert con.execute(r1).fetchall() == [(second.batch_id, 0.0)]
     store.rollback(con, second.batch_id)
+    assert con.execute(dimensions).fetchall() == before
     assert con.execute("select count(*) from complaints").fetchone()[0] == 3
     scores = dict(con.execute("select response_id, batch_id from response_scores").fetchall())
     assert scores == {r: first.batch_id for r in ("R1", "R2", "R3", "R4")}

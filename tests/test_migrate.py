@@ -62,6 +62,31 @@ def test_version_3_answers_become_one_list_per_response(db):
     con.close()
 
 
+def test_version_4_dimension_scores_become_one_list_per_response(db):
+    """Schema 5 turns response_dimension_scores into dimension_score_sets, read back by a view."""
+    old = connect(db)
+    for number, name, sql in migrations()[:4]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    long = [
+        ("b1", "q", "R1", "A", 75.0, 2),
+        ("b1", "q", "R1", "B", 0.0, 1),
+        ("b1", "q", "R2", "B", 50.0, 1),
+        ("b2", "q", "R1", "A", 100.0, 3),
+    ]
+    old.executemany("insert into response_dimension_scores values (?, ?, ?, ?, ?, ?)", long)
+    old.close()
+
+    con = open_warehouse(db)
+    assert current_version(con) == len(migrations()) >= 5
+    assert con.execute("select * from response_dimension_scores order by all").fetchall() == long
+    sets = con.execute(
+        "select response_id, scores, ratings from dimension_score_sets where batch_id = 'b1' order by 1"
+    ).fetchall()
+    assert sets == [("R1", [75.0, 0.0], [2, 1]), ("R2", [None, 50.0], [0, 1])]
+    con.close()
+
+
 def test_overall_item_scores_and_answers_are_written_at_load(con):
     load_file(con, "survey", DATA / "survey_ok.csv", questionnaire_id="dealer-sales")
     overall = dict(con.execute("select response_id, overall_score from response_scores").fetchall())
@@ -71,6 +96,18 @@ def test_overall_item_scores_and_answers_are_written_at_load(con):
     assert r1["q7"] == 5.0
     answered = con.execute("select sum(ratings) from response_scores").fetchall()[0][0]
     assert con.execute("select count(*) from answers").fetchall() == [(answered,)] != [(0,)]
+    # Each response's dimension scores equal the mean 0-100 score of its answered items there.
+    from_answers = con.execute(
+        "select a.response_id, l.dimension_id, avg(l.norm_score), count(*) from answers a "
+        "join item_levels l on l.questionnaire_id = a.questionnaire_id and l.item_id = a.item_id "
+        "and l.level_value = a.level_value group by all order by all"
+    ).fetchall()
+    stored = con.execute(
+        "select response_id, dimension_id, score, ratings from response_dimension_scores order by all"
+    ).fetchall()
+    assert len(stored) == len(from_answers) > 0
+    for (r1, d1, s1, n1), (r2, d2, s2, n2) in zip(stored, from_answers, strict=True):
+        assert (r1, d1, n1) == (r2, d2, n2) and abs(s1 - s2) < 1e-9
     store.rollback(con, con.execute("select batch_id from batches").fetchall()[0][0])
-    for table in ("answers", "answer_sets", "answer_items"):
+    for table in ("answers", "answer_sets", "answer_items", "response_dimension_scores", "score_dimensions"):
         assert con.execute(f"select count(*) from {table}").fetchall() == [(0,)]
