@@ -10,15 +10,23 @@ from warehouse.lake import connect
 from warehouse.migrate import current_version, migrations
 
 
-def test_version_1_warehouse_upgrades_and_keeps_its_data(db):
+def old_warehouse(db, version: int, insert: str, rows: list[tuple]) -> None:
+    """A warehouse file at schema `version` holding `rows`, written by the `insert` statement."""
     old = connect(db)
-    number, name, sql = migrations()[0]
-    old.execute(sql)
-    old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
-    old.execute(
-        "insert into batches values ('b1', 'sales', 'f.csv', 'x', 1, null, current_timestamp, 'loaded', '{}')"
-    )
+    for number, name, sql in migrations()[:version]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    old.executemany(insert, rows)
     old.close()
+
+
+def test_version_1_warehouse_upgrades_and_keeps_its_data(db):
+    old_warehouse(
+        db,
+        1,
+        "insert into batches values (?, 'sales', 'f.csv', 'x', 1, null, current_timestamp, 'loaded', '{}')",
+        [("b1",)],
+    )
 
     con = open_warehouse(db)
     assert current_version(con) == len(migrations()) >= 3
@@ -34,18 +42,13 @@ def test_version_1_warehouse_upgrades_and_keeps_its_data(db):
 
 def test_version_3_answers_become_one_list_per_response(db):
     """Schema 4 turns the long answers table into answer_sets; the `answers` view reads the same rows."""
-    old = connect(db)
-    for number, name, sql in migrations()[:3]:
-        old.execute(sql)
-        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
     long = [
         ("b1", "q", "R1", "a1", 5.0),
         ("b1", "q", "R1", "a3", 1.0),
         ("b1", "q", "R2", "a2", 4.0),
         ("b2", "q", "R1", "a1", 2.0),
     ]
-    old.executemany("insert into answers values (?, ?, ?, ?, ?)", long)
-    old.close()
+    old_warehouse(db, 3, "insert into answers values (?, ?, ?, ?, ?)", long)
 
     con = open_warehouse(db)
     assert current_version(con) == len(migrations()) >= 4
@@ -64,18 +67,13 @@ def test_version_3_answers_become_one_list_per_response(db):
 
 def test_version_4_dimension_scores_become_one_list_per_response(db):
     """Schema 5 turns response_dimension_scores into dimension_score_sets, read back by a view."""
-    old = connect(db)
-    for number, name, sql in migrations()[:4]:
-        old.execute(sql)
-        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
     long = [
         ("b1", "q", "R1", "A", 75.0, 2),
         ("b1", "q", "R1", "B", 0.0, 1),
         ("b1", "q", "R2", "B", 50.0, 1),
         ("b2", "q", "R1", "A", 100.0, 3),
     ]
-    old.executemany("insert into response_dimension_scores values (?, ?, ?, ?, ?, ?)", long)
-    old.close()
+    old_warehouse(db, 4, "insert into response_dimension_scores values (?, ?, ?, ?, ?, ?)", long)
 
     con = open_warehouse(db)
     assert current_version(con) == len(migrations()) >= 5
