@@ -85,8 +85,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "dim.drivers": ("关键驱动因素（重要性-表现）", "Key drivers (importance vs performance)"),
     "dim.drivers_outcome": ("结果变量", "Outcome"),
     "dim.note_filters": (
-        "评分级图表不区分客户类别和区域。",
-        "Rating-level charts ignore the segment and region filters.",
+        "已按客户类别或区域筛选：评分图表由所选回访的逐题答案统计，数据量大时稍慢。",
+        "Segment or region chosen: the rating charts count the answers of those responses, "
+        "which takes longer on large warehouses.",
     ),
     "quadrant.fix first": ("优先改进", "fix first"),
     "quadrant.keep up": ("继续保持", "keep up"),

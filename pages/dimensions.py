@@ -14,7 +14,8 @@ st.title(t("dim.title"))
 dim_names, item_names = data.names(f)
 trend = q("dimension_trend", **f.params())
 stop_if_empty(trend)
-st.caption(t("dim.note_filters"))
+if f.segment or f.region:
+    st.caption(t("dim.note_filters"))
 
 st.subheader(t("dim.trend"))
 st.plotly_chart(

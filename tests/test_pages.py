@@ -135,6 +135,25 @@ def test_dimensions_page(app):
     assert len(staff) == 8
     drivers = app.dataframe[2].value
     assert set(drivers["dimension_id"]) == {"product", "delivery", "consultant", "facility"}
+    assert not any("客户类别" in c.value for c in app.caption)
+
+
+def test_dimensions_page_follows_the_segment_filter(app):
+    open_page(app, "dimensions")
+    everyone = int(app.dataframe[0].value["ratings"].sum())
+    app.selectbox(key="f_segment_zh").set_value("key").run()
+    assert not app.exception, app.exception
+    assert any("客户类别" in c.value for c in app.caption)
+    items = app.dataframe[0].value
+    qid = app.selectbox(key="f_questionnaire").value
+    # Own ratings of the questionnaire's key-account responses, counted from the answers.
+    expected = scalar(
+        app.db,
+        "select count(*) from answers a join response_facts r using (batch_id, questionnaire_id, response_id) "
+        "where r.questionnaire_id = ? and r.subject = 'own' and r.segment = 'key'",
+        [qid],
+    )
+    assert 0 < int(items["ratings"].sum()) == expected < everyone
 
 
 def test_pareto_page(app):

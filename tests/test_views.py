@@ -342,3 +342,42 @@ def test_customer_histogram_counts_that_customers_own_ratings(tiny):
     assert query(tiny, "queries/customer_item_levels", {**params, "customer_id": "C9"}).is_empty()
     whole = query(tiny, "queries/customer_item_levels", {**params, "date_to": dt.date(2025, 2, 28)})
     assert whole["ratings"].sum() == 7
+
+
+def test_rating_charts_follow_the_segment_filter(tiny):
+    import datetime as dt
+
+    from warehouse.sql import query
+
+    params = {
+        "qid": "tiny",
+        "date_from": dt.date(2025, 1, 1),
+        "date_to": dt.date(2025, 12, 31),
+        "scope": None,
+        "segment": None,
+        "region": None,
+    }
+
+    def counts(**extra):
+        found = query(tiny, "queries/item_levels_range", {**params, **extra})
+        return {(r["item_id"], r["level_value"]): r["ratings"] for r in found.iter_rows(named=True)}
+
+    # Own ratings of 2025: R1 (a1 5, a2 3, b1 1), R2 (a1 4), R3 (a1 2, a2 2, b1 5), all from C1.
+    expected = {
+        ("a1", 2.0): 1,
+        ("a1", 4.0): 1,
+        ("a1", 5.0): 1,
+        ("a2", 2.0): 1,
+        ("a2", 3.0): 1,
+        ("b1", 1.0): 1,
+        ("b1", 5.0): 1,
+    }
+    assert counts() == expected  # from the rating_counts rollup
+    # C1 is a key account in 2025: the key segment counts its answers, the general one none.
+    assert counts(segment="key") == expected
+    assert counts(segment="general") == {}
+    pareto = query(tiny, "queries/pareto_items", {**params, "segment": "key"})
+    assert dict(pareto.select("item_id", "dissatisfied").rows()) == dict(
+        query(tiny, "queries/pareto_items", params).select("item_id", "dissatisfied").rows()
+    )
+    assert query(tiny, "queries/pareto_items", {**params, "segment": "general"})["dissatisfied"].sum() == 0
