@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.downloads import to_csv, to_xlsx
-from dashboard.i18n import t
+from dashboard.i18n import COLUMNS, label, t
 
 
 def stop_if_empty(frame: pl.DataFrame | None, message: str | None = None) -> None:
@@ -28,9 +28,42 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     )
 
 
+# Headers shown with one decimal: scores on 0-100 and percentages.
+_ONE_DECIMAL = (
+    "_pct",
+    "csi",
+    "csi_ci_low",
+    "csi_ci_high",
+    "mean_score",
+    "own_mean",
+    "competitor_mean",
+    "gap",
+)
+
+
+def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
+    """Headers in the chosen language for `frame`'s known columns, on top of `given` configs."""
+    config = {}
+    for name, dtype in frame.schema.items():
+        if name not in COLUMNS:
+            continue
+        header = label("col", name)
+        if dtype.is_float() and (name.endswith(_ONE_DECIMAL[0]) or name in _ONE_DECIMAL[1:]):
+            config[name] = st.column_config.NumberColumn(header, format="%.1f")
+        else:
+            config[name] = st.column_config.Column(header)
+    for name, cfg in (given or {}).items():
+        if isinstance(cfg, dict) and not cfg.get("label") and name in config:
+            cfg = {**cfg, "label": config[name]["label"]}
+        config[name] = cfg
+    return config
+
+
 def table(frame: pl.DataFrame, name: str, **kwargs):
-    """A dataframe with CSV and Excel downloads under it; returns the selection state."""
-    event = st.dataframe(frame, hide_index=True, key=f"table_{name}", **kwargs)
+    """A dataframe with translated headers and CSV and Excel downloads under it (which keep the
+    column names); returns the selection state."""
+    config = column_config(frame, kwargs.pop("column_config", None))
+    event = st.dataframe(frame, hide_index=True, key=f"table_{name}", column_config=config, **kwargs)
     downloads(frame, name)
     return event
 
