@@ -28,17 +28,9 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     )
 
 
-# Headers shown with one decimal: scores on 0-100 and percentages.
-_ONE_DECIMAL = (
-    "_pct",
-    "csi",
-    "csi_ci_low",
-    "csi_ci_high",
-    "mean_score",
-    "own_mean",
-    "competitor_mean",
-    "gap",
-)
+# Columns shown with one decimal: percentages and scores on 0-100.
+_PERCENT_SUFFIX = "_pct"
+_SCORES = {"csi", "csi_ci_low", "csi_ci_high", "mean_score", "own_mean", "competitor_mean", "gap"}
 
 
 def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
@@ -48,7 +40,7 @@ def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
         if name not in COLUMNS:
             continue
         header = label("col", name)
-        if dtype.is_float() and (name.endswith(_ONE_DECIMAL[0]) or name in _ONE_DECIMAL[1:]):
+        if dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
             config[name] = st.column_config.NumberColumn(header, format="%.1f")
         else:
             config[name] = st.column_config.Column(header)

@@ -5,8 +5,9 @@ polars' vectorised horizontal operations. The same computation over the long
 answers table in SQL took three 4M-row joins and group-bys for 200,000 responses
 (about 3 s here); wide it takes a few hundred milliseconds, which keeps a load
 close to what DuckDB alone needs to read and unpivot the file (see bench/).
-The public views in sql/marts/ aggregate these rollups; only v_customer_item_scores and
-the dashboard's drill-downs read the answers themselves.
+The public views in sql/marts/ aggregate these rollups; only v_customer_item_scores, the
+dashboard's drill-downs and its rating charts under a segment, region or customer filter
+read the answers themselves.
 """
 
 from __future__ import annotations

@@ -217,55 +217,48 @@ def insert_frame(con, table: str, frame) -> None:
         con.unregister("__insert_frame")
 
 
+def _insert_sets(con, wide, order_table: str, ids: list[str], sets_table: str, lists) -> None:
+    """Append one row per response of `wide` to `sets_table`: its KEYS, then one list per
+    (columns, SQL type) of `lists`; and each batch's order of `ids` (1-based) to `order_table`.
+
+    Column names are item ids (checked against [A-Za-z0-9_-]+ when the questionnaire is
+    parsed) or names we made; table names are constants of this module.
+    """
+    if wide.is_empty() or not ids:
+        return
+    con.register("__sets_wide", wide)
+    try:
+        con.execute(
+            f"insert into {order_table} "
+            "select b.batch_id, b.questionnaire_id, t.position::integer, t.id "
+            "from (select distinct batch_id, questionnaire_id from __sets_wide) as b, "
+            "unnest(?::varchar[]) with ordinality as t(id, position)",
+            [ids],
+        )
+        values = ", ".join("[" + ", ".join(f'"{c}"' for c in cols) + f"]::{kind}[]" for cols, kind in lists)
+        con.execute(
+            f"insert into {sets_table} select batch_id, questionnaire_id, response_id, {values} "
+            "from __sets_wide"
+        )
+    finally:
+        con.unregister("__sets_wide")
+
+
 def insert_answers(con, wide) -> None:
     """Append answers from a wide frame (KEYS + one level-value column per item id, null = not
     answered): the batch's item order to answer_items, one list of level values per response
     to answer_sets. The view `answers` reads them back one row per answered item."""
     items = [c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id")]
-    if wide.is_empty():
-        return
-    batch_id, questionnaire_id = wide.row(0)[:2]
-    con.execute(
-        "insert into answer_items select ?, ?, position::integer, item_id "
-        "from unnest(?::varchar[]) with ordinality as t(item_id, position)",
-        [batch_id, questionnaire_id, items],
-    )
-    # Item ids are checked against [A-Za-z0-9_-]+ when the questionnaire is parsed.
-    columns = ", ".join('"' + i + '"::double' for i in items)
-    con.register("__answers_wide", wide)
-    try:
-        con.execute(
-            "insert into answer_sets select batch_id, questionnaire_id, response_id, "
-            f"[{columns}] from __answers_wide"
-        )
-    finally:
-        con.unregister("__answers_wide")
+    _insert_sets(con, wide, "answer_items", items, "answer_sets", [(items, "double")])
 
 
 def insert_dimension_scores(con, wide, dimension_ids: list[str]) -> None:
     """Append dimension scores from a wide frame (KEYS + s1.. scores + n1.. answered items, in
     `dimension_ids` order): each batch's dimension order to score_dimensions, one list of scores
     and one of counts per response to dimension_score_sets (view: response_dimension_scores)."""
-    if wide.is_empty() or not dimension_ids:
-        return
-    con.register("__dimension_wide", wide)
-    try:
-        con.execute(
-            "insert into score_dimensions "
-            "select b.batch_id, b.questionnaire_id, t.position::integer, t.dimension_id "
-            "from (select distinct batch_id, questionnaire_id from __dimension_wide) as b, "
-            "unnest(?::varchar[]) with ordinality as t(dimension_id, position)",
-            [dimension_ids],
-        )
-        positions = range(1, len(dimension_ids) + 1)
-        scores = ", ".join(f"s{n}" for n in positions)
-        counts = ", ".join(f"n{n}" for n in positions)
-        con.execute(
-            "insert into dimension_score_sets select batch_id, questionnaire_id, response_id, "
-            f"[{scores}]::double[], [{counts}]::integer[] from __dimension_wide"
-        )
-    finally:
-        con.unregister("__dimension_wide")
+    positions = range(1, len(dimension_ids) + 1)
+    lists = [([f"s{n}" for n in positions], "double"), ([f"n{n}" for n in positions], "integer")]
+    _insert_sets(con, wide, "score_dimensions", dimension_ids, "dimension_score_sets", lists)
 
 
 def insert_survey_scores(con, scores: Scores) -> None:
