@@ -309,6 +309,41 @@ def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
         insert_survey_scores(con, score(part, values, questionnaire))
 
 
+def _unlink_supersessions(con, batch_id: str) -> tuple[list[str], list[str]]:
+    """Take `batch_id` out of the supersession chains, as if it had never been loaded.
+
+    A record that this batch superseded and that a later batch superseded again (A, then B
+    --replace, then C --replace; roll back B) stays superseded, now by the later batch: without
+    B, C would have replaced A's row directly. Returns (every batch this batch superseded,
+    the batches with rows active again).
+    """
+    touched = [
+        r[0]
+        for r in con.execute(
+            "select distinct old_batch_id from supersessions where new_batch_id = ? order by 1", [batch_id]
+        ).fetchall()
+    ]
+    restored = [
+        r[0]
+        for r in con.execute(
+            "select distinct s.old_batch_id from supersessions as s where s.new_batch_id = ? "
+            "and not exists (select 1 from supersessions as later where later.kind = s.kind "
+            "and later.record_key = s.record_key and later.old_batch_id = s.new_batch_id) order by 1",
+            [batch_id],
+        ).fetchall()
+    ]
+    con.execute(
+        "insert into supersessions "
+        "select s.kind, s.record_key, s.old_batch_id, later.new_batch_id, later.superseded_at "
+        "from supersessions as s inner join supersessions as later on later.kind = s.kind "
+        "and later.record_key = s.record_key and later.old_batch_id = s.new_batch_id "
+        "where s.new_batch_id = ?",
+        [batch_id],
+    )
+    con.execute("delete from supersessions where new_batch_id = ? or old_batch_id = ?", [batch_id, batch_id])
+    return touched, restored
+
+
 def rollback(con, batch_id: str) -> dict:
     """Remove one loaded batch and restore the records it superseded."""
     found = con.execute("select kind, status, rows from batches where batch_id = ?", [batch_id]).fetchall()
@@ -319,18 +354,12 @@ def rollback(con, batch_id: str) -> dict:
         raise BatchError(f"batch {batch_id} is already {status}")
     con.execute("begin transaction")
     try:
-        restored = [
-            r[0]
-            for r in con.execute(
-                "select distinct old_batch_id from supersessions where new_batch_id = ?", [batch_id]
-            ).fetchall()
-        ]
-        con.execute("delete from supersessions where new_batch_id = ?", [batch_id])
+        touched, restored = _unlink_supersessions(con, batch_id)
         con.execute(f"delete from {KIND_TABLES[kind]} where batch_id = ?", [batch_id])
         if kind == "survey":
             for table in (*ANSWER_TABLES, *ROLLUPS):
                 con.execute(f"delete from {table} where batch_id = ?", [batch_id])
-            rebuild_survey_rollups(con, restored)
+            rebuild_survey_rollups(con, touched)
         con.execute("update batches set status = 'rolled_back' where batch_id = ?", [batch_id])
         audit(con, "rollback", batch_id, {"kind": kind, "rows": rows, "restored_batches": restored})
         con.execute("commit")

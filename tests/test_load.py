@@ -248,3 +248,34 @@ def test_rollback_removes_exactly_one_batch_and_restores_superseded(con):
     assert status[second.batch_id] == "rolled_back"
     # The same bytes may be loaded again after a rollback.
     assert load_text(con, "survey", text, questionnaire_id="dealer-sales", replace=True).status == "loaded"
+
+
+def test_rollback_of_the_middle_of_a_replace_chain_keeps_later_replacements(con):
+    def survey(ids, level):
+        return HEADER + "".join(f"\n{r},C1,2025-01-05" + f",{level}" * 7 for r in ids)
+
+    a = load_text(con, "survey", survey([f"R{n}" for n in range(1, 11)], 5), questionnaire_id="dealer-sales")
+    b = load_text(
+        con, "survey", survey(["R1", "R2", "R3", "R4"], 3), questionnaire_id="dealer-sales", replace=True
+    )
+    c = load_text(con, "survey", survey(["R1", "R2"], 1), questionnaire_id="dealer-sales", replace=True)
+    store.rollback(con, b.batch_id)
+    # As if B had never been loaded: C's R1 and R2, A's R3..R10; nothing of A resurrected twice.
+    active = dict(con.execute("select response_id, batch_id from v_csi_response").fetchall())
+    assert len(con.execute("select * from v_csi_response").fetchall()) == 10
+    assert active == {f"R{n}": (c.batch_id if n <= 2 else a.batch_id) for n in range(1, 11)}
+    assert con.execute(
+        "select response_id, csi from v_csi_response where csi < 100 order by 1"
+    ).fetchall() == [
+        ("R1", 0.0),
+        ("R2", 0.0),
+    ]
+    scored = con.execute("select batch_id, count(*) from response_scores group by 1 order by 2").fetchall()
+    assert sorted(scored) == sorted([(c.batch_id, 2), (a.batch_id, 8)])
+    # Rolling back C then brings back exactly A.
+    store.rollback(con, c.batch_id)
+    assert dict(con.execute("select response_id, batch_id from v_csi_response").fetchall()) == {
+        f"R{n}": a.batch_id for n in range(1, 11)
+    }
+    assert con.execute("select count(*) from response_scores").fetchone()[0] == 10
+    assert con.execute("select count(*) from supersessions").fetchone()[0] == 0
