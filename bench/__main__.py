@@ -72,7 +72,7 @@ PAGE_QUERIES = {
     ],
     "pareto": ["questionnaires", "items", "pareto_items", "pareto_causes", "drill_item_responses"],
     "causes": ["questionnaires", "fishbone", "complaints_list", "dissatisfied_comments"],
-    "competitors": ["questionnaires", "dimensions", "competitor_dimensions", "competitor_trend"],
+    "competitors": ["questionnaires", "dimensions", "competitor_gaps"],
 }
 FULL_AGGREGATION = """
 select date_trunc('month', r.survey_date) as month, a.item_id, a.level_value, count(*) as ratings

@@ -26,8 +26,10 @@ def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
     return fig
 
 
-def csi_trend(frame: pl.DataFrame, target: float) -> go.Figure:
+def csi_trend(frame: pl.DataFrame, target: float, partial: set | None = None) -> go.Figure:
+    """CSI per period with its 95 % band and the target; partial periods drawn as open circles."""
     x = frame["period_start"].to_list()
+    partial = partial or set()
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -47,7 +49,11 @@ def csi_trend(frame: pl.DataFrame, target: float) -> go.Figure:
             y=frame["csi"],
             mode="lines+markers",
             line={"color": BLUE},
-            marker={"color": [RED if b else BLUE for b in below], "size": 9},
+            marker={
+                "color": [RED if b else BLUE for b in below],
+                "size": 9,
+                "symbol": ["circle-open" if p in partial else "circle" for p in x],
+            },
             name="CSI",
             customdata=frame["responses"],
             hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} (n=%{customdata})<extra></extra>",

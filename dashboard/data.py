@@ -53,6 +53,22 @@ def _value(frame: pl.DataFrame, period, column: str):
     return None if row is None else row[column]
 
 
+def min_sample() -> int:
+    """The setting `min_sample`: fewest responses a significance test needs."""
+    return int(q("metric_settings")["min_sample"][0])
+
+
+def _share_moments(row: dict) -> stats.RatioMoments:
+    return stats.RatioMoments(
+        row["responses"],
+        row["satisfied"],
+        row["ratings"],
+        row["satisfied_sq"],
+        row["satisfied_ratings"],
+        row["ratings_sq"],
+    )
+
+
 def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
     """KPI cards of the latest period in the range, and the CSI trend."""
     trend = q("csi_trend", **f.params())
@@ -67,20 +83,26 @@ def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
     previous = _row(kpi_trend, shift(period, f.grain) if period else None)
     last_year = _row(kpi_trend, shift(period, "year") if period else None)
 
+    min_n = min_sample()
+
     def welch(other):
         if current is None:
             return None
         if other is None:
-            return stats.Comparison("welch", None, None, current["csi_n"], 0)
+            return stats.Comparison("welch", None, None, current["csi_n"], 0, min_n)
         return stats.welch_from_stats(
-            current["csi"], current["csi_sd"], current["csi_n"], other["csi"], other["csi_sd"], other["csi_n"]
+            current["csi"],
+            current["csi_sd"],
+            current["csi_n"],
+            other["csi"],
+            other["csi_sd"],
+            other["csi_n"],
+            min_n,
         )
 
     satisfied = None
     if current is not None and previous is not None:
-        satisfied = stats.two_proportions(
-            current["satisfied"], current["ratings"], previous["satisfied"], previous["ratings"]
-        )
+        satisfied = stats.share_change(_share_moments(current), _share_moments(previous), min_n)
     rates = q("satisfaction_rates", **f.params())
     complaints = q("complaint_rates", **f.params())
     contacts = q("contact_rates", **f.params())
@@ -112,6 +134,7 @@ def rates_table(f: Filters) -> pl.DataFrame:
         "complaint_rate_pct",
         "answered_24h_pct",
         "verified_3wd_pct",
+        "overdue_complaints",
     )
     contacts = q("contact_rates", **f.params()).select(
         "period_start", "callback_success_pct", "survey_success_pct"
@@ -161,15 +184,18 @@ def questionnaire(qid: str) -> Questionnaire | None:
 
 
 def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
-    """Importance-performance of each dimension on a sample of the filtered responses."""
+    """Importance-performance of each dimension on a sample of the filtered responses.
+
+    With an overall item, the outcome is its score and it is left out of its dimension's score
+    (key_driver_sample), so no dimension is correlated with itself; without one, the outcome
+    is the response's CSI.
+    """
     overall_item = questionnaire(f.questionnaire_id).overall_item
-    sample = q("key_driver_sample", **f.params())
+    sample = q("key_driver_sample", **f.params(overall_item=overall_item))
     if sample.is_empty():
         return pl.DataFrame(), "csi"
     outcome = "overall_score" if overall_item and sample["overall_score"].drop_nulls().len() > 0 else "csi"
     wide = sample.pivot(on="dimension_id", index=["response_id", "csi", "overall_score"], values="score")
-    # With an overall item, the dimension holding it would correlate with itself: it stays in,
-    # as the quadrant is read relative to the other dimensions.
     frame = wide.select(
         pl.col(outcome).alias("outcome"),
         *[c for c in wide.columns if c not in ("response_id", "csi", "overall_score")],
@@ -178,22 +204,12 @@ def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
 
 
 def competitors(f: Filters) -> pl.DataFrame:
-    """Own vs each competitor per dimension over the range, with Welch's test."""
-    moments = q("competitor_dimensions", **f.params())
-    own = moments.filter(pl.col("subject") == "own").select(
-        "dimension_id",
-        pl.col("mean").alias("own_mean"),
-        pl.col("sd").alias("own_sd"),
-        pl.col("n").alias("own_n"),
-    )
-    others = moments.filter(pl.col("subject") != "own").select(
-        "dimension_id",
-        pl.col("subject").alias("competitor"),
-        pl.col("mean").alias("competitor_mean"),
-        pl.col("sd").alias("competitor_sd"),
-        pl.col("n").alias("competitor_n"),
-    )
-    gaps = own.join(others, on="dimension_id").with_columns(
-        (pl.col("own_mean") - pl.col("competitor_mean")).alias("gap")
-    )
-    return stats.competitor_significance(gaps) if gaps.height else gaps
+    """Own vs each competitor per dimension over the range: the gap of item-rating means and
+    Welch's test on responses (competitor_gaps), with a verdict."""
+    gaps = q("competitor_gaps", **f.params(whole_range=True))
+    return stats.gap_verdicts(gaps, min_sample()) if gaps.height else gaps
+
+
+def competitor_trend(f: Filters) -> pl.DataFrame:
+    """The competitor gaps per period of the chosen grain."""
+    return q("competitor_gaps", **f.params(whole_range=False))

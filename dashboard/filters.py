@@ -25,18 +25,51 @@ class Filters:
     segment: str | None
     region: str | None
 
+    def partial_periods(self, periods) -> set:
+        """The periods (starts at this grain) of which the dates cover only some months."""
+        found = set()
+        for period in periods:
+            inside, total = period_months(period, self.grain, self.date_from, self.date_to)
+            if inside < total:
+                found.add(period)
+        return found
+
     def params(self, **extra) -> dict:
-        """Named parameters for sql/queries/*.sql."""
+        """Named parameters for sql/queries/*.sql: the dates as whole months (`month_range`)."""
+        date_from, date_to = month_range(self.date_from, self.date_to)
         return {
             "qid": self.questionnaire_id,
             "grain": self.grain,
-            "date_from": self.date_from,
-            "date_to": self.date_to,
+            "date_from": date_from,
+            "date_to": date_to,
             "scope": self.scope,
             "segment": self.segment,
             "region": self.region,
             **extra,
         }
+
+
+def month_range(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
+    """The date range every query reads: from the first day of date_from's month to the last
+    day of date_to's month. The monthly rollups cannot be cut inside a month, so the queries
+    that count single responses use the same whole months (one date rule for every number)."""
+    start = date_from.replace(day=1)
+    after = (date_to.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return start, after - dt.timedelta(days=1)
+
+
+MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def period_months(period: dt.date, grain: str, date_from: dt.date, date_to: dt.date) -> tuple[int, int]:
+    """(months of the period inside the range, months of the period): a period with fewer
+    months in range than it has is partial, and the pages say so."""
+    start, end = month_range(date_from, date_to)
+    first = period.year * 12 + period.month - 1
+    inside = sum(
+        1 for m in range(first, first + MONTHS[grain]) if start <= dt.date(m // 12, m % 12 + 1, 1) <= end
+    )
+    return inside, MONTHS[grain]
 
 
 def language_switch() -> None:

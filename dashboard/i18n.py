@@ -116,6 +116,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.answered_24h": ("24小时内响应", "answered in 24 h"),
     "cause.verified_3wd": ("3个工作日内核实", "verified in 3 working days"),
     "cause.open": ("未关闭", "open"),
+    "cause.due_note": (
+        "时效比例只计已到期的投诉；{pending} 件仍在 24 小时 / 3 个工作日内（法定节假日与调休按公司日历）。",
+        "Service shares count complaints that are due; {pending} are still within their 24 h / 3 working days "
+        "(public holidays and make-up working days by the company calendar).",
+    ),
+    "cause.list_cut": (
+        "清单显示最新 {shown:,} 件（共 {total:,} 件）；上方数字按全部投诉计算。",
+        "The list shows the newest {shown:,} of {total:,} complaints; the figures above count all.",
+    ),
     "cat.man": ("人", "Man"),
     "cat.machine": ("机", "Machine"),
     "cat.material": ("料", "Material"),
@@ -132,6 +141,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "This questionnaire has no competitor ratings.",
     ),
     "comp.own": ("本公司", "Own"),
+    "comp.responses_note": (
+        "差距为题项评分均值之差；显著性按答卷（各答卷的维度得分，Welch t 检验）检验，样本为答卷数。",
+        "The gap is the difference of item-rating means; significance is tested on responses (their dimension "
+        "scores, Welch's t-test), and n counts responses.",
+    ),
+    "partial.note": (
+        "不完整期间：{periods}（所选日期只覆盖其中部分月份，勿与完整期间直接比较）。",
+        "Partial periods: {periods} (the dates cover only some of their months; do not compare them "
+        "with whole periods as they are).",
+    ),
+    "partial.months": ("{inside}/{total} 个月", "{inside} of {total} months"),
+    "partial.range": (
+        "按整月统计：{date_from} 至 {date_to}",
+        "Counted in whole months: {date_from} to {date_to}",
+    ),
     # upload
     "up.title": ("数据上传", "Upload data"),
     "up.kind": ("数据类型", "Kind"),
@@ -236,6 +260,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "verify_working_days": ("验证工作日", "Working days to verify"),
     "is_verify_overdue": ("验证超期", "Verification overdue"),
     "is_answer_overdue": ("响应超期", "Answer overdue"),
+    "is_overdue": ("超期", "Overdue"),
+    "is_open": ("未关闭", "Open"),
+    "is_answered_24h": ("24小时内响应", "Answered in 24 h"),
+    "is_verified_3wd": ("3个工作日内核实", "Verified in 3 working days"),
+    "open_complaints": ("未关闭投诉", "Open complaints"),
+    "overdue_complaints": ("超期投诉", "Overdue complaints"),
+    "own_responses": ("本公司答卷数", "Own responses"),
+    "competitor_responses": ("竞品答卷数", "Competitor responses"),
     "description": ("描述", "Description"),
     "survey_date": ("回访日期", "Survey date"),
     "response_id": ("答卷编号", "Response"),

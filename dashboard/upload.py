@@ -14,7 +14,7 @@ from pipelines.fields import FIELDS
 from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, resolve_columns
 from pipelines.questionnaire import Questionnaire
 from pipelines.reader import read_table
-from warehouse import open_warehouse
+from warehouse import open_warehouse, settings
 
 IGNORE = ""
 
@@ -121,8 +121,7 @@ def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
     con = open_warehouse()
     try:
         con.execute("begin transaction")
-        con.execute("delete from settings where key = ?", [_mapping_key(kind, qid)])
-        con.execute("insert into settings values (?, ?)", [_mapping_key(kind, qid), json.dumps(mapping)])
+        settings.replace(con, _mapping_key(kind, qid), json.dumps(mapping))
         con.execute("commit")
     finally:
         con.close()

@@ -30,7 +30,36 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
 
 # Columns shown with one decimal: percentages and scores on 0-100.
 _PERCENT_SUFFIX = "_pct"
-_SCORES = {"csi", "csi_ci_low", "csi_ci_high", "mean_score", "own_mean", "competitor_mean", "gap"}
+_SCORES = {
+    "csi",
+    "csi_ci_low",
+    "csi_ci_high",
+    "mean_score",
+    "own_mean",
+    "competitor_mean",
+    "gap",
+    "performance",
+    "score",
+}
+
+
+def p_text(value: float | None) -> str | None:
+    """A p-value as people read it: '<0.001' or three decimals."""
+    if value is None:
+        return None
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def presented(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as shown and downloaded: scores and percentages to one decimal, p-values as
+    p_text, timestamps at midnight as dates, so a number reads the same on every page and file."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if name == "p_value" and dtype.is_float():
+            exprs.append(pl.col(name).map_elements(p_text, return_dtype=pl.Utf8, skip_nulls=True))
+        elif dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
+            exprs.append(pl.col(name).round(1))
+    return frame.with_columns(exprs) if exprs else frame
 
 
 def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
@@ -54,6 +83,7 @@ def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
 def table(frame: pl.DataFrame, name: str, **kwargs):
     """A dataframe with translated headers and CSV and Excel downloads under it (which keep the
     column names); returns the selection state."""
+    frame = presented(frame)
     config = column_config(frame, kwargs.pop("column_config", None))
     event = st.dataframe(frame, hide_index=True, key=f"table_{name}", column_config=config, **kwargs)
     downloads(frame, name)
@@ -62,3 +92,18 @@ def table(frame: pl.DataFrame, name: str, **kwargs):
 
 def fmt(value, digits: int = 1, suffix: str = "") -> str:
     return t("kpi.na") if value is None else f"{value:,.{digits}f}{suffix}"
+
+
+def partial_note(f, periods) -> None:
+    """Say that the dates count in whole months, and which of `periods` they cover in part."""
+    from dashboard.filters import month_range, period_months
+
+    partial = []
+    for period in sorted(f.partial_periods(periods)):
+        inside, total = period_months(period, f.grain, f.date_from, f.date_to)
+        partial.append(f"{period:%Y-%m} ({t('partial.months', inside=inside, total=total)})")
+    date_from, date_to = month_range(f.date_from, f.date_to)
+    text = t("partial.range", date_from=f"{date_from:%Y-%m-%d}", date_to=f"{date_to:%Y-%m-%d}")
+    if partial:
+        text += " · " + t("partial.note", periods=", ".join(partial))
+    st.caption(text)

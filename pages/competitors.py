@@ -6,7 +6,6 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import labels, t
 from dashboard.page import filters
-from dashboard.state import q
 from dashboard.widgets import table
 
 VERDICTS = ("significant", "not significant", "sample too small", "no data")
@@ -30,18 +29,18 @@ table(
         "dimension",
         "competitor",
         "own_mean",
-        "own_n",
+        "own_responses",
         "competitor_mean",
-        "competitor_n",
+        "competitor_responses",
         "gap",
         "p_value",
         "verdict",
     ),
     "competitor_gaps",
-    column_config={"p_value": st.column_config.NumberColumn(format="%.4f")},
 )
+st.caption(t("comp.responses_note"))
 st.subheader(t("comp.trend"))
-trend = q("competitor_trend", **f.params()).filter(pl.col("competitor") == rival)
+trend = data.competitor_trend(f).filter(pl.col("competitor") == rival)
 st.plotly_chart(
     charts.lines(trend, "period_start", "gap", "dimension_id", dim_names, f"{t('comp.own')} − {rival}"),
     key="gap_trend",

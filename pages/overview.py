@@ -1,12 +1,13 @@
 """Overview for management: KPI cards against targets, CSI trend, year on year, breakdowns."""
 
+import polars as pl
 import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
-from dashboard.widgets import fmt, stop_if_empty, table
+from dashboard.widgets import fmt, partial_note, stop_if_empty, table
 
 f = filters()
 st.title(t("overview.title"))
@@ -64,7 +65,8 @@ cols[2].metric(
 )
 
 st.subheader(t("overview.trend"))
-st.plotly_chart(charts.csi_trend(trend, f.target), key="trend")
+partial_note(f, trend["period_start"].to_list())
+st.plotly_chart(charts.csi_trend(trend, f.target, f.partial_periods(trend["period_start"])), key="trend")
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.yoy"))
@@ -85,4 +87,4 @@ with right:
     st.plotly_chart(charts.breakdown(groups, f.target, by if by != "region" else None), key="breakdown")
 st.subheader(t("overview.rates"))
 table(data.rates_table(f), "kpis_by_period")
-table(trend.drop("csi_sd"), "csi_trend")
+table(trend.select(pl.exclude("csi_sd", "satisfied_sq", "satisfied_ratings", "ratings_sq")), "csi_trend")

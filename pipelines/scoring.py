@@ -121,8 +121,12 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         [
             with_months.filter(pl.col(f"__n_{d.id}") > 0)
             .group_by(group)
-            .agg(pl.len().cast(pl.Int64).alias("responses"))
-            .select(*group, pl.lit(d.id).alias("dimension_id"), "responses")
+            .agg(
+                pl.len().cast(pl.Int64).alias("responses"),
+                pl.col(f"__score_{d.id}").sum().cast(pl.Float64).alias("score_sum"),
+                (pl.col(f"__score_{d.id}") ** 2).sum().cast(pl.Float64).alias("score_sq_sum"),
+            )
+            .select(*group, pl.lit(d.id).alias("dimension_id"), "responses", "score_sum", "score_sq_sum")
             for d in dim_cols
         ]
     )

@@ -11,6 +11,7 @@ from pipelines.errors import BatchError, QuestionnaireError
 from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
+from warehouse import settings
 
 ROLLUPS = (
     "response_scores",
@@ -117,8 +118,7 @@ def add_questionnaire(con, text: str) -> dict:
         points = [[new.id, d.id, v, p] for d in new.dimensions for v, p in d.points.items()]
         if points:
             con.executemany("insert into q_points values (?, ?, ?, ?)", points)
-        con.execute("delete from settings where key = ?", [f"target:{new.id}"])
-        con.execute("insert into settings values (?, ?)", [f"target:{new.id}", str(new.target)])
+        settings.put(con, f"target:{new.id}", str(new.target))
         audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now)
         con.execute("commit")
     except BaseException:

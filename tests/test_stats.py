@@ -9,7 +9,16 @@ import polars as pl
 import pytest
 from scipy import stats as sps
 
-from warehouse.stats import competitor_significance, key_drivers, two_proportions, welch, welch_from_stats
+from warehouse.stats import (
+    RatioMoments,
+    gap_verdicts,
+    key_drivers,
+    share_change,
+    two_proportions,
+    welch,
+    welch_from_stats,
+    welch_p_values,
+)
 
 A = [80, 85, 90, 75, 88, 92, 79, 84, 86, 91] * 4  # n = 40
 B = [70, 72, 68, 80, 75, 74, 69, 71, 77, 73] * 4
@@ -49,20 +58,53 @@ def test_two_proportions_by_hand():
     assert two_proportions(5, 20, 10, 100).verdict == "sample too small"
 
 
-def test_competitor_significance_adds_p_values():
+def test_welch_p_values_match_scipy_elementwise_and_null_where_undefined():
+    got = welch_p_values(
+        [75, 75, 75, None], [10, 10, 0, 1], [50, 1, 5, 9], [70, 70, 75, 1], [20, 20, 0, 1], [60, 60, 5, 9]
+    )
+    assert math.isclose(
+        got[0], sps.ttest_ind_from_stats(75, 10, 50, 70, 20, 60, equal_var=False).pvalue, rel_tol=1e-12
+    )
+    assert math.isnan(got[1]) and got[2] == 1.0 and math.isnan(got[3])
+
+
+def test_gap_verdicts_count_responses_not_ratings():
     gaps = pl.DataFrame(
         {
-            "own_mean": [75.0, 75.0],
-            "own_sd": [10.0, 10.0],
-            "own_n": [50, 50],
-            "competitor_mean": [70.0, 70.0],
-            "competitor_sd": [20.0, 20.0],
-            "competitor_n": [60, 10],
+            "gap": [5.0, 5.0, 5.0],
+            "p_value": [0.01, 0.01, 0.2],
+            "own_responses": [40, 12, 40],
+            "competitor_responses": [35, 35, 35],
         }
     )
-    out = competitor_significance(gaps)
-    assert math.isclose(out["p_value"][0], welch_from_stats(75, 10, 50, 70, 20, 60).p_value)
-    assert out["p_value"][1] is None and out["verdict"].to_list() == ["not significant", "sample too small"]
+    assert gap_verdicts(gaps)["verdict"].to_list() == ["significant", "sample too small", "not significant"]
+    assert gap_verdicts(gaps, min_n=10)["verdict"][1] == "significant"
+
+
+def _moments(x, m):
+    x, m = np.asarray(x, float), np.asarray(m, float)
+    return RatioMoments(len(x), x.sum(), m.sum(), (x * x).sum(), (x * m).sum(), (m * m).sum())
+
+
+def test_share_change_tests_on_responses():
+    rng = np.random.default_rng(3)
+    # Equal items per response: the variance is that of the mean of the per-response shares, so
+    # z equals Welch's t statistic on the per-response shares (scipy).
+    a, b = rng.integers(0, 6, 40), rng.integers(0, 6, 50)
+    r = share_change(_moments(a, [5] * 40), _moments(b, [5] * 50))
+    t = sps.ttest_ind(a / 5, b / 5, equal_var=False).statistic
+    assert math.isclose(r.delta, 100 * (a.mean() / 5 - b.mean() / 5))
+    assert math.isclose(r.p_value, 2 * sps.norm.sf(abs(t)), rel_tol=1e-9)
+    assert r.n_after == 40 and r.n_before == 50
+    # Unequal items: by hand, var = n/(n-1) * sum((x - p m)^2) / (sum m)^2.
+    x1, m1, x2, m2 = [3, 1, 4, 0], [4, 2, 5, 3], [2, 2, 1], [2, 3, 4]
+    r = share_change(_moments(x1, m1), _moments(x2, m2), min_n=3)
+    p1, p2 = 8 / 14, 5 / 9
+    v1 = 4 / 3 * sum((x - p1 * m) ** 2 for x, m in zip(x1, m1, strict=True)) / 14**2
+    v2 = 3 / 2 * sum((x - p2 * m) ** 2 for x, m in zip(x2, m2, strict=True)) / 9**2
+    assert math.isclose(r.p_value, 2 * sps.norm.sf(abs(p1 - p2) / math.sqrt(v1 + v2)), rel_tol=1e-9)
+    # 100 ratings from 29 responses are too few: the sample counts responses.
+    assert share_change(_moments([3] * 29, [4] * 29), _moments(b, [5] * 50)).verdict == "sample too small"
 
 
 def test_key_drivers_correlation_beta_and_quadrants():
@@ -90,3 +132,23 @@ def test_key_drivers_ignore_unanswered_dimensions():
     out = {r["dimension_id"]: r for r in key_drivers(frame).iter_rows(named=True)}
     assert math.isclose(out["a"]["importance"], 1.0) and out["a"]["n"] == 4
     assert out["b"]["n"] == 2 and out["b"]["importance"] is None
+
+
+def test_key_drivers_split_at_means_on_a_known_answer():
+    # Known answer: d_low is the strong driver with the lowest performance -> fix first; d_high is
+    # strong and high -> keep up; weak ones split by performance.
+    rng = np.random.default_rng(7)
+    n = 500
+    d_low, d_high = rng.normal(55, 10, n), rng.normal(90, 10, n)
+    w_low, w_high = rng.normal(60, 10, n), rng.normal(88, 10, n)
+    overall = 0.6 * d_low + 0.6 * d_high + 0.05 * w_low + 0.05 * w_high + rng.normal(0, 3, n)
+    frame = pl.DataFrame(
+        {"overall_score": overall, "d_low": d_low, "d_high": d_high, "w_low": w_low, "w_high": w_high}
+    )
+    out = dict(key_drivers(frame, outcome="overall_score").select("dimension_id", "quadrant").iter_rows())
+    assert out == {
+        "d_low": "fix first",
+        "d_high": "keep up",
+        "w_low": "low priority",
+        "w_high": "possible overkill",
+    }

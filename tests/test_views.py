@@ -8,6 +8,7 @@ import pytest
 from conftest import DATA, load_file, load_text
 
 from pipelines import store
+from warehouse import settings
 from warehouse.migrate import view_files
 
 TOL = 1e-6
@@ -168,10 +169,16 @@ def test_key_accounts_from_prior_year_revenue_and_threshold(tiny):
     assert {
         r["segment"] for r in rows(tiny, "select segment from v_csi_response where customer_id = 'C1'")
     } == {"key"}
-    tiny.execute("insert into settings values ('key_account_threshold', '6000000')")
+    settings.set_setting(tiny, "key_account_threshold", "6000000")
     assert one(tiny, "select segment from v_customer_segment where customer_id = 'C1' and year = 2025") == {
         "segment": "general"
     }
+    # The newest value wins, even when it is lower than an earlier one.
+    settings.set_setting(tiny, "key_account_threshold", "5,000,000")
+    assert one(tiny, "select segment from v_customer_segment where customer_id = 'C1' and year = 2025") == {
+        "segment": "key"
+    }
+    assert one(tiny, "select key_account_threshold from stg_settings") == {"key_account_threshold": 5_000_000}
 
 
 def test_complaint_service_levels(tiny):

@@ -78,7 +78,34 @@ def connect(path: str | os.PathLike | None = None, *, threads: int | None = None
         f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} (data_path '{_quote(files)}/', override_data_path true)"
     )
     con.execute(f"use {LAKE}")
+    _register_functions(con)
     return con
+
+
+def _welch_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b):
+    """SQL welch_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b): Welch's two-sided p-value, vectorised."""
+    import numpy as np
+    import pyarrow as pa
+
+    from warehouse.stats import welch_p_values
+
+    columns = (mean_a, sd_a, n_a, mean_b, sd_b, n_b)
+    values = welch_p_values(*(c.to_numpy(zero_copy_only=False).astype(float) for c in columns))
+    return pa.array(values, mask=np.isnan(values))
+
+
+def _register_functions(con) -> None:
+    """Functions the views need that SQL lacks (a t distribution): registered on every connection."""
+    double = duckdb.sqltypes.DOUBLE
+    con.create_function(
+        "welch_p",
+        _welch_p,
+        [double] * 6,
+        double,
+        type="arrow",
+        null_handling="special",
+        side_effects=False,
+    )
 
 
 def _use_wal(path: Path) -> None:

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import calendar, settings
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 VIEW_LAYERS = ("staging", "marts")
+MACRO_DIR = "macros"
 _VIEW_HASH_KEY = "views_sha256"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -17,10 +20,10 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 def migrations() -> list[tuple[int, str, str]]:
     """Every schema migration as (version, name, sql), oldest first.
 
-    Version 1 is the raw tables of sql/raw/; later ones are sql/migrations/NNN_name.sql.
+    Version 1 (sql/migrations/001_raw_tables.sql) is the raw tables as first created; a new
+    warehouse is instead created from sql/raw/, today's schema (`raw_schema`).
     """
-    raw = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "raw").glob("*.sql")))
-    found = [(1, "raw_tables", raw)]
+    found = []
     for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
         match = _MIGRATION_NAME.match(path.name)
         if not match:
@@ -32,14 +35,24 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def raw_schema() -> str:
+    """The SQL creating today's raw tables (sql/raw/), for a new warehouse."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "raw").glob("*.sql")))
+
+
+def macro_files() -> list[Path]:
+    """The SQL files of the shared formulas (`create macro`), created before the views."""
+    return sorted((SQL_DIR / MACRO_DIR).glob("*.sql"))
+
+
 def view_files() -> list[Path]:
     """The SQL files of every view, staging before marts."""
     return [p for layer in VIEW_LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
 
 
 def _views_hash() -> str:
-    digest = hashlib.sha256()
-    for path in view_files():
+    digest = hashlib.sha256(calendar.source().encode())
+    for path in [*macro_files(), *view_files()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -70,10 +83,13 @@ def migrate(con) -> int:
         return version
     con.execute("begin transaction")
     try:
+        if version == 0:
+            con.execute(raw_schema())
         for number, name, sql in steps:
             if number <= version:
                 continue
-            con.execute(sql)
+            if version > 0:
+                con.execute(sql)
             con.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
         if stale_views or version < len(steps):
             _create_views(con)
@@ -108,12 +124,13 @@ def _stored_views_hash(con) -> str | None:
     return rows[0][0] if rows else None
 
 
-def _view_order() -> list[tuple[str, str]]:
-    """Views as (name, body), each after the views it reads from."""
-    bodies = {p.stem: p.read_text(encoding="utf-8") for p in view_files()}
+def _object_order() -> list[tuple[str, str, bool]]:
+    """Macros and views as (name, body, is_macro), each after the objects it reads from."""
+    bodies = {p.stem: (p.read_text(encoding="utf-8"), True) for p in macro_files()}
+    bodies |= {p.stem: (p.read_text(encoding="utf-8"), False) for p in view_files()}
     needs = {
         name: {other for other in bodies if other != name and re.search(rf"\b{other}\b", body)}
-        for name, body in bodies.items()
+        for name, (body, _) in bodies.items()
     }
     ordered: list[str] = []
     while needs:
@@ -123,11 +140,11 @@ def _view_order() -> list[tuple[str, str]]:
         ordered.extend(ready)
         for name in ready:
             del needs[name]
-    return [(name, bodies[name]) for name in ordered]
+    return [(name, *bodies[name]) for name in ordered]
 
 
 def _create_views(con) -> None:
-    for name, body in _view_order():
-        con.execute(f"create or replace view {name} as\n{body}")
-    con.execute("delete from settings where key = ?", [_VIEW_HASH_KEY])
-    con.execute("insert into settings values (?, ?)", [_VIEW_HASH_KEY, _views_hash()])
+    for name, body, is_macro in _object_order():
+        con.execute(body if is_macro else f"create or replace view {name} as\n{body}")
+    calendar.write(con)
+    settings.replace(con, _VIEW_HASH_KEY, _views_hash())

@@ -60,16 +60,30 @@ def welch_from_stats(
     delta = mean_after - mean_before
     if n_after < min_n or n_before < min_n:
         return Comparison("welch", delta, None, n_after, n_before, min_n)
-    sd_a, sd_b = float(sd_after or 0.0), float(sd_before or 0.0)
-    if sd_a == 0 and sd_b == 0:
-        p = 1.0 if delta == 0 else 0.0
-    else:
-        p = float(
-            stats.ttest_ind_from_stats(
-                mean_after, sd_a, n_after, mean_before, sd_b, n_before, equal_var=False
-            ).pvalue
+    p = float(
+        welch_p_values(
+            mean_after, float(sd_after or 0.0), n_after, mean_before, float(sd_before or 0.0), n_before
         )
+    )
+    p = None if math.isnan(p) else p
     return Comparison("welch", delta, p, n_after, n_before, min_n)
+
+
+def welch_p_values(mean_a, sd_a, n_a, mean_b, sd_b, n_b) -> np.ndarray:
+    """Two-sided Welch t-test p-values from summary statistics, element-wise (NaN where a test
+    is undefined: fewer than 2 values on a side, or a missing input). Both sides without
+    variance: 1 when the means are equal, else 0. The SQL function welch_p (warehouse.lake)."""
+    m1, s1, c1, m2, s2, c2 = (np.asarray(x, dtype=float) for x in (mean_a, sd_a, n_a, mean_b, sd_b, n_b))
+    out = np.full(m1.shape, np.nan)
+    ok = ~np.isnan(m1 + s1 + c1 + m2 + s2 + c2) & (np.nan_to_num(c1) >= 2) & (np.nan_to_num(c2) >= 2)
+    flat = ok & (s1 == 0) & (s2 == 0)
+    out[flat] = np.where(m1[flat] == m2[flat], 1.0, 0.0)
+    test = ok & ~flat
+    if test.any():
+        out[test] = stats.ttest_ind_from_stats(
+            m1[test], s1[test], c1[test], m2[test], s2[test], c2[test], equal_var=False
+        ).pvalue
+    return out
 
 
 def welch(after, before, min_n: int = MIN_N) -> Comparison:
@@ -105,23 +119,68 @@ def two_proportions(
     return Comparison("two-proportion z", delta, p, n_after, n_before, min_n)
 
 
-def competitor_significance(gaps: pl.DataFrame, min_n: int = MIN_N) -> pl.DataFrame:
-    """Add p_value and verdict (Welch per row) to rows of v_competitor_gap."""
-    results = [
-        welch_from_stats(
-            r["own_mean"],
-            r["own_sd"],
-            r["own_n"],
-            r["competitor_mean"],
-            r["competitor_sd"],
-            r["competitor_n"],
-            min_n,
-        )
-        for r in gaps.iter_rows(named=True)
-    ]
+@dataclass(frozen=True)
+class RatioMoments:
+    """Per-response sums behind a share of ratings (x satisfied of m answered in each response):
+    n responses, sum x, sum m, sum x², sum x·m, sum m²."""
+
+    n: int
+    x: float
+    m: float
+    xx: float
+    xm: float
+    mm: float
+
+    @property
+    def share(self) -> float | None:
+        return self.x / self.m if self.m else None
+
+    @property
+    def variance(self) -> float | None:
+        """Variance of the share with the response as the unit (ratio estimator over clusters):
+        n/(n-1) · Σ(x_i - p·m_i)² / (Σm)². With equal m_i it is the squared standard error
+        of the mean of the per-response shares, as in Welch's test."""
+        p = self.share
+        if p is None or self.n < 2:
+            return None
+        residual = self.xx - 2 * p * self.xm + p * p * self.mm
+        return self.n / (self.n - 1) * max(residual, 0.0) / (self.m * self.m)
+
+
+def share_change(after: RatioMoments, before: RatioMoments, min_n: int = MIN_N) -> Comparison:
+    """Change of a share of ratings (e.g. satisfied %) tested on responses, not ratings: a
+    two-sided z test with each share's variance over responses (RatioMoments.variance).
+    delta in percentage points; n = responses."""
+    test = "share z (responses)"
+    n_after, n_before = int(after.n or 0), int(before.n or 0)
+    if after.share is None or before.share is None:
+        return Comparison(test, None, None, n_after, n_before, min_n)
+    delta = 100.0 * (after.share - before.share)
+    if n_after < min_n or n_before < min_n:
+        return Comparison(test, delta, None, n_after, n_before, min_n)
+    se = math.sqrt(after.variance + before.variance)
+    if se == 0:
+        p = 1.0 if delta == 0 else 0.0
+    else:
+        p = float(2 * stats.norm.sf(abs(after.share - before.share) / se))
+    return Comparison(test, delta, p, n_after, n_before, min_n)
+
+
+def gap_verdicts(gaps: pl.DataFrame, min_n: int = MIN_N) -> pl.DataFrame:
+    """Add a verdict to competitor gaps whose p_value was tested on responses (sql welch_p):
+    'sample too small' when either side has fewer than `min_n` responses."""
+    small = (pl.col("own_responses").fill_null(0) < min_n) | (
+        pl.col("competitor_responses").fill_null(0) < min_n
+    )
     return gaps.with_columns(
-        pl.Series("p_value", [c.p_value for c in results], dtype=pl.Float64),
-        pl.Series("verdict", [c.verdict for c in results], dtype=pl.Utf8),
+        pl.when(pl.col("gap").is_null())
+        .then(pl.lit("no data"))
+        .when(small)
+        .then(pl.lit("sample too small"))
+        .when(pl.col("p_value") < ALPHA)
+        .then(pl.lit("significant"))
+        .otherwise(pl.lit("not significant"))
+        .alias("verdict")
     )
 
 

@@ -1,7 +1,12 @@
--- One row per grain x period x questionnaire x dimension x competitor: own vs competitor ratings.
+-- One row per grain x period x questionnaire x dimension x competitor: own vs competitor.
+-- Means, sds and n are of item ratings (CONTRACT §4); the significance test is on responses:
+-- Welch's t-test of the responses' dimension scores D_d (a response's ratings are not
+-- independent), with own_responses and competitor_responses as its sample sizes.
 with
 
 levels as (select * from dimension_level_counts),
+response_counts as (select * from dimension_response_counts),
+grains as (select * from stg_grains),
 
 by_subject as (
     select
@@ -12,19 +17,39 @@ by_subject as (
         subject,
         sum(ratings) as n,
         sum(ratings * norm_score) / sum(ratings) as mean,
-        sum(ratings * norm_score) as total,
-        sum(ratings * norm_score * norm_score) as total_sq,
+        sd_from_moments(sum(ratings), sum(ratings * norm_score), sum(ratings * norm_score ** 2))
+        as sd,
     from levels
     group by all
 ),
 
-stats as (
+by_response as (
     select
-        * exclude (total, total_sq),
-        case
-            when n > 1 then sqrt(greatest((total_sq - total * total / n) / (n - 1), 0))
-        end as sd,
+        grains.period_grain,
+        date_trunc(grains.period_grain, counts.month_start)::date as period_start,
+        counts.questionnaire_id,
+        counts.dimension_id,
+        counts.subject,
+        sum(counts.responses) as responses,
+        sum(counts.score_sum) / sum(counts.responses) as response_mean,
+        sd_from_moments(sum(counts.responses), sum(counts.score_sum), sum(counts.score_sq_sum))
+        as response_sd,
+    from response_counts as counts
+    cross join grains
+    group by all
+),
+
+stats as (
+    select by_subject.*, by_response.* exclude (
+        period_grain, period_start, questionnaire_id, dimension_id, subject
+    ),
     from by_subject
+    left join by_response
+        on by_response.period_grain = by_subject.period_grain
+        and by_response.period_start = by_subject.period_start
+        and by_response.questionnaire_id = by_subject.questionnaire_id
+        and by_response.dimension_id = by_subject.dimension_id
+        and by_response.subject = by_subject.subject
 ),
 
 own as (select * from stats where subject = 'own'),
@@ -44,6 +69,14 @@ final as (
         competitors.sd as competitor_sd,
         competitors.n as competitor_n,
         own.mean - competitors.mean as gap,
+        own.responses as own_responses,
+        competitors.responses as competitor_responses,
+        own.response_mean as own_response_mean,
+        competitors.response_mean as competitor_response_mean,
+        welch_p(
+            own.response_mean, own.response_sd, own.responses,
+            competitors.response_mean, competitors.response_sd, competitors.responses
+        ) as p_value,
     from own
     inner join competitors
         on competitors.period_grain = own.period_grain

@@ -1,17 +1,18 @@
--- One row per grain x period x cause category x cause: complaints, most first.
+-- One row per grain x period x cause category x cause: complaints naming it, most first. A
+-- complaint naming several causes counts once for each; shares are of cause mentions.
 with
 
-complaints as (select * from stg_complaints),
+causes as (select * from complaint_cause_facts),
 grains as (select * from stg_grains),
 
 per_cause as (
     select
         grains.period_grain,
-        date_trunc(grains.period_grain, complaints.received_at)::date as period_start,
-        complaints.cause_category,
-        complaints.cause,
+        date_trunc(grains.period_grain, causes.received_at)::date as period_start,
+        causes.cause_category,
+        causes.cause,
         count(*) as complaints,
-    from complaints
+    from causes
     cross join grains
     group by all
 ),
@@ -19,7 +20,7 @@ per_cause as (
 ranked as (
     select
         *,
-        100.0 * complaints / sum(complaints) over (partition by period_grain, period_start)
+        pct(complaints, sum(complaints) over (partition by period_grain, period_start))
         as share_pct,
         row_number() over (
             partition by period_grain, period_start

@@ -1,8 +1,8 @@
 -- One row per grain x period with complaints or sales: complaints per 100 shipments.
 with
 
-complaints as (select * from stg_complaints),
-sales as (select * from stg_sales),
+complaints as (select * from complaint_service),
+sales as (select * from sales_facts),
 grains as (select * from stg_grains),
 
 complaint_counts as (
@@ -31,7 +31,7 @@ final as (
         coalesce(c.period_start, s.period_start) as period_start,
         coalesce(c.complaints, 0) as complaints,
         s.shipments,
-        100.0 * coalesce(c.complaints, 0) / nullif(s.shipments, 0) as complaint_rate_pct,
+        pct(c.complaints, s.shipments) as complaint_rate_pct,
     from complaint_counts as c
     full outer join shipment_counts as s
         on s.period_grain = c.period_grain

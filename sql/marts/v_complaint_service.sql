@@ -1,4 +1,5 @@
--- One row per grain x period: complaint service levels (24 h answer, 3 working days verify).
+-- One row per grain x period: complaint service levels. A share counts the complaints that are
+-- due (met or missed); the ones still within their 24 h / 3 working days are pending.
 with
 
 complaints as (select * from complaint_service),
@@ -9,11 +10,19 @@ final as (
         grains.period_grain,
         date_trunc(grains.period_grain, complaints.received_at)::date as period_start,
         count(*) as complaints,
-        100.0 * count(*) filter (where complaints.is_answered_24h) / count(*)
-        as answered_24h_pct,
-        100.0 * count(*) filter (where complaints.is_verified_3wd) / count(*)
-        as verified_3wd_pct,
+        pct(
+            count(*) filter (where complaints.answer_status = 'met'),
+            count(*) filter (where complaints.answer_status <> 'pending')
+        ) as answered_24h_pct,
+        pct(
+            count(*) filter (where complaints.verify_status = 'met'),
+            count(*) filter (where complaints.verify_status <> 'pending')
+        ) as verified_3wd_pct,
+        count(*) filter (where complaints.answer_status = 'pending') as answer_pending,
+        count(*) filter (where complaints.verify_status = 'pending') as verify_pending,
         count(*) filter (where complaints.is_open) as open_complaints,
+        count(*) filter (where complaints.is_answer_overdue or complaints.is_verify_overdue)
+        as overdue_complaints,
         median(complaints.first_response_hours) as median_first_response_hours,
     from complaints
     cross join grains

@@ -1,7 +1,7 @@
 -- One row per grain x period x scope: follow-up callback and survey success.
 with
 
-contacts as (select * from stg_contacts),
+contacts as (select * from contact_facts),
 grains as (select * from stg_grains),
 
 counts as (
@@ -20,8 +20,8 @@ counts as (
 final as (
     select
         *,
-        100.0 * reached / planned as callback_success_pct,
-        100.0 * completed / nullif(reached, 0) as survey_success_pct,
+        pct(reached, planned) as callback_success_pct,
+        pct(completed, reached) as survey_success_pct,
     from counts
 )
 

@@ -32,10 +32,10 @@ final as (
         segment,
         responses,
         csi,
-        csi - 1.96 * csi_sd / sqrt(csi_n) as csi_ci_low,
-        csi + 1.96 * csi_sd / sqrt(csi_n) as csi_ci_high,
-        100.0 * satisfied / nullif(ratings, 0) as satisfied_pct,
-        100.0 * dissatisfied / nullif(ratings, 0) as dissatisfied_pct,
+        ci95_low(csi, csi_sd, csi_n) as csi_ci_low,
+        ci95_high(csi, csi_sd, csi_n) as csi_ci_high,
+        pct(satisfied, ratings) as satisfied_pct,
+        pct(dissatisfied, ratings) as dissatisfied_pct,
     from aggregated
 )
 

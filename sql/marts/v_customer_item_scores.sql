@@ -38,8 +38,8 @@ final as (
         any_value(monthly.dimension_id) as dimension_id,
         sum(monthly.ratings) as ratings,
         sum(monthly.norm_sum) / sum(monthly.ratings) as mean_score,
-        100.0 * sum(monthly.satisfied) / sum(monthly.ratings) as satisfied_pct,
-        100.0 * sum(monthly.dissatisfied) / sum(monthly.ratings) as dissatisfied_pct,
+        pct(sum(monthly.satisfied), sum(monthly.ratings)) as satisfied_pct,
+        pct(sum(monthly.dissatisfied), sum(monthly.ratings)) as dissatisfied_pct,
     from monthly
     cross join grains
     group by all

@@ -46,15 +46,9 @@ final as (
         moments.ratings,
         respondents.responses,
         moments.total / moments.ratings as mean_score,
-        case
-            when moments.ratings > 1 then sqrt(greatest(
-                (moments.total_sq - moments.total * moments.total / moments.ratings)
-                / (moments.ratings - 1),
-                0
-            ))
-        end as sd_score,
-        100.0 * coalesce(moments.satisfied, 0) / moments.ratings as satisfied_pct,
-        100.0 * coalesce(moments.dissatisfied, 0) / moments.ratings as dissatisfied_pct,
+        sd_from_moments(moments.ratings, moments.total, moments.total_sq) as sd_score,
+        pct(moments.satisfied, moments.ratings) as satisfied_pct,
+        pct(moments.dissatisfied, moments.ratings) as dissatisfied_pct,
     from moments
     left join respondents
         on respondents.period_grain = moments.period_grain

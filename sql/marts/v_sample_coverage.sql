@@ -2,7 +2,7 @@
 with
 
 scores as (select * from response_scores where subject = 'own'),
-sales as (select * from stg_sales where shipments > 0),
+sales as (select * from sales_facts where shipments > 0),
 grains as (select * from stg_grains),
 
 active as (
@@ -49,8 +49,8 @@ final as (
     select
         surveyed_counts.*,
         active_counts.active_customers,
-        100.0 * surveyed_counts.surveyed_active_customers
-        / nullif(active_counts.active_customers, 0) as coverage_pct,
+        pct(surveyed_counts.surveyed_active_customers, active_counts.active_customers)
+        as coverage_pct,
     from surveyed_counts
     left join active_counts
         on active_counts.period_grain = surveyed_counts.period_grain

@@ -24,10 +24,9 @@ final as (
         points.questionnaire_id,
         points.points,
         points.max_points,
-        100.0 * points.points / nullif(points.max_points, 0) as survey_rate_pct,
+        pct(points.points, points.max_points) as survey_rate_pct,
         rates.complaint_rate_pct,
-        100.0 * points.points / nullif(points.max_points, 0) - rates.complaint_rate_pct
-        as satisfaction_rate_pct,
+        pct(points.points, points.max_points) - rates.complaint_rate_pct as satisfaction_rate_pct,
     from points
     left join rates
         on rates.period_grain = points.period_grain

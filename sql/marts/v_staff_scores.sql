@@ -15,8 +15,8 @@ aggregated as (
         avg(scores.csi) as csi,
         stddev_samp(scores.csi) as csi_sd,
         count(scores.csi) as csi_n,
-        100.0 * sum(scores.satisfied) / nullif(sum(scores.ratings), 0) as satisfied_pct,
-        100.0 * sum(scores.dissatisfied) / nullif(sum(scores.ratings), 0) as dissatisfied_pct,
+        pct(sum(scores.satisfied), sum(scores.ratings)) as satisfied_pct,
+        pct(sum(scores.dissatisfied), sum(scores.ratings)) as dissatisfied_pct,
     from scores
     cross join grains
     group by all
@@ -25,8 +25,8 @@ aggregated as (
 final as (
     select
         * exclude (csi_sd, csi_n),
-        csi - 1.96 * csi_sd / sqrt(csi_n) as csi_ci_low,
-        csi + 1.96 * csi_sd / sqrt(csi_n) as csi_ci_high,
+        ci95_low(csi, csi_sd, csi_n) as csi_ci_low,
+        ci95_high(csi, csi_sd, csi_n) as csi_ci_high,
     from aggregated
 )
 

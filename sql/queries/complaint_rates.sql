@@ -1,16 +1,57 @@
--- One row per period of the chosen grain within the dates: complaint rate and service levels.
-select
-    rate.period_start,
-    rate.complaints,
-    rate.shipments,
-    rate.complaint_rate_pct,
-    service.answered_24h_pct,
-    service.verified_3wd_pct,
-    service.open_complaints,
-from v_complaint_rate as rate
-left join v_complaint_service as service
-    on service.period_grain = rate.period_grain
-    and service.period_start = rate.period_start
-where rate.period_grain = $grain
-    and rate.period_start between date_trunc($grain, $date_from::date) and $date_to
-order by rate.period_start
+-- One row per period of the chosen grain with complaints or shipments of the filtered
+-- customers in the dates: complaint rate and service levels (complaint_service's rules).
+with
+
+complaints as (
+    select * from complaint_service
+    where received_at::date between $date_from and $date_to
+        and ($segment::varchar is null or segment = $segment)
+        and ($region::varchar is null or region = $region)
+),
+
+sales as (
+    select * from sales_facts
+    where period between $date_from and $date_to
+        and ($segment::varchar is null or segment = $segment)
+        and ($region::varchar is null or region = $region)
+),
+
+complaint_counts as (
+    select
+        date_trunc($grain, received_at)::date as period_start,
+        count(*) as complaints,
+        pct(
+            count(*) filter (where answer_status = 'met'),
+            count(*) filter (where answer_status <> 'pending')
+        ) as answered_24h_pct,
+        pct(
+            count(*) filter (where verify_status = 'met'),
+            count(*) filter (where verify_status <> 'pending')
+        ) as verified_3wd_pct,
+        count(*) filter (where is_open) as open_complaints,
+        count(*) filter (where is_answer_overdue or is_verify_overdue) as overdue_complaints,
+    from complaints
+    group by all
+),
+
+shipment_counts as (
+    select date_trunc($grain, period)::date as period_start, sum(shipments) as shipments,
+    from sales
+    group by all
+),
+
+final as (
+    select
+        coalesce(c.period_start, s.period_start) as period_start,
+        coalesce(c.complaints, 0) as complaints,
+        s.shipments,
+        pct(c.complaints, s.shipments) as complaint_rate_pct,
+        c.answered_24h_pct,
+        c.verified_3wd_pct,
+        coalesce(c.open_complaints, 0) as open_complaints,
+        coalesce(c.overdue_complaints, 0) as overdue_complaints,
+    from complaint_counts as c
+    full outer join shipment_counts as s on s.period_start = c.period_start
+)
+
+select * from final order by period_start

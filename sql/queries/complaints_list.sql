@@ -1,28 +1,35 @@
--- One row per complaint received in the dates (optionally one category/cause), newest first.
+-- One row per complaint of the filtered customers received in the dates (optionally naming
+-- one category/cause), overdue first, then newest; the newest 2,000 (a list for reading: the
+-- counts are complaint_kpis).
+with
+
+matching as (
+    select distinct complaint_id
+    from complaint_cause_facts
+    where received_at::date between $date_from and $date_to
+        and ($cause_category::varchar is null or cause_category = $cause_category)
+        and ($cause::varchar is null or coalesce(cause, '-') = $cause)
+)
+
 select
-    complaint_id,
-    received_at,
-    customer_id,
-    product,
-    cause_category,
-    cause,
-    severity,
-    responsible_dept,
-    first_response_hours,
-    is_answered_24h,
-    verify_working_days,
-    is_verified_3wd,
-    is_open,
-    verified_at is null and len(list_filter(
-        generate_series(received_at::date + 1, current_date, interval 1 day),
-        d -> isodow(d) <= 5
-    )) > 3 as is_verify_overdue,
-    first_response_at is null and received_at + interval 24 hour < current_timestamp
-    as is_answer_overdue,
-    description,
-from complaint_service
-where received_at::date between $date_from and $date_to
-    and ($cause_category::varchar is null or cause_category = $cause_category)
-    and ($cause::varchar is null or coalesce(cause, '-') = $cause)
-order by received_at desc
+    complaints.complaint_id,
+    complaints.received_at,
+    complaints.customer_id,
+    complaints.product,
+    complaints.cause_category,
+    complaints.cause,
+    complaints.severity,
+    complaints.responsible_dept,
+    complaints.first_response_hours,
+    complaints.is_answered_24h,
+    complaints.verify_working_days,
+    complaints.is_verified_3wd,
+    complaints.is_open,
+    complaints.is_answer_overdue or complaints.is_verify_overdue as is_overdue,
+    complaints.description,
+from complaint_service as complaints
+inner join matching on matching.complaint_id = complaints.complaint_id
+where ($segment::varchar is null or complaints.segment = $segment)
+    and ($region::varchar is null or complaints.region = $region)
+order by is_overdue desc, complaints.received_at desc, complaints.complaint_id
 limit 2000

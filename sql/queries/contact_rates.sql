@@ -1,23 +1,30 @@
--- One row per period of the chosen grain: follow-up KPIs over the chosen scope (or all).
+-- One row per period of the chosen grain: follow-up KPIs of the filtered contacts.
 with
 
-kpis as (
-    select * from v_contact_kpis
-    where period_grain = $grain
-        and period_start between date_trunc($grain, $date_from::date) and $date_to
+contacts as (
+    select * from contact_facts
+    where contact_date between $date_from and $date_to
         and ($scope::varchar is null or scope = $scope)
+        and ($segment::varchar is null or segment = $segment)
+        and ($region::varchar is null or region = $region)
+),
+
+counts as (
+    select
+        date_trunc($grain, contact_date)::date as period_start,
+        count(*) as planned,
+        count(*) filter (where outcome in ('completed', 'refused')) as reached,
+        count(*) filter (where outcome = 'completed') as completed,
+    from contacts
+    group by all
 ),
 
 final as (
     select
-        period_start,
-        sum(planned) as planned,
-        sum(reached) as reached,
-        sum(completed) as completed,
-        100.0 * sum(reached) / sum(planned) as callback_success_pct,
-        100.0 * sum(completed) / nullif(sum(reached), 0) as survey_success_pct,
-    from kpis
-    group by all
+        *,
+        pct(reached, planned) as callback_success_pct,
+        pct(completed, reached) as survey_success_pct,
+    from counts
 )
 
 select * from final order by period_start

@@ -1,7 +1,38 @@
--- One row per period of the chosen grain: surveyed share of active customers.
-select *
-from v_sample_coverage
-where period_grain = $grain
-    and questionnaire_id = $qid
-    and period_start between date_trunc($grain, $date_from::date) and $date_to
-order by period_start
+-- One row per period of the chosen grain: surveyed share of the filtered customers with
+-- shipments in the period (v_sample_coverage's rule over the filters).
+with
+
+active as (
+    select distinct date_trunc($grain, period)::date as period_start, customer_id,
+    from sales_facts
+    where shipments > 0
+        and period between $date_from and $date_to
+        and ($segment::varchar is null or segment = $segment)
+        and ($region::varchar is null or region = $region)
+),
+
+surveyed as (
+    select distinct date_trunc($grain, survey_date)::date as period_start, customer_id,
+    from {{filtered_responses}}
+),
+
+counts as (
+    select
+        active.period_start,
+        count(*) as active_customers,
+        count(surveyed.customer_id) as surveyed_active_customers,
+    from active
+    left join surveyed
+        on surveyed.period_start = active.period_start
+        and surveyed.customer_id = active.customer_id
+    group by all
+),
+
+final as (
+    select
+        *,
+        pct(surveyed_active_customers, active_customers) as coverage_pct,
+    from counts
+)
+
+select * from final order by period_start

@@ -13,6 +13,10 @@ aggregated as (
         sum(satisfied)::bigint as satisfied,
         sum(dissatisfied)::bigint as dissatisfied,
         sum(ratings)::bigint as ratings,
+        -- per-response moments of (satisfied, ratings): the satisfied share's test on responses
+        sum(satisfied * satisfied)::double as satisfied_sq,
+        sum(satisfied * ratings)::double as satisfied_ratings,
+        sum(ratings * ratings)::double as ratings_sq,
         count(distinct customer_id) as customers,
     from responses
     group by all
@@ -21,10 +25,10 @@ aggregated as (
 final as (
     select
         *,
-        csi - 1.96 * csi_sd / sqrt(csi_n) as csi_ci_low,
-        csi + 1.96 * csi_sd / sqrt(csi_n) as csi_ci_high,
-        100.0 * satisfied / nullif(ratings, 0) as satisfied_pct,
-        100.0 * dissatisfied / nullif(ratings, 0) as dissatisfied_pct,
+        ci95_low(csi, csi_sd, csi_n) as csi_ci_low,
+        ci95_high(csi, csi_sd, csi_n) as csi_ci_high,
+        pct(satisfied, ratings) as satisfied_pct,
+        pct(dissatisfied, ratings) as dissatisfied_pct,
     from aggregated
 )
 

@@ -9,8 +9,8 @@ final as (
         dimension_id,
         sum(ratings) as ratings,
         sum(ratings * norm_score) / sum(ratings) as mean_score,
-        100.0 * sum(ratings) filter (where is_satisfied) / sum(ratings) as satisfied_pct,
-        100.0 * sum(ratings) filter (where is_dissatisfied) / sum(ratings) as dissatisfied_pct,
+        pct(sum(ratings) filter (where is_satisfied), sum(ratings)) as satisfied_pct,
+        pct(sum(ratings) filter (where is_dissatisfied), sum(ratings)) as dissatisfied_pct,
     from levels
     group by all
 )

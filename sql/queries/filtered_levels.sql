@@ -9,7 +9,7 @@
     where $segment::varchar is null and $region::varchar is null and $customer_id::varchar is null
         and period_grain = 'month'
         and questionnaire_id = $qid
-        and period_start between date_trunc('month', $date_from::date) and $date_to
+        and period_start between $date_from and $date_to
         and ($scope::varchar is null or scope = $scope)
 )
 union all by name

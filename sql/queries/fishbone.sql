@@ -4,8 +4,10 @@ with
 complaints as (
     select cause_category as category, coalesce(cause, '-') as cause, count(*) as complaints,
         0 as dissatisfied,
-    from stg_complaints
+    from complaint_cause_facts
     where received_at::date between $date_from and $date_to
+        and ($segment::varchar is null or segment = $segment)
+        and ($region::varchar is null or region = $region)
     group by all
 ),
 

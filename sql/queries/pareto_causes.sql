@@ -1,17 +1,20 @@
--- One row per cause category x cause of complaints received in the dates, most first.
+-- One row per cause category x cause named by complaints of the filtered customers received
+-- in the dates, most first; a complaint naming several causes counts once for each.
 with
 
 per_cause as (
     select cause_category, coalesce(cause, '-') as cause, count(*) as complaints,
-    from stg_complaints
+    from complaint_cause_facts
     where received_at::date between $date_from and $date_to
+        and ($segment::varchar is null or segment = $segment)
+        and ($region::varchar is null or region = $region)
     group by all
 ),
 
 ranked as (
     select
         *,
-        100.0 * complaints / sum(complaints) over () as share_pct,
+        pct(complaints, sum(complaints) over ()) as share_pct,
         row_number() over (order by complaints desc, cause_category, cause) as rank,
     from per_cause
 )

@@ -17,7 +17,7 @@ per_item as (
 ranked as (
     select
         *,
-        100.0 * dissatisfied / sum(dissatisfied) over () as share_pct,
+        pct(dissatisfied, sum(dissatisfied) over ()) as share_pct,
         row_number() over (order by dissatisfied desc, item_id) as rank,
     from per_item
 )

@@ -9,7 +9,7 @@ latest as (
 
 targets as (
     select substr(key, 8) as questionnaire_id, try_cast(value as double) as target,
-    from settings
+    from setting_values
     where key like 'target:%'
 ),
 

@@ -1,2 +1,2 @@
 -- One row (or none): the value of one setting.
-select value from settings where key = $key
+select value from setting_values where key = $key

@@ -8,7 +8,7 @@ aggregated as (
         avg(csi) as csi,
         stddev_samp(csi) as csi_sd,
         count(csi) as csi_n,
-        100.0 * sum(dissatisfied) / nullif(sum(ratings), 0) as dissatisfied_pct,
+        pct(sum(dissatisfied), sum(ratings)) as dissatisfied_pct,
     from {{filtered_responses}}
     where staff_id is not null
     group by staff_id
@@ -16,7 +16,7 @@ aggregated as (
 
 select
     *,
-    csi - 1.96 * csi_sd / sqrt(csi_n) as csi_ci_low,
-    csi + 1.96 * csi_sd / sqrt(csi_n) as csi_ci_high,
+    ci95_low(csi, csi_sd, csi_n) as csi_ci_low,
+    ci95_high(csi, csi_sd, csi_n) as csi_ci_high,
 from aggregated
 order by csi

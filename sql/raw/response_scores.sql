@@ -14,5 +14,6 @@ create table if not exists response_scores (
     max_points double,
     ratings bigint not null,
     satisfied bigint not null,
-    dissatisfied bigint not null
+    dissatisfied bigint not null,
+    overall_score double
 );

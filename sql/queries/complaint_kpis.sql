@@ -1,0 +1,19 @@
+-- One row: complaints of the filtered customers received in the dates (optionally one
+-- category/cause), with their service levels: the Cause analysis cards.
+select
+    count(*) as complaints,
+    pct(
+        count(*) filter (where answer_status = 'met'),
+        count(*) filter (where answer_status <> 'pending')
+    ) as answered_24h_pct,
+    pct(
+        count(*) filter (where verify_status = 'met'),
+        count(*) filter (where verify_status <> 'pending')
+    ) as verified_3wd_pct,
+    count(*) filter (where answer_status = 'pending' or verify_status = 'pending') as pending,
+    count(*) filter (where is_open) as open_complaints,
+    count(*) filter (where is_answer_overdue or is_verify_overdue) as overdue_complaints,
+from complaint_service
+where received_at::date between $date_from and $date_to
+    and ($segment::varchar is null or segment = $segment)
+    and ($region::varchar is null or region = $region)
