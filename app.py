@@ -46,6 +46,9 @@ pages = {
     ],
     t("nav.section.data"): [
         st.Page(PAGES / "upload.py", title=t("nav.upload"), icon=":material/upload_file:", url_path="upload"),
+        st.Page(
+            PAGES / "settings.py", title=t("nav.settings"), icon=":material/settings:", url_path="settings"
+        ),
     ],
 }
 page = st.navigation(pages)

@@ -14,6 +14,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.causes": ("原因分析", "Cause analysis"),
     "nav.competitors": ("竞品对比", "Competitors"),
     "nav.upload": ("数据上传", "Upload"),
+    "nav.settings": ("设置", "Settings"),
+    "settings.title": ("设置", "Settings"),
+    "settings.threshold": ("重点客户门槛（上年销售额）", "Key-account threshold (prior-year revenue)"),
+    "settings.timezone": ("时区（投诉时间与“现在”）", "Time zone (complaint times and 'now')"),
+    "settings.min_sample": ("显著性检验的最少答卷数", "Fewest responses for a significance test"),
+    "settings.save": ("保存", "Save"),
+    "settings.saved": ("已保存 {name} = {value}", "Saved {name} = {value}"),
+    "settings.refused": ("未保存", "Not saved"),
+    "settings.calendar": ("工作日历", "Working-day calendar"),
+    "settings.calendar_help": (
+        "法定节假日与调休来自 holidays 软件包（中国）；可在此加入公司自己的休息日或工作日。",
+        "Public holidays and make-up working days come from the holidays package (China); add the "
+        "company's own days off or working days here.",
+    ),
+    "settings.day": ("日期", "Day"),
+    "settings.day_kind": ("这一天是", "This day is"),
+    "settings.holiday": ("休息日", "a day off"),
+    "settings.workday": ("工作日", "a working day"),
+    "settings.default": ("按法定日历", "as the public calendar says"),
     "nav.section.analysis": ("分析", "Analysis"),
     "nav.section.data": ("数据", "Data"),
     # filters
@@ -288,6 +307,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rows": ("行数", "Rows"),
     "status": ("状态", "Status"),
     "loaded_at": ("加载时间", "Loaded at"),
+    "key": ("设置项", "Setting"),
+    "value": ("值", "Value"),
+    "set_at": ("设置时间", "Set at"),
 }
 TEXT.update({f"col.{name}": pair for name, pair in COLUMNS.items()})
 

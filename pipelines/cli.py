@@ -16,7 +16,7 @@ from pipelines import store
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
-from warehouse import db_path, open_warehouse
+from warehouse import db_path, open_warehouse, settings
 
 PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
 
@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the demo warehouse")
     demo.add_argument("--force", action="store_true", help="rebuild even if the warehouse has data")
     demo.add_argument("--scale", type=float, default=1.0, help="multiply the number of responses")
+    st = sub.add_parser("setting", help="show or change a setting (threshold, time zone, calendar …)")
+    stsub = st.add_subparsers(dest="action", required=True)
+    stset = stsub.add_parser("set", help="set NAME to VALUE (validated; the newest value is in force)")
+    stset.add_argument("name")
+    stset.add_argument("value")
+    stsub.add_parser("list", help="every setting in force")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -160,6 +166,23 @@ def cmd_query(con, args) -> int:
     return 0
 
 
+def cmd_setting(con, args) -> int:
+    if args.action == "list":
+        emit(settings.in_force(con))
+        return 0
+    con.execute("begin transaction")
+    try:
+        value = settings.set_setting(con, args.name, args.value)
+        store.audit(con, "setting", None, {"name": args.name, "value": value})
+        con.execute("commit")
+    except settings.SettingError as exc:
+        con.execute("rollback")
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    emit({"name": args.name, "value": value, "status": "set"})
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     path = db_path(args.db)
@@ -211,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "query":
             return cmd_query(con, args)
+        if args.command == "setting":
+            return cmd_setting(con, args)
     finally:
         con.close()
     return 2

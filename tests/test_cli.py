@@ -75,3 +75,19 @@ def test_questionnaire_errors_exit_1(db, tmp_path):
     result = run_cli(db, "questionnaire", "add", str(bad))
     assert result.returncode == 1
     assert "must match [a-z0-9-]+" in result.stderr
+
+
+def test_setting_set_validates_and_the_newest_value_wins(db):
+    assert run_cli(db, "setting", "set", "key_account_threshold", "abc").returncode == 1
+    refused = run_cli(db, "setting", "set", "timezone", "Mars/Base")
+    assert refused.returncode == 1 and "not a known time zone" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    run_cli(db, "setting", "set", "key_account_threshold", "8000000", check=True)
+    run_cli(db, "setting", "set", "key_account_threshold", "1000000", check=True)
+    run_cli(db, "setting", "set", "calendar:2025-12-31", "holiday", check=True)
+    listed = {s["name"]: s["value"] for s in last_json(run_cli(db, "setting", "list", check=True))}
+    assert listed["key_account_threshold"] == "1000000" and listed["calendar:2025-12-31"] == "holiday"
+    rows = last_json(
+        run_cli(db, "query", "select is_workday from work_calendar where day = '2025-12-31'", check=True)
+    )
+    assert rows == [{"is_workday": False}]

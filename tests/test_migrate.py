@@ -16,7 +16,8 @@ def old_warehouse(db, version: int, insert: str, rows: list[tuple]) -> None:
     for number, name, sql in migrations()[:version]:
         old.execute(sql)
         old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
-    old.executemany(insert, rows)
+    if rows:
+        old.executemany(insert, rows)
     old.close()
 
 
@@ -109,3 +110,20 @@ def test_overall_item_scores_and_answers_are_written_at_load(con):
     store.rollback(con, con.execute("select batch_id from batches").fetchall()[0][0])
     for table in ("answers", "answer_sets", "answer_items", "response_dimension_scores", "score_dimensions"):
         assert con.execute(f"select count(*) from {table}").fetchall() == [(0,)]
+
+
+def test_a_new_warehouse_has_the_schema_the_migrations_give(db, tmp_path):
+    """sql/raw/ is today's schema: a new warehouse equals a version-1 one upgraded."""
+    old_warehouse(db, 1, "insert into settings values (?, ?)", [("key_account_threshold", "5000000")])
+    upgraded = open_warehouse(db)
+    fresh = open_warehouse(tmp_path / "fresh" / "manyi.duckdb")
+    sql = (
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_catalog = current_database() and table_name in "
+        "(select table_name from information_schema.tables where table_catalog = current_database() "
+        "and table_type = 'BASE TABLE') order by all"
+    )
+    assert upgraded.execute(sql).fetchall() == fresh.execute(sql).fetchall()
+    assert current_version(fresh) == current_version(upgraded) == len(migrations())
+    upgraded.close()
+    fresh.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -221,3 +222,33 @@ def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("还没有问卷" in i.value for i in at.info)
+
+
+def test_settings_page_refuses_bad_values_and_saves_good_ones(app):
+    open_page(app, "settings")
+    app.text_input(key="set_threshold").set_value("lots")
+    app.button[0].click().run()
+    assert any("must be a number" in e.value for e in app.error)
+    app.text_input(key="set_threshold").set_value("8,000,000")
+    app.button[0].click().run()
+    assert not app.exception
+    assert scalar(app.db, "select key_account_threshold from stg_settings") == 8_000_000
+    assert scalar(app.db, "select count(*) from audit_log where action = 'setting'") == 3
+
+
+def test_competitor_sample_sizes_count_responses(app):
+    open_page(app, "competitors")
+    gaps = app.dataframe[0].value
+    qid = app.selectbox(key="f_questionnaire").value
+    con = open_warehouse(app.db)
+    expected = con.execute(
+        "select count(*) from response_dimension_scores d join response_scores r "
+        "using (batch_id, questionnaire_id, response_id) where r.questionnaire_id = ? and r.subject = '竞品A' "
+        "group by d.dimension_id",
+        [qid],
+    ).fetchall()
+    con.close()
+    # n is the number of competitor responses that rated the dimension, not their ratings.
+    shown = gaps.loc[gaps["competitor"] == "竞品A", "competitor_responses"]
+    assert sorted(shown) == sorted(n for (n,) in expected)
+    assert all(p == "<0.001" or re.fullmatch(r"\d\.\d{3}", p) for p in gaps["p_value"].dropna())

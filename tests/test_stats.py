@@ -152,3 +152,14 @@ def test_key_drivers_split_at_means_on_a_known_answer():
         "w_low": "low priority",
         "w_high": "possible overkill",
     }
+
+
+def test_p_values_and_shares_read_the_same_everywhere():
+    from dashboard.widgets import presented
+
+    frame = pl.DataFrame(
+        {"p_value": [0.00001, 0.04567, None], "share_pct": [33.3333, 50.0, 1 / 3], "n": [1, 2, 3]}
+    )
+    out = presented(frame)
+    assert out["p_value"].to_list() == ["<0.001", "0.046", None]
+    assert out["share_pct"].to_list() == [33.3, 50.0, 0.3] and out["n"].to_list() == [1, 2, 3]

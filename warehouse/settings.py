@@ -92,7 +92,9 @@ def set_setting(con, name: str, value: str) -> str:
 
 def in_force(con) -> list[dict]:
     """Every user setting with its value in force (default where never set) and when it was set."""
-    rows = con.execute("select key, value, set_at from setting_values order by key").fetchall()
+    rows = con.execute(
+        "select key, value, strftime(set_at, '%Y-%m-%d %H:%M:%S') from setting_values order by key"
+    ).fetchall()
     found = {key: (value, at) for key, value, at in rows}
     out = [
         {

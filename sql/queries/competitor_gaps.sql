@@ -12,7 +12,7 @@ by_rating as (
             else date_trunc($grain, period_start)::date end as period_start,
         subject,
         dimension_id,
-        sum(ratings) as n,
+        sum(ratings)::bigint as n,
         sum(ratings * norm_score) / sum(ratings) as mean,
     from levels
     group by all
@@ -24,7 +24,7 @@ by_response as (
             else date_trunc($grain, period_start)::date end as period_start,
         subject,
         dimension_id,
-        sum(responses) as responses,
+        sum(responses)::bigint as responses,
         sum(score_sum) / sum(responses) as response_mean,
         sd_from_moments(sum(responses), sum(score_sum), sum(score_sq_sum)) as response_sd,
     from moments

@@ -1,0 +1,262 @@
+"""The dashboard's query layer (sql/queries/) against hand-computed values on tiny fixtures.
+
+The queries filter and shape what the marts compute; these tests pin the numbers they give
+for the edge cases that once disagreed with the public views: a date range inside a month,
+NULL vs 0, tests on responses, due vs not-yet-due complaints, holidays, multi-cause complaints
+and the segment and region filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import pytest
+from conftest import DATA, ROOT, load_file, load_text
+from scipy import stats as sps
+
+from dashboard.filters import month_range, period_months
+from pipelines import store
+from warehouse.sql import query
+
+D = dt.date
+
+
+@pytest.fixture
+def tiny(con):
+    store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
+    load_file(con, "survey", DATA / "tiny_survey.csv", questionnaire_id="tiny")
+    load_file(con, "sales", DATA / "sales_ok.csv")
+    load_file(con, "complaints", DATA / "complaints_ok.csv")
+    load_file(con, "contacts", DATA / "contacts_ok.csv")
+    load_file(con, "customers", DATA / "customers_ok.csv")
+    return con
+
+
+JAN_1, FEB_28 = D(2025, 1, 1), D(2025, 2, 28)
+
+
+def params(date_from=JAN_1, date_to=FEB_28, **extra):
+    """What dashboard.filters.Filters.params gives: the dates as whole months."""
+    start, end = month_range(date_from, date_to)
+    base = {"qid": "tiny", "grain": "month", "date_from": start, "date_to": end}
+    base.update({"scope": None, "segment": None, "region": None})
+    return base | extra
+
+
+def q(con, name, **kwargs):
+    return query(con, f"queries/{name}", params(**kwargs)).to_dicts()
+
+
+def by(rows, key):
+    return {r[key]: r for r in rows}
+
+
+def test_month_range_and_partial_periods():
+    assert month_range(D(2025, 1, 15), D(2025, 1, 31)) == (D(2025, 1, 1), D(2025, 1, 31))
+    assert month_range(D(2024, 2, 3), D(2024, 2, 3)) == (D(2024, 2, 1), D(2024, 2, 29))
+    # A quarter holding only October of the range is partial: 1 of 3 months.
+    assert period_months(D(2025, 10, 1), "quarter", D(2025, 1, 1), D(2025, 10, 31)) == (1, 3)
+    assert period_months(D(2025, 7, 1), "quarter", D(2025, 1, 1), D(2025, 10, 31)) == (3, 3)
+    assert period_months(D(2025, 1, 1), "year", D(2025, 3, 5), D(2025, 10, 31)) == (8, 12)
+
+
+def test_a_range_inside_a_month_counts_the_same_rows_everywhere(tiny):
+    # 2025-01-15..31 is read as January: R1 and R2 (both C1's, a key account in 2025).
+    window = {"date_from": D(2025, 1, 15), "date_to": D(2025, 1, 31)}
+    everyone = sum(r["ratings"] for r in q(tiny, "item_levels_range", **window))
+    key = sum(r["ratings"] for r in q(tiny, "item_levels_range", segment="key", **window))
+    assert everyone == key == 4  # R1: a1, a2, b1; R2: a1
+    trend = q(tiny, "csi_trend", **window)
+    assert [(r["period_start"], r["responses"], r["ratings"]) for r in trend] == [(D(2025, 1, 1), 2, 4)]
+
+
+def test_dimension_trend_gives_zero_not_null_like_the_view(tiny):
+    rows = by([r for r in q(tiny, "dimension_trend") if r["period_start"] == D(2025, 1, 1)], "dimension_id")
+    # January, own: A = 100, 50, 75 (R1, R2); B = 0 (R1). No satisfied B rating -> 0 %, not NULL.
+    assert rows["B"]["satisfied_pct"] == 0.0 and rows["B"]["dissatisfied_pct"] == 100.0
+    assert math.isclose(rows["A"]["mean_score"], 75.0) and math.isclose(rows["A"]["satisfied_pct"], 200 / 3)
+    view = tiny.execute(
+        "select satisfied_pct from v_dimension_scores where period_grain = 'month' "
+        "and period_start = '2025-01-01' and subject = 'own' and dimension_id = 'B'"
+    ).fetchone()[0]
+    assert view == rows["B"]["satisfied_pct"]
+
+
+def test_csi_trend_interval_and_share_moments(tiny):
+    jan = by(q(tiny, "csi_trend"), "period_start")[D(2025, 1, 1)]
+    sd = math.sqrt(2 * 12.5**2)
+    assert math.isclose(jan["csi"], 62.5) and math.isclose(jan["csi_sd"], sd)
+    assert math.isclose(jan["csi_ci_low"], 62.5 - 1.96 * sd / math.sqrt(2))
+    # R1: 1 satisfied of 3 ratings, R2: 1 of 1 -> per-response sums for the test on responses.
+    assert (
+        jan["satisfied"],
+        jan["ratings"],
+        jan["satisfied_sq"],
+        jan["satisfied_ratings"],
+        jan["ratings_sq"],
+    ) == (
+        2,
+        4,
+        2,
+        4,
+        10,
+    )
+
+
+def test_competitor_gaps_test_responses_not_ratings(tiny):
+    extra = "\n".join(
+        f"X{n},C9,2025-01-{10 + n % 10:02d},X,,{1 + n % 5},{1 + (n * 3) % 5},{1 + n % 3}," for n in range(40)
+    )
+    own = "\n".join(f"O{n},C1,2025-01-{10 + n % 10:02d},own,,{1 + n % 4},{2 + n % 4},," for n in range(35))
+    header = "response_id,customer_id,survey_date,subject,staff_id,a1,a2,b1,comment\n"
+    load_text(tiny, "survey", header + extra + "\n" + own + "\n", questionnaire_id="tiny")
+    gaps = by([g for g in q(tiny, "competitor_gaps", whole_range=True)], "dimension_id")
+    a = gaps["A"]
+    # Responses' dimension scores D_A, own vs X, from the files (R1..R4 and the new ones).
+    own_scores = [75.0, 75.0, 25.0] + [((n % 4) * 25 + (1 + n % 4) * 25) / 2 for n in range(35)]
+    x_scores = [50.0] + [((n % 5) * 25 + ((n * 3) % 5) * 25) / 2 for n in range(40)]
+    assert (a["own_responses"], a["competitor_responses"]) == (38, 41)
+    assert a["own_n"] == 2 + 1 + 2 + 70  # ratings: R1 2, R2 1, R3 2, the new own 2 each
+    expected = sps.ttest_ind(own_scores, x_scores, equal_var=False).pvalue
+    assert math.isclose(a["p_value"], expected, rel_tol=1e-9)
+    # The public view tests the same responses per month.
+    view = tiny.execute(
+        "select own_responses, competitor_responses, p_value from v_competitor_gap where period_grain = 'quarter' "
+        "and questionnaire_id = 'tiny' and dimension_id = 'A'"
+    ).fetchone()
+    assert view[:2] == (38, 41) and math.isclose(view[2], expected, rel_tol=1e-9)
+
+
+def test_complaint_kpis_count_every_complaint_and_skip_not_yet_due(tiny):
+    now = tiny.execute("select local_now()").fetchone()[0]
+    recent = (now - dt.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M")
+    text = (
+        "complaint_id,customer_id,received_at,cause_category,cause,first_response_at,verified_at\n"
+        # Received before National Day 2025, verified on 8 Oct: 0 working days (holidays + 调休).
+        'T9,C1,2025-09-30 16:00,method,"H93,H15,",2025-10-01 09:00,2025-10-08 10:00\n'
+        f"T10,C1,{recent},man,H15,,\n"
+    )
+    load_text(tiny, "complaints", text)
+    rows = by(
+        tiny.execute(
+            "select complaint_id, verify_working_days, answer_status, verify_status from complaint_service"
+        )
+        .pl()
+        .to_dicts(),
+        "complaint_id",
+    )
+    assert rows["T9"]["verify_working_days"] == 0 and rows["T9"]["verify_status"] == "met"
+    assert (rows["T10"]["answer_status"], rows["T10"]["verify_status"]) == ("pending", "pending")
+    kpis = q(tiny, "complaint_kpis", date_from=D(2025, 1, 1), date_to=now.date())[0]
+    # T1 met 24 h (6 h), T2 missed (48 h), T3 missed (never), T9 met, T10 pending -> 2 of 4.
+    assert kpis["complaints"] == 5 and kpis["pending"] == 1
+    assert math.isclose(kpis["answered_24h_pct"], 50.0)
+    # Verified in 3 working days: T1 (Fri 3 Jan -> Mon 6 Jan, 1 day) and T9; T2, T3 missed.
+    assert math.isclose(kpis["verified_3wd_pct"], 50.0)
+    assert kpis["overdue_complaints"] == 2  # T2 and T3 were never verified
+
+
+def test_multi_cause_complaints_count_once_per_cause(tiny):
+    load_text(
+        tiny,
+        "complaints",
+        "complaint_id,customer_id,received_at,cause_category,cause\n"
+        'K1,C1,2025-03-01 09:00,method,"H93,H15,"\nK2,C1,2025-03-02 09:00,method,H15\n'
+        "K3,C1,2025-03-03 09:00,method,H93 、 H15 ; H7\n",
+    )
+    march = {"date_from": D(2025, 3, 1), "date_to": D(2025, 3, 31)}
+    causes = [
+        (r["cause"], r["complaints"], round(r["share_pct"], 6)) for r in q(tiny, "pareto_causes", **march)
+    ]
+    assert causes == [("H15", 3, 50.0), ("H93", 2, round(200 / 6, 6)), ("H7", 1, round(100 / 6, 6))]
+    listed = q(tiny, "complaints_list", cause_category="method", cause="H93", **march)
+    assert sorted(r["complaint_id"] for r in listed) == ["K1", "K3"]
+    pareto = tiny.execute(
+        "select cause, complaints from v_complaint_pareto where period_grain = 'month' "
+        "and period_start = '2025-03-01' order by rank"
+    ).fetchall()
+    assert pareto == [("H15", 3), ("H93", 2), ("H7", 1)]
+    bones = {(r["category"], r["cause"]): r["complaints"] for r in q(tiny, "fishbone", **march)}
+    assert bones[("method", "H15")] == 3
+
+
+def test_complaint_contact_and_coverage_rates_follow_segment_and_region(tiny):
+    jan = {"date_from": D(2025, 1, 1), "date_to": D(2025, 1, 31)}
+    allc = q(tiny, "complaint_rates", **jan)[0]
+    assert (allc["complaints"], allc["shipments"]) == (2, 25) and math.isclose(
+        allc["complaint_rate_pct"], 8.0
+    )
+    key = q(tiny, "complaint_rates", segment="key", **jan)[0]  # C1 only: T1 over 20 shipments
+    assert (key["complaints"], key["shipments"]) == (1, 20) and math.isclose(key["complaint_rate_pct"], 5.0)
+    south = q(tiny, "complaint_rates", region="华南", **jan)[0]  # C2: T2 over 5 shipments
+    assert (south["complaints"], south["shipments"]) == (1, 5) and math.isclose(
+        south["complaint_rate_pct"], 20.0
+    )
+    contacts = q(tiny, "contact_rates", **jan)[0]
+    assert (contacts["planned"], contacts["reached"], contacts["completed"]) == (4, 3, 2)
+    east = q(tiny, "contact_rates", region="华东", **jan)[0]  # H1, H4: both C1, completed
+    assert (east["planned"], east["callback_success_pct"], east["survey_success_pct"]) == (2, 100.0, 100.0)
+    general = q(tiny, "contact_rates", segment="general", **jan)[0]  # H2 (C2), H3 (C3)
+    assert (general["planned"], general["reached"], general["completed"]) == (2, 1, 0)
+    coverage = q(tiny, "coverage_rates", **jan)[0]  # C1 and C2 shipped; C1 surveyed
+    assert (coverage["active_customers"], coverage["surveyed_active_customers"]) == (2, 1)
+    assert q(tiny, "coverage_rates", region="华南", **jan)[0]["coverage_pct"] == 0.0
+
+
+def test_key_driver_sample_leaves_the_overall_item_out(tiny):
+    rows = {
+        (r["response_id"], r["dimension_id"]): r["score"]
+        for r in q(tiny, "key_driver_sample", overall_item="a2")
+    }
+    # R1: a1 = 100, a2 = 50 (the overall item, left out) -> A = 100; B = 0.
+    assert rows[("R1", "A")] == 100.0 and rows[("R1", "B")] == 0.0 and rows[("R3", "A")] == 25.0
+    with_all = {(r["response_id"], r["dimension_id"]): r["score"] for r in q(tiny, "key_driver_sample")}
+    assert with_all[("R1", "A")] == 75.0
+
+
+def test_staff_scores_and_customer_histogram(tiny):
+    staff = by(q(tiny, "staff_scores"), "staff_id")
+    assert staff["S1"]["responses"] == 2 and math.isclose(staff["S1"]["csi"], 50.0)
+    assert staff["S1"]["csi_ci_low"] == 50.0  # sd 0
+    assert math.isclose(staff["S1"]["dissatisfied_pct"], 100 * 3 / 6)
+    levels = {
+        (r["item_id"], r["level_value"]): r["ratings"]
+        for r in q(tiny, "customer_item_levels", customer_id="C1")
+    }
+    assert levels == {
+        ("a1", 5.0): 1,
+        ("a1", 4.0): 1,
+        ("a1", 2.0): 1,
+        ("a2", 3.0): 1,
+        ("a2", 2.0): 1,
+        ("b1", 1.0): 1,
+        ("b1", 5.0): 1,
+    }
+
+
+def test_pareto_items_ties_rank_by_item_id(tiny):
+    items = q(tiny, "pareto_items")
+    # Dissatisfied own ratings: a1 1 (R3), a2 1 (R3), b1 1 (R1): a tie ranked by item id.
+    assert [(r["item_id"], r["dissatisfied"], r["rank"]) for r in items] == [
+        ("a1", 1, 1),
+        ("a2", 1, 2),
+        ("b1", 1, 3),
+    ]
+    assert math.isclose(items[-1]["cumulative_pct"], 100.0)
+
+
+def test_satisfaction_rates_empty_for_a_questionnaire_without_points(tiny):
+    assert q(tiny, "satisfaction_rates") == []
+
+
+def test_no_dashboard_query_re_derives_a_metric():
+    pattern = re.compile(r"1\.96|sqrt\(|isodow|stddev_samp\(.*\)\s*/|100\.0 \*")
+    offenders = [
+        str(p.relative_to(ROOT))
+        for folder in ("sql/queries", "dashboard", "pages")
+        for p in (ROOT / folder).glob("*.*")
+        if p.suffix in (".sql", ".py") and pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
