@@ -57,6 +57,7 @@ PAGE_QUERIES = {
         "complaint_rates",
         "contact_rates",
         "coverage_rates",
+        "metric_settings",
     ],
     "dimensions": [
         "questionnaires",
@@ -71,8 +72,8 @@ PAGE_QUERIES = {
         "key_driver_sample",
     ],
     "pareto": ["questionnaires", "items", "pareto_items", "pareto_causes", "drill_item_responses"],
-    "causes": ["questionnaires", "fishbone", "complaints_list", "dissatisfied_comments"],
-    "competitors": ["questionnaires", "dimensions", "competitor_gaps"],
+    "causes": ["questionnaires", "fishbone", "complaint_kpis", "complaints_list", "dissatisfied_comments"],
+    "competitors": ["questionnaires", "dimensions", "metric_settings", "competitor_gaps"],
 }
 FULL_AGGREGATION = """
 select date_trunc('month', r.survey_date) as month, a.item_id, a.level_value, count(*) as ratings
@@ -187,7 +188,7 @@ full = sys.argv[3]
 reader = Reader(sys.argv[1])
 params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
               scope=None, segment=None, region=None, by="scope", item_id="i01",
-              overall_item="", search=None, cause=None, cause_category=None)
+              overall_item="", search=None, cause=None, cause_category=None, whole_range=True)
 # Only the customer histogram gets a customer, as on the Dimensions page.
 extra = {"customer_item_levels": {"customer_id": "C00001"}}
 out = {}

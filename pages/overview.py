@@ -44,7 +44,7 @@ cols[1].metric(
     help=None if kpis.has_points else t("kpi.no_points"),
     border=True,
 )
-cols[2].metric(t("kpi.complaint_rate"), fmt(kpis.complaint_rate, 2, "%"), border=True)
+cols[2].metric(t("kpi.complaint_rate"), fmt(kpis.complaint_rate, suffix="%"), border=True)
 cols[3].metric(
     f"{t('kpi.coverage')} (≥ {data.COVERAGE_TARGET:g}%)", fmt(kpis.coverage, suffix="%"), border=True
 )

@@ -30,6 +30,7 @@ PAGES = {
     "causes": ("原因分析", "Cause analysis"),
     "competitors": ("竞品对比", "Competitors"),
     "upload": ("数据上传", "Upload"),
+    "settings": ("设置", "Settings"),
 }
 
 if not Path(CHROMIUM).exists():
