@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import labels, t
 from dashboard.page import filters
-from dashboard.widgets import table
+from dashboard.widgets import partial_note, table
 
 VERDICTS = ("significant", "not significant", "sample too small", "no data")
 f = filters()
@@ -41,6 +41,7 @@ table(
 st.caption(t("comp.responses_note"))
 st.subheader(t("comp.trend"))
 trend = data.competitor_trend(f).filter(pl.col("competitor") == rival)
+partial_note(f, trend["period_start"].unique().to_list())
 st.plotly_chart(
     charts.lines(trend, "period_start", "gap", "dimension_id", dim_names, f"{t('comp.own')} − {rival}"),
     key="gap_trend",

@@ -7,7 +7,7 @@ from dashboard import charts, data
 from dashboard.i18n import t
 from dashboard.page import filters
 from dashboard.state import q
-from dashboard.widgets import stop_if_empty, table
+from dashboard.widgets import partial_note, stop_if_empty, table
 
 f = filters()
 st.title(t("dim.title"))
@@ -18,6 +18,7 @@ if f.segment or f.region:
     st.caption(t("dim.note_filters"))
 
 st.subheader(t("dim.trend"))
+partial_note(f, trend["period_start"].unique().to_list())
 st.plotly_chart(
     charts.lines(trend, "period_start", "mean_score", "dimension_id", dim_names, "0-100", f.target),
     key="dim_trend",

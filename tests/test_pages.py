@@ -70,7 +70,7 @@ def test_overview_kpis_match_the_warehouse(app):
         "select complaint_rate_pct from v_complaint_rate where period_grain = 'month' and period_start = ?",
         [last],
     )
-    assert metric(app, "投诉率").value == f"{rate:,.2f}%"
+    assert metric(app, "投诉率").value == f"{rate:,.1f}%"
     callback = scalar(
         app.db,
         "select 100.0 * sum(reached) / sum(planned) from v_contact_kpis "
