@@ -260,3 +260,68 @@ def test_no_dashboard_query_re_derives_a_metric():
         if p.suffix in (".sql", ".py") and pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_breakdown_yoy_customers_and_filter_values(tiny):
+    scopes = by(q(tiny, "csi_breakdown", by="scope"), "group_value")
+    assert set(scopes) == {"sales"} and scopes["sales"]["responses"] == 3
+    assert math.isclose(scopes["sales"]["csi"], 175 / 3)
+    regions = by(q(tiny, "csi_breakdown", by="region"), "group_value")
+    assert set(regions) == {"华东"} and regions["华东"]["responses"] == 3
+    yoy = [(r["year"], r["month"], r["responses"], r["csi"]) for r in q(tiny, "csi_yoy")]
+    assert yoy == [(2025, 1, 2, 62.5), (2025, 2, 1, 50.0)]
+    assert q(tiny, "customers_surveyed") == [
+        {"customer_id": "C1", "customer_name": "华鑫机械有限公司", "responses": 3}
+    ]
+    values = {(r["filter"], r["value"]) for r in q(tiny, "filter_values")}
+    assert ("scope", "sales") in values and {
+        ("region", "华东"),
+        ("region", "华南"),
+        ("region", "华北"),
+    } <= values
+
+
+def test_comments_and_item_drill_down(tiny):
+    comments = q(tiny, "dissatisfied_comments")
+    # Own responses with a dissatisfied rating and a comment: R3 (2, 2) then R1 (b1 = 1).
+    assert [(r["response_id"], r["comment"], r["dissatisfied"]) for r in comments] == [
+        ("R3", "质量差", 2),
+        ("R1", "太慢", 1),
+    ]
+    assert [r["response_id"] for r in q(tiny, "dissatisfied_comments", search="质量")] == ["R3"]
+    drill = q(tiny, "drill_item_responses", item_id="b1")
+    assert [(r["response_id"], r["level_label"], r["comment"]) for r in drill] == [
+        ("R1", "非常不满意", "太慢")
+    ]
+    assert (
+        q(tiny, "drill_item_responses", item_id="b1", date_from=D(2025, 2, 1), date_to=D(2025, 2, 28)) == []
+    )
+
+
+def test_questionnaires_list_targets_and_dates(tiny):
+    found = by(q(tiny, "questionnaires"), "questionnaire_id")
+    tiny_row = found["tiny"]
+    assert (tiny_row["first_date"], tiny_row["last_date"], tiny_row["responses"]) == (
+        D(2025, 1, 10),
+        D(2025, 2, 5),
+        4,
+    )
+    assert tiny_row["target"] == 90.0 and found["dealer-sales"]["responses"] == 0
+
+
+def test_satisfaction_rates_are_survey_rate_minus_complaint_rate(tiny):
+    toml = (DATA / "tiny.toml").read_text(encoding="utf-8").replace('id = "tiny"', 'id = "tinyp"', 1)
+    toml = toml.replace("weight = 2\n", 'weight = 2\npoints = { "5" = 2, "4" = 1, "1" = -1 }\n', 1)
+    store.add_questionnaire(tiny, toml)
+    load_file(tiny, "survey", DATA / "tiny_survey.csv", questionnaire_id="tinyp")
+    rows = by(q(tiny, "satisfaction_rates", qid="tinyp"), "period_start")
+    jan = rows[D(2025, 1, 1)]
+    # Dimension A has points: R1 a1 = 5 -> 2, a2 = 3 -> 0 (max 2 + 2); R2 a1 = 4 -> 1 (max 2).
+    assert (jan["points"], jan["max_points"]) == (3.0, 6.0)
+    assert math.isclose(jan["survey_rate_pct"], 50.0) and math.isclose(jan["complaint_rate_pct"], 8.0)
+    assert math.isclose(jan["satisfaction_rate_pct"], 42.0)
+    view = tiny.execute(
+        "select satisfaction_rate_pct from v_satisfaction_rate where period_grain = 'month' "
+        "and period_start = '2025-01-01' and questionnaire_id = 'tinyp'"
+    ).fetchone()[0]
+    assert math.isclose(view, 42.0)
