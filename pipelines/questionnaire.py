@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -10,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pipelines.errors import QuestionnaireError
 from pipelines.fields import ENUMS
 
+CADENCES = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}  # months per survey round
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 # Item, scale and dimension ids reach SQL as identifiers-by-value and column names.
 CHILD_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -70,6 +72,7 @@ class Questionnaire:
     dimensions: tuple[Dimension, ...]
     items: tuple[Item, ...]
     target: float = 90.0
+    cadence: str = "month"  # how often the programme surveys: the actions' verification window
     overall_item: str | None = None  # an overall-satisfaction item, for key-driver analysis
     source: str = ""
 
@@ -83,6 +86,7 @@ class Questionnaire:
         data.pop("title")
         data.pop("target")
         data.pop("overall_item")
+        data.pop("cadence")
         return json.loads(json.dumps(data, sort_keys=True, default=str))
 
 
@@ -90,7 +94,40 @@ def _number(value, where: str, problems: list[str]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(f"{where}: {value!r} is not a number")
         return None
+    if not math.isfinite(value):
+        problems.append(f"{where}: {value!r} is not a finite number")
+        return None
     return float(value)
+
+
+def _tables(value, where: str, problems: list[str]) -> list[tuple[int, dict]]:
+    """The tables of an array of tables ([[x]]) with their 1-based index; a wrong shape is a
+    problem naming the key path, never a traceback."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(f"{where}: expected an array of tables ([[{where}]]), got {type(value).__name__}")
+        return []
+    out = []
+    for i, entry in enumerate(value, 1):
+        if isinstance(entry, dict):
+            out.append((i, entry))
+        else:
+            problems.append(f"{where}[{i}]: expected a table, got {entry!r}")
+    return out
+
+
+def _strings(value, where: str, problems: list[str], default: tuple = ()) -> tuple[str, ...]:
+    """A list of strings (aliases, na); a bare string or anything else is refused."""
+    if value is None:
+        return default
+    if not isinstance(value, list):
+        problems.append(f"{where}: expected a list of strings, got {value!r}")
+        return default
+    bad = [v for v in value if not isinstance(v, str | int | float) or isinstance(v, bool)]
+    if bad:
+        problems.append(f"{where}: expected strings, got {bad!r}")
+    return tuple(str(v) for v in value if v not in bad)
 
 
 def parse(text: str) -> Questionnaire:
@@ -104,6 +141,10 @@ def parse(text: str) -> Questionnaire:
     if not isinstance(qid, str) or not ID_PATTERN.match(qid):
         problems.append(f"id: {qid!r} must match [a-z0-9-]+")
     title = raw.get("title")
+    for key in ("scales", "dimensions", "items"):
+        if key in raw and not isinstance(raw[key], list):
+            problems.append(f"{key}: expected an array of tables ([[{key}]]), got {raw[key]!r}")
+            raw[key] = []
     if not isinstance(title, str) or not title.strip():
         problems.append("title: missing")
     scope = raw.get("scope", "sales")
@@ -111,7 +152,21 @@ def parse(text: str) -> Questionnaire:
         problems.append(f"scope: {scope!r} must match [a-z0-9_-]+")
     target = raw.get("target", 90.0)
     target = _number(target, "target", problems) if target is not None else 90.0
-    known = {"id", "title", "scope", "target", "scales", "dimensions", "items", "description", "overall_item"}
+    cadence = raw.get("cadence", "month")
+    if cadence not in CADENCES:
+        problems.append(f"cadence: {cadence!r} must be one of {', '.join(CADENCES)}")
+    known = {
+        "id",
+        "title",
+        "scope",
+        "target",
+        "cadence",
+        "scales",
+        "dimensions",
+        "items",
+        "description",
+        "overall_item",
+    }
     for key in raw:
         if key not in known:
             problems.append(f"unknown key {key!r}")
@@ -120,7 +175,7 @@ def parse(text: str) -> Questionnaire:
     dimensions = _parse_dimensions(raw.get("dimensions", []), scales, problems)
     items = _parse_items(raw.get("items", []), scales, dimensions, problems)
     overall = raw.get("overall_item")
-    if overall is not None and overall not in {i.id for i in items}:
+    if overall is not None and (not isinstance(overall, str) or overall not in {i.id for i in items}):
         problems.append(f"overall_item: {overall!r} is not an item id")
     if problems:
         raise QuestionnaireError(problems)
@@ -132,6 +187,7 @@ def parse(text: str) -> Questionnaire:
         dimensions=tuple(dimensions.values()),
         items=tuple(items),
         target=target if target is not None else 90.0,
+        cadence=cadence,
         overall_item=overall,
         source=text,
     )
@@ -152,23 +208,26 @@ def _parse_scales(raw_scales, problems: list[str]) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     if not raw_scales:
         problems.append("scales: at least one [[scales]] is required")
-    for i, raw in enumerate(raw_scales, 1):
+    for i, raw in _tables(raw_scales, "scales", problems):
         where = f"scales[{i}]"
         if not _check_id(raw.get("id"), where, set(scales), problems):
             continue
         levels: list[Level] = []
         tokens: dict[str, float] = {}
-        for j, lv in enumerate(raw.get("levels", []), 1):
+        for j, lv in _tables(raw.get("levels", []), f"{where}.levels", problems):
             lwhere = f"{where}.levels[{j}]"
             value = _number(lv.get("value"), f"{lwhere}.value", problems)
             label = lv.get("label")
             if not isinstance(label, str) or not label.strip():
                 problems.append(f"{lwhere}: label missing")
                 continue
-            aliases = tuple(str(a) for a in lv.get("aliases", []))
+            aliases = _strings(lv.get("aliases"), f"{lwhere}.aliases", problems)
             if value is None:
                 continue
-            if lv.get("satisfied") and lv.get("dissatisfied"):
+            for flag in ("satisfied", "dissatisfied"):
+                if not isinstance(lv.get(flag, False), bool):
+                    problems.append(f"{lwhere}.{flag}: expected true or false, got {lv.get(flag)!r}")
+            if lv.get("satisfied") is True and lv.get("dissatisfied") is True:
                 problems.append(f"{lwhere}: a level cannot be both satisfied and dissatisfied")
             for token in (label, *aliases):
                 key = token.strip().lower()
@@ -182,14 +241,14 @@ def _parse_scales(raw_scales, problems: list[str]) -> dict[str, Scale]:
                     value=value,
                     label=label.strip(),
                     aliases=aliases,
-                    satisfied=bool(lv.get("satisfied", False)),
-                    dissatisfied=bool(lv.get("dissatisfied", False)),
+                    satisfied=lv.get("satisfied", False) is True,
+                    dissatisfied=lv.get("dissatisfied", False) is True,
                 )
             )
         if len(levels) < 2:
             problems.append(f"{where}: a scale needs at least two levels")
             continue
-        na = tuple(str(v) for v in raw.get("na", ["", "N/A", "不适用"]))
+        na = _strings(raw.get("na"), f"{where}.na", problems, ("", "N/A", "不适用"))
         clash = [v for v in na if v.strip().lower() in tokens]
         if clash:
             problems.append(f"{where}: na values {clash} are also level labels")
@@ -202,7 +261,7 @@ def _parse_dimensions(raw_dims, scales, problems: list[str]) -> dict[str, Dimens
     if not raw_dims:
         problems.append("dimensions: at least one [[dimensions]] is required")
     all_values = {level.value for s in scales.values() for level in s.levels}
-    for i, raw in enumerate(raw_dims, 1):
+    for i, raw in _tables(raw_dims, "dimensions", problems):
         where = f"dimensions[{i}]"
         if not _check_id(raw.get("id"), where, set(dims), problems):
             continue
@@ -210,7 +269,11 @@ def _parse_dimensions(raw_dims, scales, problems: list[str]) -> dict[str, Dimens
         if weight is not None and weight <= 0:
             problems.append(f"{where}.weight: {weight:g} must be positive")
         points: dict[float, float] = {}
-        for key, pts in (raw.get("points") or {}).items():
+        raw_points = raw.get("points") or {}
+        if not isinstance(raw_points, dict):
+            problems.append(f"{where}.points: expected a table of level value = points, got {raw_points!r}")
+            raw_points = {}
+        for key, pts in raw_points.items():
             try:
                 level_value = float(key)
             except ValueError:
@@ -241,7 +304,7 @@ def _parse_items(raw_items, scales, dims, problems: list[str]) -> list[Item]:
     columns: set[str] = set()
     if not raw_items:
         problems.append("items: at least one [[items]] is required")
-    for i, raw in enumerate(raw_items, 1):
+    for i, raw in _tables(raw_items, "items", problems):
         where = f"items[{i}]"
         if not _check_id(raw.get("id"), where, seen, problems):
             continue
@@ -250,6 +313,9 @@ def _parse_items(raw_items, scales, dims, problems: list[str]) -> list[Item]:
             problems.append(f"{where}: duplicate column {column!r}")
         columns.add(column.lower())
         dim, scale = raw.get("dimension"), raw.get("scale")
+        if not isinstance(dim, str) or not isinstance(scale, str):
+            problems.append(f"{where}: dimension and scale must be ids (strings), got {dim!r} and {scale!r}")
+            continue
         if dim not in dims:
             problems.append(f"{where}: unknown dimension {dim!r}")
         if scale not in scales:

@@ -59,3 +59,80 @@ def test_answered_questionnaire_may_only_add_items(con):
     assert store.add_questionnaire(con, grown)["status"] == "updated"
     assert store.add_questionnaire(con, grown)["status"] == "unchanged"
     assert len(store.get_questionnaire(con, "dealer-sales").items) == 8
+
+
+MINIMAL = """
+id = "m"
+title = "Minimal"
+[[scales]]
+id = "s"
+levels = [{ value = 1, label = "bad", dissatisfied = true }, { value = 2, label = "good" }]
+[[dimensions]]
+id = "d"
+[[items]]
+id = "i"
+dimension = "d"
+scale = "s"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("levels = [{ value = 1", "levels = [1, 2, 3]\nx = [{ value = 1"),
+            "scales[1].levels[1]: expected a table",
+        ),
+        (('scales]]\nid = "s"', 'scales]]\nid = "s"'), None),
+        (
+            [
+                ('[[items]]\nid = "i"\ndimension = "d"\nscale = "s"\n', ""),
+                ('title = "Minimal"', 'title = "Minimal"\nitems = [1, 2]'),
+            ],
+            "items[1]: expected a table",
+        ),
+        (
+            ('[[scales]]\nid = "s"\nlevels', 'scales = "x"\n[[oops]]\nid = "s"\nlevels'),
+            "scales: expected an array of tables",
+        ),
+        (
+            ('[[dimensions]]\nid = "d"', '[[dimensions]]\nid = "d"\npoints = [1, 2]'),
+            "dimensions[1].points: expected a table",
+        ),
+        (
+            ('[[dimensions]]\nid = "d"', '[[dimensions]]\nid = "d"\nweight = nan'),
+            "dimensions[1].weight: nan is not a finite",
+        ),
+        (
+            ('[[dimensions]]\nid = "d"', '[[dimensions]]\nid = "d"\nweight = inf'),
+            "dimensions[1].weight: inf is not a finite",
+        ),
+        (("{ value = 2,", "{ value = inf,"), "scales[1].levels[2].value: inf is not a finite"),
+        (("{ value = 2,", "{ value = nan,"), "scales[1].levels[2].value: nan is not a finite"),
+        (
+            ('label = "good" }', 'label = "good", aliases = "xyz" }'),
+            "scales[1].levels[2].aliases: expected a list",
+        ),
+        (("[[dimensions]]", 'na = "-"\n[[dimensions]]'), "scales[1].na: expected a list"),
+        (('label = "good" }', 'label = "good", satisfied = "yes" }'), "satisfied: expected true or false"),
+        (('dimension = "d"', 'dimension = ["d"]'), "items[1]: dimension and scale must be ids"),
+        (('title = "Minimal"', 'title = "Minimal"\ncadence = "weekly"'), "cadence: 'weekly' must be one of"),
+    ],
+)
+def test_malformed_toml_is_refused_with_its_key_path(change, expected):
+    text = MINIMAL
+    for old, new in change if isinstance(change, list) else [change]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    if expected is None:
+        assert parse(text).id == "m"
+        return
+    assert expected in problems_of(text)
+
+
+def test_cadence_is_read():
+    assert parse(MINIMAL).cadence == "month"
+    assert (
+        parse(MINIMAL.replace('title = "Minimal"', 'title = "Minimal"\ncadence = "quarter"')).cadence
+        == "quarter"
+    )
