@@ -15,6 +15,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.competitors": ("竞品对比", "Competitors"),
     "nav.upload": ("数据上传", "Upload"),
     "nav.settings": ("设置", "Settings"),
+    "no_warehouse_at": (
+        "找不到数据仓库：{path}。请检查 MANYI_DB，或先用 `python -m pipelines demo` 建立演示仓库。",
+        "No warehouse at {path}. Check MANYI_DB, or build the demo with `python -m pipelines demo`.",
+    ),
     "settings.title": ("设置", "Settings"),
     "settings.threshold": ("重点客户门槛（上年销售额）", "Key-account threshold (prior-year revenue)"),
     "settings.timezone": ("时区（投诉时间与“现在”）", "Time zone (complaint times and 'now')"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from dashboard.i18n import t
 from warehouse import db_path
 from warehouse.reader import Reader
 
@@ -16,7 +17,13 @@ def _reader(path: str) -> Reader:
 
 
 def reader() -> Reader:
-    return _reader(str(db_path().absolute()))
+    """The warehouse reader; a missing warehouse stops the page with its path (a mistyped
+    MANYI_DB must not serve a new, empty warehouse)."""
+    path = db_path().absolute()
+    if not path.exists():
+        st.error(t("no_warehouse_at", path=str(path)))
+        st.stop()
+    return _reader(str(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -16,7 +16,7 @@ from pipelines import store
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
-from warehouse import db_path, open_warehouse, settings
+from warehouse import db_path, open_warehouse, public, settings
 
 PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
 
@@ -140,16 +140,13 @@ def cmd_load(con, args) -> int:
     return 0
 
 
-def cmd_query(con, args) -> int:
+def cmd_query(con, args, path: Path) -> int:
     try:
-        statements = duckdb.extract_statements(args.sql)
-    except duckdb.Error as exc:
-        print(f"query failed: {exc}", file=sys.stderr)
+        public.check(con, args.sql)
+    except public.QueryRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
         return 1
-    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        print("query takes exactly one read-only SELECT statement", file=sys.stderr)
-        return 1
-    # A SELECT can still call table functions that write; the transaction is always rolled back.
+    public.lock_down(con, path)
     con.execute("begin transaction")
     try:
         frame = con.execute(args.sql).pl()
@@ -198,6 +195,16 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         emit(summary)
         return 0
+    reads = args.command in ("query", "batches", "rollback") or (
+        args.command == "setting" and args.action == "list"
+    )
+    if reads and not path.exists():
+        print(
+            f"no warehouse at {path.absolute()}: check $MANYI_DB or --db "
+            "(a load, `questionnaire add` or `demo` creates one)",
+            file=sys.stderr,
+        )
+        return 1
     con = open_warehouse(path)
     try:
         if args.command == "questionnaire":
@@ -233,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             return 0
         if args.command == "query":
-            return cmd_query(con, args)
+            return cmd_query(con, args, path)
         if args.command == "setting":
             return cmd_setting(con, args)
     finally:

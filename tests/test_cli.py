@@ -6,7 +6,11 @@ import csv
 import io
 import json
 
+import pytest
 from conftest import DATA, EXAMPLES, last_json, run_cli
+
+from warehouse import open_warehouse
+from warehouse.lake import data_dir
 
 
 def _setup(db):
@@ -51,22 +55,35 @@ def test_batches_and_rollback(db):
 def test_query_json_csv_and_refuses_writes(db):
     _setup(db)
     run_cli(db, "load", "sales", str(DATA / "sales_ok.csv"), check=True)
-    out = run_cli(db, "query", "select period, revenue from sales order by period, revenue", check=True)
-    rows = json.loads(out.stdout)
-    assert rows[0] == {"period": "2024-01-01", "revenue": 3000000.0}
+    sql = "select period_start, shipments from v_complaint_rate where period_grain = 'month' order by 1"
+    rows = json.loads(run_cli(db, "query", sql, check=True).stdout)
+    assert rows[0] == {"period_start": "2024-01-01", "shipments": 10}
     out = run_cli(
         db,
         "query",
-        "select customer_id, sum(shipments) as s from sales group by 1 order by 1",
+        "select period_grain, sum(shipments) as s from v_complaint_rate group by 1 order by 1",
         "--format",
         "csv",
         check=True,
     )
-    assert list(csv.reader(io.StringIO(out.stdout))) == [["customer_id", "s"], ["C1", "40"], ["C2", "5"]]
+    assert list(csv.reader(io.StringIO(out.stdout))) == [
+        ["period_grain", "s"],
+        ["month", "45"],
+        ["quarter", "45"],
+        ["year", "45"],
+    ]
     for sql in ("delete from sales", "create table x (i int)", "select 1; delete from sales", "selec oops"):
-        assert run_cli(db, "query", sql).returncode == 1, sql
-    count = json.loads(run_cli(db, "query", "select count(*) as n from sales", check=True).stdout)
-    assert count == [{"n": 4}]
+        result = run_cli(db, "query", sql)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, sql
+    count = json.loads(
+        run_cli(
+            db,
+            "query",
+            "select sum(shipments) as n from v_complaint_rate where period_grain = 'year'",
+            check=True,
+        ).stdout
+    )
+    assert count == [{"n": 45}]
 
 
 def test_questionnaire_errors_exit_1(db, tmp_path):
@@ -87,7 +104,68 @@ def test_setting_set_validates_and_the_newest_value_wins(db):
     run_cli(db, "setting", "set", "calendar:2025-12-31", "holiday", check=True)
     listed = {s["name"]: s["value"] for s in last_json(run_cli(db, "setting", "list", check=True))}
     assert listed["key_account_threshold"] == "1000000" and listed["calendar:2025-12-31"] == "holiday"
+    con = open_warehouse(db)
+    assert con.execute("select is_workday from work_calendar where day = '2025-12-31'").fetchall() == [
+        (False,)
+    ]
+    con.close()
+
+
+ESCAPES = [
+    "select content from read_text('/etc/passwd')",
+    "select * from read_csv('/etc/passwd')",
+    "select * from read_blob('/etc/hostname')",
+    "select * from glob('/root/*')",
+    "select * from '/etc/passwd'",
+    "select phone from customers",
+    "select * from lake.main.audit_log",
+    "select * from audit_log",
+    "select (select max(phone) from customers) as p from v_csi_period",
+    "with customers as (select * from customers) select * from customers",
+    "select * from sqlite_scan('x', 'ducklake_snapshot')",
+    "select * from read_parquet('/tmp/*.parquet')",
+    "select * from ducklake_merge_adjacent_files('lake')",
+    "select * from ducklake_snapshots('lake')",
+    "select * from query_table('customers')",
+    "pragma database_list",
+    "set enable_external_access = true",
+    "select 1; select 2",
+]
+
+
+@pytest.mark.parametrize("sql", ESCAPES)
+def test_query_refuses_everything_but_the_public_views(db, sql):
+    run_cli(db, "load", "customers", str(DATA / "customers_ok.csv"), check=True)
+    files = sorted(p.name for p in data_dir(db).rglob("*"))
+    result = run_cli(db, "query", sql)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "138" not in result.stdout and "root" not in result.stdout
+    assert sorted(p.name for p in data_dir(db).rglob("*")) == files
+
+
+def test_every_public_view_answers_through_query(db):
+    from warehouse.public import PUBLIC_VIEWS
+
+    run_cli(db, "load", "complaints", str(DATA / "complaints_ok.csv"), check=True)
+    for view in sorted(PUBLIC_VIEWS):
+        result = run_cli(db, "query", f"select count(*) as n from {view}")
+        assert result.returncode == 0, (view, result.stderr)
     rows = last_json(
-        run_cli(db, "query", "select is_workday from work_calendar where day = '2025-12-31'", check=True)
+        run_cli(
+            db,
+            "query",
+            "with c as (select * from v_complaint_pareto) select sum(complaints) as n from c where period_grain = 'year'",
+            check=True,
+        )
     )
-    assert rows == [{"is_workday": False}]
+    assert rows == [{"n": 3}]
+
+
+def test_a_mistyped_warehouse_is_an_error_not_a_new_one(tmp_path):
+    missing = tmp_path / "typo" / "manyi.duckdb"
+    for args in (("query", "select 1"), ("batches",), ("setting", "list")):
+        result = run_cli(missing, *args)
+        assert (
+            result.returncode == 1 and "no warehouse at" in result.stderr and "Traceback" not in result.stderr
+        )
+    assert not missing.parent.exists()
