@@ -40,6 +40,9 @@ DATE_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M",
 ]
+# A column of d/m/yyyy-or-m/d/yyyy dates is read day-first only when some first part is over 12.
+DATE_FORMATS_DAY_FIRST = [f.replace("%m/%d/%Y", "%d/%m/%Y") for f in DATE_FORMATS]
+_SLASHED = r"^\s*(\d{1,2})/(\d{1,2})/\d{4}"
 PERIOD_FORMATS = ["%Y-%m", "%Y/%m", "%Y%m", "%Y年%m月", "%Y.%m"]
 ITEM_PREFIX = "item::"
 
@@ -89,6 +92,7 @@ class LoadResult:
     ratings: int = 0
     superseded: int = 0
     encoding: str | None = None
+    date_readings: dict[str, str] | None = None
 
     def summary(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -107,6 +111,7 @@ class Prepared:
     ratings: int = 0
     duplicate_of: str | None = None
     values: pl.DataFrame | None = None  # survey: level value per item id, one row per response
+    date_readings: dict[str, str] = field(default_factory=dict)  # file column -> how d/m/y was read
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
@@ -204,16 +209,17 @@ def resolve_columns(
     return {h: t for h, t in columns.items() if t}, problems
 
 
-def _conversion(f: Field, col: str) -> tuple[str, str, str]:
+def _conversion(f: Field, col: str, day_first: bool = False) -> tuple[str, str, str]:
     """SQL (value, is-bad condition, reason) converting text column `col` to field `f`."""
     t = f"nullif(trim({col}), '')"
+    formats = "$date_formats_day_first" if day_first else "$date_formats"
     if f.type in ("id", "text"):
         return t, "false", ""
     if f.type == "date":
-        v = f"try_strptime({t}, $date_formats)::date"
+        v = f"try_strptime({t}, {formats})::date"
         return v, f"{t} is not null and {v} is null", "not a date (use YYYY-MM-DD)"
     if f.type == "datetime":
-        v = f"try_strptime({t}, $date_formats)"
+        v = f"try_strptime({t}, {formats})"
         return v, f"{t} is not null and {v} is null", "not a date/time (use YYYY-MM-DD HH:MM)"
     if f.type == "period":
         v = f"date_trunc('month', coalesce(try_strptime({t}, $period_formats), try_strptime({t}, $date_formats)))::date"
@@ -299,7 +305,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     _drop_temp(con)
     # The frame is scanned in place (Arrow); it stays registered until commit or the next prepare.
     con.register("stage", stage)
-    problems = _validate_fields(con, job.kind, job.own_subject)
+    problems, readings = _validate_fields(con, job.kind, job.own_subject)
     ratings = 0
     values = None
     if questionnaire is not None:
@@ -320,8 +326,17 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         ]
         raise ValidationError(problems, total)
     progress(0.6, "validated")
+    header_names = {t: h for h, t in columns.items()}
     return Prepared(
-        job, frame.height, columns, table.encoding, questionnaire, existing, ratings, values=values
+        job,
+        frame.height,
+        columns,
+        table.encoding,
+        questionnaire,
+        existing,
+        ratings,
+        values=values,
+        date_readings={header_names.get(k, k): v for k, v in readings.items()},
     )
 
 
@@ -340,23 +355,66 @@ _SQL_TYPES = {
 }
 
 
-def _validate_fields(con, kind: str, own: str | None = None) -> list[Problem]:
+def date_readings(con, columns: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """How each date column's d/m/yyyy-style values are read: 'month/day/year' or
+    'day/month/year', decided by the whole column; a column where every such value could be
+    either (01/03/2025) is refused rather than read month-first without a word."""
+    if not columns:
+        return {}, []
+    parts = []
+    for c in columns:
+        col = _q(c)
+        parts += [
+            f"count(*) filter (where regexp_matches({col}, $slashed))",
+            f"max(try_cast(regexp_extract({col}, $slashed, 1) as integer))",
+            f"max(try_cast(regexp_extract({col}, $slashed, 2) as integer))",
+            f"min(trim({col})) filter (where regexp_matches({col}, $slashed))",
+        ]
+    found = con.execute(f"select {', '.join(parts)} from stage", {"slashed": _SLASHED}).fetchall()[0]
+    readings, problems = {}, []
+    for n, c in enumerate(columns):
+        count, first, second, example = found[4 * n : 4 * n + 4]
+        if not count:
+            continue
+        if first > 12 and second > 12:
+            problems.append(
+                Problem(None, c, example, "mixes day-first and month-first dates: use YYYY-MM-DD")
+            )
+        elif first > 12:
+            readings[c] = "day/month/year"
+        elif second > 12:
+            readings[c] = "month/day/year"
+        else:
+            problems.append(
+                Problem(
+                    None,
+                    c,
+                    example,
+                    f"{count:,} dates could be day/month or month/day (no part over 12): write them YYYY-MM-DD",
+                )
+            )
+    return readings, problems
+
+
+def _validate_fields(con, kind: str, own: str | None = None) -> tuple[list[Problem], dict[str, str]]:
     present = {row[0] for row in con.execute("select column_name from (describe stage)").fetchall()}
+    dated = [f.name for f in FIELDS[kind] if f.type in ("date", "datetime") and f.name in present]
+    readings, problems = date_readings(con, dated)
     base = {
         "date_formats": DATE_FORMATS,
+        "date_formats_day_first": DATE_FORMATS_DAY_FIRST,
         "period_formats": PERIOD_FORMATS,
         "own_subject": own,
         **_enum_params(),
     }
     selects = ["__row"]
-    problems: list[Problem] = []
     checks = []
     for f in FIELDS[kind]:
         if f.name not in present:
             selects.append(f"null::{_SQL_TYPES.get(f.type, 'varchar')} as {_q(f.name)}")
             continue
         col = _q(f.name)
-        value, bad, reason = _conversion(f, col)
+        value, bad, reason = _conversion(f, col, readings.get(f.name) == "day/month/year")
         selects.append(f"{value} as {col}")
         if f.required:
             checks.append((f"nullif(trim({col}), '') is null", f.name, "required value is blank"))
@@ -380,7 +438,7 @@ def _validate_fields(con, kind: str, own: str | None = None) -> list[Problem]:
             for row, value in con.execute(sql, bind(sql, base)).fetchall():
                 problems.append(Problem(row, name, value, reason))
     problems += _row_rules(con, kind)
-    return problems
+    return problems, readings
 
 
 def _row_rules(con, kind: str) -> list[Problem]:
@@ -581,6 +639,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         ratings=prepared.ratings,
         superseded=prepared.existing,
         encoding=prepared.encoding,
+        date_readings=prepared.date_readings or None,
     )
 
 

@@ -34,8 +34,6 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
-        raise refuse("not a CSV or XLSX file (binary content)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -59,11 +57,15 @@ def _separator(text: str) -> str:
 
 def read_table(data: bytes, *, sheet: str | None = None, skip_rows: int = 0) -> Table:
     """Read CSV or XLSX bytes into text columns; raise ValidationError when unreadable."""
+    if skip_rows < 0:
+        raise refuse(f"skip rows must be 0 or more, got {skip_rows}", str(skip_rows))
     if not data.strip():
         raise refuse("the file is empty")
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data, sheet, skip_rows)
     if data.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data[:65536] or b"EncryptedPackage" in data:
+            raise refuse("the workbook is password-protected (encrypted): save a copy without a password")
         raise refuse("old Excel .xls files are not supported: save the sheet as .xlsx or CSV")
     if sheet:
         raise refuse("--sheet applies to XLSX files only; this file is text (CSV)")
@@ -76,18 +78,79 @@ def read_table(data: bytes, *, sheet: str | None = None, skip_rows: int = 0) -> 
     text = text[cut:]
     if not text.strip():
         raise refuse("the file is empty")
+    separator = _separator(text)
+    _refuse_nul(text, skip_rows, separator)
+    header = _raw_header(text, separator)
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
             infer_schema=False,
-            separator=_separator(text),
+            separator=separator,
             empty_string_is_null=False,
             truncate_ragged_lines=False,
             raise_if_empty=True,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         raise refuse(f"not a readable CSV file: {str(exc).splitlines()[0]}") from exc
+    if len(header) == frame.width:
+        # The header as CSV reads it: "c2""x" is c2"x, and a repeated name stays repeated (polars
+        # would rename the second copy) so that the duplicate check below sees it.
+        frame.columns = [f"__col{n}" for n in range(frame.width)]
+        _check_duplicates(header)
+        frame.columns = header
+    _refuse_short_rows(text, separator, frame.width, skip_rows)
     return Table(_clean_headers(frame), encoding, 2 + skip_rows)
+
+
+def _raw_header(text: str, separator: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=separator))
+    except (StopIteration, csv.Error):
+        return []
+
+
+def _refuse_nul(text: str, skip_rows: int, separator: str) -> None:
+    """A NUL character anywhere is refused with its row and column (never stored)."""
+    at = text.find("\x00")
+    if at < 0:
+        return
+    line_start = text.rfind("\n", 0, at) + 1
+    row = text.count("\n", 0, at) + 1 + skip_rows
+    column = text[line_start:at].count(separator) + 1
+    raise ValidationError(
+        [
+            Problem(
+                row,
+                f"field {column}",
+                None,
+                "contains a NUL byte: not a CSV or XLSX text file (binary data?)",
+            )
+        ]
+    )
+
+
+def _refuse_short_rows(text: str, separator: str, width: int, skip_rows: int) -> None:
+    """A row with fewer fields than the header is refused, not read as unanswered cells.
+
+    polars pads a short row with empty cells, so the fields are counted on the text: per line,
+    vectorised, when the file has no quotes (a quoted field may hold a separator or a line
+    break); with the csv module otherwise."""
+    if '"' in text:
+        counts = (
+            (n, len(record))
+            for n, record in enumerate(csv.reader(io.StringIO(text), delimiter=separator), 1)
+            if record
+        )
+        short = [(n, k) for n, k in counts if k < width][:200]
+    else:
+        lines = pl.Series(text.split("\n")).str.strip_suffix("\r")
+        fields = lines.str.count_matches(separator, literal=True) + 1
+        frame = pl.DataFrame({"n": pl.int_range(1, len(lines) + 1, eager=True), "k": fields, "line": lines})
+        short = frame.filter((pl.col("k") < width) & (pl.col("line") != "")).head(200).select("n", "k").rows()
+    if short:
+        raise ValidationError(
+            [Problem(n + skip_rows, None, None, f"has {k} fields, header has {width}") for n, k in short]
+        )
 
 
 def _read_xlsx(data: bytes, sheet: str | None, skip_rows: int) -> Table:
@@ -106,9 +169,14 @@ def _read_xlsx(data: bytes, sheet: str | None, skip_rows: int) -> Table:
     return Table(_clean_headers(frame), "xlsx", 2 + skip_rows)
 
 
-def _clean_headers(frame: pl.DataFrame) -> pl.DataFrame:
-    names = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+def _check_duplicates(raw: list[str]) -> None:
+    names = [str(c).strip().lstrip("\ufeff") for c in raw]
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
         raise ValidationError([Problem(1, d, d, "the header names this column twice") for d in dupes])
+
+
+def _clean_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    _check_duplicates(frame.columns)
+    names = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return frame.rename(dict(zip(frame.columns, names, strict=True)))

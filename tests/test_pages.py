@@ -217,11 +217,22 @@ def test_upload_reports_every_bad_row(app):
 
 
 def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
+    open_warehouse(tmp_path / "empty.duckdb").close()
     monkeypatch.setenv("MANYI_DB", str(tmp_path / "empty.duckdb"))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert any("还没有问卷" in i.value for i in at.info)
+
+
+def test_a_mistyped_warehouse_path_is_an_error_not_a_new_warehouse(tmp_path, monkeypatch):
+    missing = tmp_path / "typo" / "manyi.duckdb"
+    monkeypatch.setenv("MANYI_DB", str(missing))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("找不到数据仓库" in e.value and str(missing) in e.value for e in at.error)
+    assert not missing.parent.exists()
 
 
 def test_settings_page_refuses_bad_values_and_saves_good_ones(app):

@@ -1,0 +1,114 @@
+"""Bad input refused in words through the CLI: exit 1, no traceback, the row, column and value
+named, and the warehouse unchanged (files generated in tmp_path)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA, EXAMPLES, last_json, run_cli
+
+from warehouse import open_warehouse, snapshot_id
+
+SALES_HEADER = "period,customer_id,product,shipments,quantity,revenue\n"
+CONTACTS_HEADER = "contact_id,customer_id,contact_date,scope,channel,outcome\n"
+
+
+def snapshot(db):
+    con = open_warehouse(db)
+    try:
+        return snapshot_id(con)
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def wh(db):
+    run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
+    return db
+
+
+def refused(db, tmp_path, kind, content: bytes, *options, name="bad.csv"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = snapshot(db)
+    result = run_cli(db, "load", kind, str(path), *options)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert snapshot(db) == before
+    return result.stderr
+
+
+def test_short_rows_are_refused_with_their_field_counts(wh, tmp_path):
+    text = SALES_HEADER + "2025-01,C1,整车,1,1,100\n2025-02,C1,整车,1\n2025-03,C1,整车,1,1,100\n2025-04,C2\n"
+    report = refused(wh, tmp_path, "sales", text.encode())
+    assert "row 3: has 4 fields, header has 6" in report and "row 5: has 2 fields, header has 6" in report
+
+
+def test_short_rows_with_quoted_fields_too(wh, tmp_path):
+    text = SALES_HEADER + '2025-01,C1,"整车, 红",1,1,100\n"2025-02",C1,"a\nb",1\n'
+    assert "row 3: has 4 fields, header has 6" in refused(wh, tmp_path, "sales", text.encode())
+
+
+def test_duplicate_headers_are_refused_before_any_rename(wh, tmp_path):
+    text = SALES_HEADER.strip() + ",revenue\n2025-01,C1,整车,1,1,100,100\n"
+    report = refused(wh, tmp_path, "sales", text.encode(), "--ignore-extra")
+    assert "column 'revenue', value 'revenue': the header names this column twice" in report
+    assert "duplicated" not in report
+
+
+def test_a_header_with_an_escaped_quote_is_read_as_csv_does(wh, tmp_path):
+    text = 'period,customer_id,shipments,revenue,"备注""x"\n2025-01,C1,1,100,a\n'
+    path = tmp_path / "quoted.csv"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli(wh, "load", "sales", str(path), "--map", '备注"x=product')
+    assert result.returncode == 0, result.stderr
+    assert last_json(result)["rows"] == 1
+
+
+@pytest.mark.parametrize("where", ["early", "late"])
+def test_nul_bytes_are_refused_wherever_they_are(wh, tmp_path, where):
+    rows = 1 if where == "early" else 3000
+    body = "".join(f"2025-01,C{n},整车,1,1,100\n" for n in range(rows))
+    text = SALES_HEADER.encode() + body.encode() + "2025-02,C1,整\x00车,1,1,100\n".encode()
+    report = refused(wh, tmp_path, "sales", text)
+    assert f"row {rows + 2}, column 'field 3'" in report and "NUL" in report
+
+
+def test_ambiguous_dates_are_refused_and_unambiguous_columns_say_their_reading(wh, tmp_path):
+    ambiguous = (
+        CONTACTS_HEADER + "H1,C1,01/03/2025,sales,phone,completed\nH2,C1,02/04/2025,sales,phone,completed\n"
+    )
+    report = refused(wh, tmp_path, "contacts", ambiguous.encode())
+    assert "column 'contact_date', value '01/03/2025'" in report and "day/month or month/day" in report
+    day_first = (
+        CONTACTS_HEADER + "H1,C1,01/03/2025,sales,phone,completed\nH2,C1,25/03/2025,sales,phone,completed\n"
+    )
+    path = tmp_path / "dmy.csv"
+    path.write_text(day_first, encoding="utf-8")
+    result = run_cli(wh, "load", "contacts", str(path))
+    assert result.returncode == 0, result.stderr
+    assert last_json(result)["date_readings"] == {"contact_date": "day/month/year"}
+    con = open_warehouse(wh)
+    dates = con.execute("select contact_date::varchar from contacts order by contact_id").fetchall()
+    con.close()
+    assert dates == [("2025-03-01",), ("2025-03-25",)]
+    mixed = (
+        CONTACTS_HEADER + "H7,C1,13/01/2025,sales,phone,completed\nH8,C1,01/13/2025,sales,phone,completed\n"
+    )
+    assert "mixes day-first and month-first" in refused(wh, tmp_path, "contacts", mixed.encode())
+
+
+def test_an_encrypted_workbook_is_named_as_such(wh, tmp_path):
+    # The start of an OLE compound file holding an encrypted OOXML package.
+    data = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 200
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 64
+    )
+    report = refused(wh, tmp_path, "sales", data, name="secret.xlsx")
+    assert "password-protected" in report and ".xls files" not in report
+
+
+def test_negative_skip_rows_is_refused(wh, tmp_path):
+    report = refused(wh, tmp_path, "sales", (DATA / "sales_ok.csv").read_bytes(), "--skip-rows", "-1")
+    assert "skip rows must be 0 or more" in report
