@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipelines import store
 from warehouse import open_warehouse, settings
+from warehouse.lake import rollback
 
 
 def save_setting(name: str, value: str) -> str:
@@ -16,7 +17,7 @@ def save_setting(name: str, value: str) -> str:
             store.audit(con, "setting", None, {"name": name, "value": stored, "via": "dashboard"})
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            rollback(con)
             raise
         return stored
     finally:

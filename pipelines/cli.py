@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
+import os
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
     ld.add_argument("--ignore-extra", action="store_true")
     ld.add_argument("--sheet")
-    ld.add_argument("--skip-rows", type=int, default=0, help="lines before the header to skip")
+    ld.add_argument("--skip-rows", type=int, default=0, help="lines before the header to skip (0 or more)")
     ld.add_argument("--replace", action="store_true")
     ld.add_argument("--row-ids", action="store_true", help="use file row numbers as ids (files without ids)")
     ld.add_argument("--own", metavar="SUBJECT", help="treat this subject value as our own company")
@@ -94,7 +96,10 @@ def emit(obj) -> None:
 
 
 class _StderrProgress:
+    open = False  # a bar is drawn without its line ended (a fault message starts a new line)
+
     def __call__(self, fraction: float, message: str) -> None:
+        _StderrProgress.open = fraction < 1
         bar = "#" * int(fraction * 30)
         print(f"\r[{bar:<30}] {fraction:4.0%} {message:<40}", end="", file=sys.stderr, flush=True)
         if fraction >= 1:
@@ -183,6 +188,31 @@ def cmd_setting(con, args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     path = db_path(args.db)
+    try:
+        return _run(args, path)
+    except (duckdb.Error, OSError) as exc:
+        # A fault, not a bad file: one line saying what happened and what to do.
+        if os.environ.get("MANYI_DEBUG"):
+            raise
+        print(("\n" if _StderrProgress.open else "") + fault_message(exc, path), file=sys.stderr)
+        return 1
+
+
+def fault_message(exc: BaseException, path: Path) -> str:
+    """One line for a fault of the machine or the warehouse (the transaction was rolled back)."""
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in text:
+        return (
+            f"the disk is full: nothing was written; free space where {path.absolute().parent} lives "
+            "and try again"
+        )
+    if "database is locked" in text or "database is busy" in text or "Conflict" in text:
+        return "the warehouse is busy (another load or change is committing): nothing was written; try again"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"failed: {first} (nothing was written; MANYI_DEBUG=1 shows the details)"
+
+
+def _run(args, path: Path) -> int:
     if args.command == "demo":
         from pipelines.demo import build_demo
 

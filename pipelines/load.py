@@ -19,6 +19,7 @@ from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, Field
 from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
+from warehouse.lake import rollback
 from warehouse.sql import bind
 
 Progress = Callable[[float, str], None]
@@ -624,7 +625,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         progress(0.97, "committing")
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
     finally:
         _drop_temp(con)

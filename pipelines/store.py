@@ -12,6 +12,7 @@ from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
 from warehouse import settings
+from warehouse.lake import rollback as rollback_quietly
 
 ROLLUPS = (
     "response_scores",
@@ -122,7 +123,7 @@ def add_questionnaire(con, text: str) -> dict:
         audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback_quietly(con)
         raise
     return {"questionnaire_id": new.id, "status": "added" if version == 1 else "updated", "version": version}
 
@@ -364,6 +365,6 @@ def rollback(con, batch_id: str) -> dict:
         audit(con, "rollback", batch_id, {"kind": kind, "rows": rows, "restored_batches": restored})
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback_quietly(con)
         raise
     return {"batch_id": batch_id, "kind": kind, "rows": rows, "status": "rolled_back", "restored": restored}

@@ -112,3 +112,53 @@ def test_an_encrypted_workbook_is_named_as_such(wh, tmp_path):
 def test_negative_skip_rows_is_refused(wh, tmp_path):
     report = refused(wh, tmp_path, "sales", (DATA / "sales_ok.csv").read_bytes(), "--skip-rows", "-1")
     assert "skip rows must be 0 or more" in report
+
+
+def test_a_busy_catalog_ends_in_one_line_and_nothing_written(wh):
+    import sqlite3
+
+    lock = sqlite3.connect(wh, timeout=1, isolation_level=None)
+    lock.execute("begin exclusive")
+    try:
+        result = run_cli(wh, "load", "sales", str(DATA / "sales_ok.csv"))
+    finally:
+        lock.execute("rollback")
+        lock.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("the warehouse is busy")
+    assert last_json(run_cli(wh, "batches", check=True)) == []
+
+
+def test_a_full_disk_ends_in_one_line_and_nothing_written(tmp_path):
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        db = mount / "manyi.duckdb"
+        run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
+        header = "问卷编号,客户编号,调查日期,产品性能,外观质量,交车准时,顾问专业,顾问态度,展厅舒适,总体满意\n"
+        body = "".join(
+            f"R{n},C{n},2025-01-05," + ",".join(str(1 + (n * k) % 5) for k in range(7)) + "\n"
+            for n in range(60000)
+        )
+        big = tmp_path / "big.csv"
+        big.write_text(header + body, encoding="utf-8")
+        result = run_cli(db, "load", "survey", str(big), "--questionnaire", "dealer-sales")
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith("the disk is full: nothing was written")
+        assert last_json(run_cli(db, "batches", check=True)) == []
+        small = tmp_path / "small.csv"
+        small.write_text(header + body[: body.index("R50,")], encoding="utf-8")
+        assert (
+            last_json(
+                run_cli(db, "load", "survey", str(small), "--questionnaire", "dealer-sales", check=True)
+            )["rows"]
+            == 50
+        )
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)

@@ -119,6 +119,13 @@ def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def rollback(con) -> None:
+    """Roll back after a failure without hiding it: when the failed commit already ended the
+    transaction, DuckDB's 'no transaction is active' would replace the real error."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("rollback")
+
+
 def snapshot_id(con) -> int:
     """The id of the latest committed snapshot: the warehouse's data version."""
     return int(con.execute(f"select max(snapshot_id) from ducklake_snapshots('{LAKE}')").fetchall()[0][0])

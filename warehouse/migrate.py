@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import calendar, settings
+from warehouse import calendar, lake, settings
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 VIEW_LAYERS = ("staging", "marts")
@@ -95,7 +95,7 @@ def migrate(con) -> int:
             _create_views(con)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        lake.rollback(con)
         raise
     return len(steps)
 
