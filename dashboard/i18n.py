@@ -15,6 +15,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.competitors": ("竞品对比", "Competitors"),
     "nav.upload": ("数据上传", "Upload"),
     "nav.settings": ("设置", "Settings"),
+    "up.warning": (
+        "提示：{n} 个{what}（如 {examples}），仍会加载。",
+        "Note: {n} {what} (e.g. {examples}); they load anyway.",
+    ),
+    "up.check.unknown_customer": (
+        "客户编号不在客户表中；上传客户文件后才有名称、区域和客户类别",
+        "customer ids are not in the customers table; they get a name, region and segment once the customers file is loaded",
+    ),
+    "up.check.unknown_dimension": (
+        "投诉维度不属于任何问卷",
+        "complaint dimensions belong to no questionnaire",
+    ),
+    "up.date_reading": ("日期列 {column} 按 {reading} 读取。", "Date column {column} is read as {reading}."),
     "no_warehouse_at": (
         "找不到数据仓库：{path}。请检查 MANYI_DB，或先用 `python -m pipelines demo` 建立演示仓库。",
         "No warehouse at {path}. Check MANYI_DB, or build the demo with `python -m pipelines demo`.",

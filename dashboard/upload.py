@@ -7,6 +7,7 @@ import json
 import polars as pl
 import streamlit as st
 
+from dashboard.i18n import t
 from dashboard.state import data_version, q
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
@@ -78,8 +79,8 @@ def job_for(
     )
 
 
-def validate(job: LoadJob) -> tuple[int, pl.DataFrame | None, list, str | None]:
-    """(rows, preview, problems, duplicate batch id) without writing anything.
+def validate(job: LoadJob) -> tuple[int, pl.DataFrame | None, list, str | None, list[str]]:
+    """(rows, preview, problems, duplicate batch id, warnings in words) without writing anything.
 
     Cached per file, options and warehouse version: widgets rerun the page, not the validation.
     """
@@ -92,10 +93,20 @@ def _validate(sha256: str, options: str, version: int, job: LoadJob):
     try:
         prepared = prepare(con, job)
         if prepared.duplicate_of:
-            return prepared.rows, None, [], prepared.duplicate_of
-        return prepared.rows, prepared.preview(con), [], None
+            return prepared.rows, None, [], prepared.duplicate_of, []
+        notes = [
+            t(
+                "up.warning",
+                n=f"{w['count']:,}",
+                what=t(f"up.check.{w['check']}"),
+                examples=", ".join(w["examples"]),
+            )
+            for w in prepared.warnings
+        ]
+        notes += [t("up.date_reading", column=c, reading=r) for c, r in prepared.date_readings.items()]
+        return prepared.rows, prepared.preview(con), [], None, notes
     except ValidationError as exc:
-        return 0, None, exc.problems, None
+        return 0, None, exc.problems, None, []
     finally:
         con.close()
 

@@ -70,7 +70,7 @@ elif file is not None:
     constants = {k.strip(): v.strip() for k, v in constants.items()}
     replace = st.checkbox(t("up.replace"), key="upload_replace")
     job = upload.job_for(kind, content, file.name, qid, mapping, constants, sheet, int(skip), replace)
-    rows, preview, problems, duplicate = upload.validate(job)
+    rows, preview, problems, duplicate, notes = upload.validate(job)
     if duplicate:
         st.warning(t("up.duplicate", batch=duplicate))
     elif problems:
@@ -85,6 +85,8 @@ elif file is not None:
         )
     else:
         st.success(t("up.valid", rows=f"{rows:,}"))
+        for note in notes:
+            st.warning(note)
         st.caption(t("up.preview"))
         st.dataframe(preview.drop("__row"), hide_index=True, key="preview")
         if st.button(t("up.load"), type="primary", key="do_load"):

@@ -141,6 +141,11 @@ def cmd_load(con, args) -> int:
             }
         )
         return 1
+    for warning in result.warnings or []:
+        print(
+            f"warning: {warning['count']:,} {warning['message']} (e.g. {', '.join(warning['examples'])})",
+            file=sys.stderr,
+        )
     emit(result.summary())
     return 0
 

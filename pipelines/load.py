@@ -94,6 +94,7 @@ class LoadResult:
     superseded: int = 0
     encoding: str | None = None
     date_readings: dict[str, str] | None = None
+    warnings: list[dict] | None = None
 
     def summary(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -113,6 +114,7 @@ class Prepared:
     duplicate_of: str | None = None
     values: pl.DataFrame | None = None  # survey: level value per item id, one row per response
     date_readings: dict[str, str] = field(default_factory=dict)  # file column -> how d/m/y was read
+    warnings: list[dict] = field(default_factory=list)  # loaded anyway: see data_warnings
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
@@ -327,6 +329,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         ]
         raise ValidationError(problems, total)
     progress(0.6, "validated")
+    warnings = data_warnings(con, job.kind)
     header_names = {t: h for h, t in columns.items()}
     return Prepared(
         job,
@@ -338,6 +341,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         ratings,
         values=values,
         date_readings={header_names.get(k, k): v for k, v in readings.items()},
+        warnings=warnings,
     )
 
 
@@ -440,6 +444,44 @@ def _validate_fields(con, kind: str, own: str | None = None) -> tuple[list[Probl
                 problems.append(Problem(row, name, value, reason))
     problems += _row_rules(con, kind)
     return problems, readings
+
+
+WARNING_TEXT = {
+    "unknown_customer": "customer ids not in the customers table; they load, but have no name, "
+    "region or segment until the customers file is loaded",
+    "unknown_dimension": "complaints name a dimension id that no questionnaire has",
+}
+
+
+def data_warnings(con, kind: str) -> list[dict]:
+    """What a file may hold but an analyst should know (uploads come in any order): customer
+    ids the warehouse does not know, complaint dimensions no questionnaire has. The view
+    v_data_quality counts the same over the whole warehouse."""
+    checks = []
+    if kind != "customers":
+        checks.append(
+            (
+                "unknown_customer",
+                "select count(distinct customer_id), list(distinct customer_id order by customer_id)[1:5] "
+                "from typed where customer_id not in (select customer_id from stg_customers)",
+            )
+        )
+    if kind == "complaints":
+        checks.append(
+            (
+                "unknown_dimension",
+                "select count(*), list(distinct dimension order by dimension)[1:5] from typed "
+                "where dimension is not null and dimension not in (select dimension_id from q_dimensions)",
+            )
+        )
+    found = []
+    for check, sql in checks:
+        count, examples = con.execute(sql).fetchall()[0]
+        if count:
+            found.append(
+                {"check": check, "count": int(count), "examples": examples, "message": WARNING_TEXT[check]}
+            )
+    return found
 
 
 def _row_rules(con, kind: str) -> list[Problem]:
@@ -641,6 +683,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         superseded=prepared.existing,
         encoding=prepared.encoding,
         date_readings=prepared.date_readings or None,
+        warnings=prepared.warnings or None,
     )
 
 

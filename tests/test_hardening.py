@@ -162,3 +162,32 @@ def test_a_full_disk_ends_in_one_line_and_nothing_written(tmp_path):
         )
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_unknown_customers_and_dimensions_load_with_warnings_and_show_in_data_quality(wh, tmp_path):
+    run_cli(wh, "load", "customers", str(DATA / "customers_ok.csv"), check=True)
+    complaints = (
+        "complaint_id,customer_id,received_at,dimension,cause_category\n"
+        "T1,C1,2025-01-03 09:00,delivery,法\nT2,C77,2025-01-04 09:00,nowhere,法\nT3,C78,2025-01-05 09:00,,法\n"
+    )
+    path = tmp_path / "complaints.csv"
+    path.write_text(complaints, encoding="utf-8")
+    result = run_cli(wh, "load", "complaints", str(path), check=True)
+    summary = last_json(result)
+    assert summary["status"] == "loaded" and summary["rows"] == 3
+    warnings = {w["check"]: w for w in summary["warnings"]}
+    assert warnings["unknown_customer"]["count"] == 2 and warnings["unknown_customer"]["examples"] == [
+        "C77",
+        "C78",
+    ]
+    assert warnings["unknown_dimension"]["count"] == 1 and warnings["unknown_dimension"]["examples"] == [
+        "nowhere"
+    ]
+    assert "warning: 2 customer ids not in the customers table" in result.stderr
+    quality = {
+        (r["kind"], r["check_name"]): (r["records"], r["affected"])
+        for r in last_json(run_cli(wh, "query", "select * from v_data_quality", check=True))
+    }
+    assert quality[("complaints", "unknown_customer")] == (3, 2)
+    assert quality[("complaints", "unknown_dimension")] == (3, 1)
+    assert quality[("sales", "unknown_customer")] == (0, 0)

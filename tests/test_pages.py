@@ -263,3 +263,13 @@ def test_competitor_sample_sizes_count_responses(app):
     shown = gaps.loc[gaps["competitor"] == "竞品A", "competitor_responses"]
     assert sorted(shown) == sorted(n for (n,) in expected)
     assert all(p == "<0.001" or re.fullmatch(r"\d\.\d{3}", p) for p in gaps["p_value"].dropna())
+
+
+def test_upload_lists_unknown_customers_as_warnings(app):
+    open_page(app, "upload")
+    app.selectbox(key="upload_kind").set_value("sales").run()
+    text = "period,customer_id,shipments,revenue\n2025-01,NOBODY-1,1,100\n"
+    app.file_uploader(key="upload_file").set_value(("sales.csv", text.encode(), "text/csv")).run()
+    assert not app.exception
+    assert any("校验通过" in s.value for s in app.success)
+    assert any("NOBODY-1" in w.value and "客户编号不在客户表中" in w.value for w in app.warning)
