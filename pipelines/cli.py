@@ -8,7 +8,7 @@ import json
 import math
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
 from warehouse import db_path, open_warehouse, public, settings
+from warehouse.maintain import maintain
 
 PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
 
@@ -69,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     stset.add_argument("name")
     stset.add_argument("value")
     stsub.add_parser("list", help="every setting in force")
+    mt = sub.add_parser("maintain", help="flush inlined data, merge small files, delete orphaned files")
+    mt.add_argument(
+        "--orphans-older-than",
+        type=float,
+        default=60,
+        metavar="MINUTES",
+        help="delete only orphaned files older than this (default 60: a load committing now keeps its files)",
+    )
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -230,7 +239,7 @@ def _run(args, path: Path) -> int:
             return 1
         emit(summary)
         return 0
-    reads = args.command in ("query", "batches", "rollback") or (
+    reads = args.command in ("query", "batches", "rollback", "maintain") or (
         args.command == "setting" and args.action == "list"
     )
     if reads and not path.exists():
@@ -278,6 +287,14 @@ def _run(args, path: Path) -> int:
             return cmd_query(con, args, path)
         if args.command == "setting":
             return cmd_setting(con, args)
+        if args.command == "maintain":
+            if args.orphans_older_than < 0:
+                print("--orphans-older-than must be 0 or more minutes", file=sys.stderr)
+                return 1
+            result = maintain(con, path, timedelta(minutes=args.orphans_older_than))
+            store.audit(con, "maintain", None, result)
+            emit({**result, "status": "maintained"})
+            return 0
     finally:
         con.close()
     return 2

@@ -161,8 +161,14 @@ def _read_xlsx(data: bytes, sheet: str | None, skip_rows: int) -> Table:
         names = reader.sheet_names
         if sheet is not None and sheet not in names:
             raise refuse(f"sheet {sheet!r} not found; the workbook has {names}", sheet)
-        loaded = reader.load_sheet(sheet if sheet is not None else 0, header_row=skip_rows, dtypes="string")
+        picked = sheet if sheet is not None else 0
+        loaded = reader.load_sheet(picked, header_row=skip_rows, dtypes="string")
         frame = pl.from_arrow(loaded.to_arrow())
+        # fastexcel renames a repeated header (a, a_1): check the header row as written.
+        raw = reader.load_sheet(picked, header_row=None, skip_rows=skip_rows, n_rows=1, dtypes="string")
+        header = pl.from_arrow(raw.to_arrow())
+        if header.height:
+            _check_duplicates([v for v in header.row(0) if v is not None and str(v).strip()])
     except fastexcel.FastExcelError as exc:
         raise refuse(f"not a readable XLSX file: {exc}") from exc
     frame = frame.with_columns(pl.all().cast(pl.Utf8).fill_null(""))

@@ -11,12 +11,14 @@ import time
 
 from conftest import ROOT, last_json, run_cli
 
-from bench.synth import questionnaire, write_survey
+from bench.synth import questionnaire, survey_frame, write_survey
 from warehouse import open_warehouse
+from warehouse.maintain import data_files, listed_files
 
 READER = """
 import sys, time, json
 from warehouse import open_warehouse
+from warehouse.maintain import data_files, listed_files
 con = open_warehouse(sys.argv[1])
 seen, errors, t0 = [], [], time.time()
 while time.time() - t0 < float(sys.argv[2]):
@@ -99,14 +101,58 @@ def test_killed_load_leaves_the_warehouse_as_it_was(db, tmp_path):
     ).fetchone()
     con.close()
     assert counts == (0, 0, 0)
+    # The killed loader's Parquet files are orphans; maintain deletes them (grace period 0 here).
+    con = open_warehouse(db)
+    orphans = data_files(db) - listed_files(con)
+    con.close()
+    done = last_json(run_cli(db, "maintain", "--orphans-older-than", "0", check=True))
+    con = open_warehouse(db)
+    assert data_files(db) - listed_files(con) == set()
+    con.close()
+    assert done["orphans_removed"] == len(orphans)
     again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert again.returncode == 0, again.stderr
     assert last_json(again)["rows"] == 150_000
 
 
+def test_maintain_keeps_every_batch_and_its_rollback(db, tmp_path):
+    from conftest import DATA
+
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=5), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    batches = []
+    for n in range(3):
+        path = tmp_path / f"s{n}.csv"
+        survey_frame(200, 5, seed=n, start=200 * n).write_csv(path)
+        load = run_cli(
+            db, "load", "survey", str(path), "--questionnaire", "bench", "--ignore-extra", check=True
+        )
+        batches.append(last_json(load))
+    run_cli(db, "load", "complaints", str(DATA / "complaints_ok.csv"), check=True)
+    before = last_json(
+        run_cli(db, "query", "select count(*) as n, round(sum(csi), 6) as s from v_csi_response", check=True)
+    )
+    done = last_json(run_cli(db, "maintain", "--orphans-older-than", "0", check=True))
+    assert done["status"] == "maintained"
+    assert (
+        last_json(
+            run_cli(
+                db, "query", "select count(*) as n, round(sum(csi), 6) as s from v_csi_response", check=True
+            )
+        )
+        == before
+    )
+    run_cli(db, "rollback", batches[1]["batch_id"], check=True)
+    after = last_json(run_cli(db, "query", "select count(*) as n from v_csi_response", check=True))
+    assert after == [{"n": 400}]
+    assert len(last_json(run_cli(db, "batches", check=True))) == 4
+
+
 IDLE_READER = """
 import sys, time
 from warehouse import open_warehouse
+from warehouse.maintain import data_files, listed_files
 con = open_warehouse(sys.argv[1])
 cursor = con.execute("select * from answers")
 cursor.fetchone()  # a result left open, as a dashboard between reruns may

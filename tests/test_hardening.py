@@ -191,3 +191,20 @@ def test_unknown_customers_and_dimensions_load_with_warnings_and_show_in_data_qu
     assert quality[("complaints", "unknown_customer")] == (3, 2)
     assert quality[("complaints", "unknown_dimension")] == (3, 1)
     assert quality[("sales", "unknown_customer")] == (0, 0)
+
+
+def test_duplicate_headers_in_a_workbook_are_refused_too(wh, tmp_path):
+    import io
+
+    import xlsxwriter
+
+    book = io.BytesIO()
+    workbook = xlsxwriter.Workbook(book)
+    sheet = workbook.add_worksheet()
+    for n, name in enumerate(["period", "customer_id", "shipments", "revenue", "revenue"]):
+        sheet.write(0, n, name)
+    for n, value in enumerate(["2025-01", "C1", "1", "100", "100"]):
+        sheet.write(1, n, value)
+    workbook.close()
+    report = refused(wh, tmp_path, "sales", book.getvalue(), "--ignore-extra", name="dup.xlsx")
+    assert "column 'revenue', value 'revenue': the header names this column twice" in report
