@@ -75,3 +75,14 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, scale=0.3, log=lambda message: None)
     return path
+
+
+@pytest.fixture
+def tiny(con):
+    """The hand-computed questionnaire with its survey, sales, complaints and contacts."""
+    store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
+    load_file(con, "survey", DATA / "tiny_survey.csv", questionnaire_id="tiny")
+    load_file(con, "sales", DATA / "sales_ok.csv")
+    load_file(con, "complaints", DATA / "complaints_ok.csv")
+    load_file(con, "contacts", DATA / "contacts_ok.csv")
+    return con

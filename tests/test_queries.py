@@ -24,14 +24,10 @@ D = dt.date
 
 
 @pytest.fixture
-def tiny(con):
-    store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
-    load_file(con, "survey", DATA / "tiny_survey.csv", questionnaire_id="tiny")
-    load_file(con, "sales", DATA / "sales_ok.csv")
-    load_file(con, "complaints", DATA / "complaints_ok.csv")
-    load_file(con, "contacts", DATA / "contacts_ok.csv")
-    load_file(con, "customers", DATA / "customers_ok.csv")
-    return con
+def tiny(tiny):
+    """The views' tiny fixture with the customers file too (regions and names)."""
+    load_file(tiny, "customers", DATA / "customers_ok.csv")
+    return tiny
 
 
 JAN_1, FEB_28 = D(2025, 1, 1), D(2025, 2, 28)

@@ -5,23 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import DATA, load_file, load_text
+from conftest import load_text
 
-from pipelines import store
 from warehouse import settings
 from warehouse.migrate import view_files
 
 TOL = 1e-6
-
-
-@pytest.fixture
-def tiny(con):
-    store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
-    load_file(con, "survey", DATA / "tiny_survey.csv", questionnaire_id="tiny")
-    load_file(con, "sales", DATA / "sales_ok.csv")
-    load_file(con, "complaints", DATA / "complaints_ok.csv")
-    load_file(con, "contacts", DATA / "contacts_ok.csv")
-    return con
 
 
 def rows(con, sql, params=None):

@@ -10,14 +10,8 @@ final as (
         grains.period_grain,
         date_trunc(grains.period_grain, complaints.received_at)::date as period_start,
         count(*) as complaints,
-        pct(
-            count(*) filter (where complaints.answer_status = 'met'),
-            count(*) filter (where complaints.answer_status <> 'pending')
-        ) as answered_24h_pct,
-        pct(
-            count(*) filter (where complaints.verify_status = 'met'),
-            count(*) filter (where complaints.verify_status <> 'pending')
-        ) as verified_3wd_pct,
+        met_pct(complaints.answer_status) as answered_24h_pct,
+        met_pct(complaints.verify_status) as verified_3wd_pct,
         count(*) filter (where complaints.answer_status = 'pending') as answer_pending,
         count(*) filter (where complaints.verify_status = 'pending') as verify_pending,
         count(*) filter (where complaints.is_open) as open_complaints,

@@ -20,14 +20,8 @@ complaint_counts as (
     select
         date_trunc($grain, received_at)::date as period_start,
         count(*) as complaints,
-        pct(
-            count(*) filter (where answer_status = 'met'),
-            count(*) filter (where answer_status <> 'pending')
-        ) as answered_24h_pct,
-        pct(
-            count(*) filter (where verify_status = 'met'),
-            count(*) filter (where verify_status <> 'pending')
-        ) as verified_3wd_pct,
+        met_pct(answer_status) as answered_24h_pct,
+        met_pct(verify_status) as verified_3wd_pct,
         count(*) filter (where is_open) as open_complaints,
         count(*) filter (where is_answer_overdue or is_verify_overdue) as overdue_complaints,
     from complaints
