@@ -7,6 +7,7 @@ import pytest
 from conftest import DATA, EXAMPLES, last_json, run_cli
 
 from warehouse import open_warehouse, snapshot_id
+from warehouse.maintain import data_files, listed_files
 
 SALES_HEADER = "period,customer_id,product,shipments,quantity,revenue\n"
 CONTACTS_HEADER = "contact_id,customer_id,contact_date,scope,channel,outcome\n"
@@ -152,6 +153,11 @@ def test_a_full_disk_ends_in_one_line_and_nothing_written(tmp_path):
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert result.stderr.strip().splitlines()[-1].startswith("the disk is full: nothing was written")
         assert last_json(run_cli(db, "batches", check=True)) == []
+        # The failed transaction's files are orphans until maintain removes them.
+        run_cli(db, "maintain", "--orphans-older-than", "0", check=True)
+        con = open_warehouse(db)
+        assert data_files(db) - listed_files(con) == set()
+        con.close()
         small = tmp_path / "small.csv"
         small.write_text(header + body[: body.index("R50,")], encoding="utf-8")
         assert (

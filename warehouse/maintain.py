@@ -2,7 +2,9 @@
 
 It flushes data DuckLake kept inlined in the catalog into Parquet, merges small adjacent data
 files, and deletes orphaned files: Parquet files in the data folder that no snapshot lists,
-which a killed loader leaves behind. Only orphans older than a grace period are deleted, so a
+which a killed loader or a load that failed mid-write (a full disk) leaves behind; a
+failed load does not delete them itself, as it cannot tell its files from those of a load
+committing in another process at the same moment. Only orphans older than a grace period are deleted, so a
 load committing in another process at that moment keeps its files. No snapshot is expired:
 every batch's history, supersession and rollback stays as it was.
 """
