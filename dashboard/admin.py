@@ -1,24 +1,15 @@
-"""Writes of the Settings page: each in its own short transaction, audited like the CLI's."""
+"""Writes of the Settings page, through the same audited change as the command line."""
 
 from __future__ import annotations
 
 from pipelines import store
-from warehouse import open_warehouse, settings
-from warehouse.lake import rollback
+from warehouse import open_warehouse
 
 
 def save_setting(name: str, value: str) -> str:
     """Validate and store a setting; SettingError says why a value is refused."""
     con = open_warehouse()
     try:
-        con.execute("begin transaction")
-        try:
-            stored = settings.set_setting(con, name, value)
-            store.audit(con, "setting", None, {"name": name, "value": stored, "via": "dashboard"})
-            con.execute("commit")
-        except BaseException:
-            rollback(con)
-            raise
-        return stored
+        return store.change_setting(con, name, value, via="dashboard")
     finally:
         con.close()

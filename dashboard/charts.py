@@ -26,10 +26,10 @@ def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
     return fig
 
 
-def csi_trend(frame: pl.DataFrame, target: float, partial: set | None = None) -> go.Figure:
+def csi_trend(frame: pl.DataFrame, target: float, partial=None) -> go.Figure:
     """CSI per period with its 95 % band and the target; partial periods drawn as open circles."""
     x = frame["period_start"].to_list()
-    partial = partial or set()
+    partial = partial or {}
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(

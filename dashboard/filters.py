@@ -25,13 +25,14 @@ class Filters:
     segment: str | None
     region: str | None
 
-    def partial_periods(self, periods) -> set:
-        """The periods (starts at this grain) of which the dates cover only some months."""
-        found = set()
+    def partial_periods(self, periods) -> dict:
+        """{period: (months in range, months)} of the periods (starts at this grain) the dates
+        cover only in part."""
+        found = {}
         for period in periods:
             inside, total = period_months(period, self.grain, self.date_from, self.date_to)
             if inside < total:
-                found.add(period)
+                found[period] = (inside, total)
         return found
 
     def params(self, **extra) -> dict:

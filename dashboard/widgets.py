@@ -52,7 +52,7 @@ def p_text(value: float | None) -> str | None:
 
 def presented(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as shown and downloaded: scores and percentages to one decimal, p-values as
-    p_text, timestamps at midnight as dates, so a number reads the same on every page and file."""
+    p_text, so a number reads the same on every page and file."""
     exprs = []
     for name, dtype in frame.schema.items():
         if name == "p_value" and dtype.is_float():
@@ -96,12 +96,12 @@ def fmt(value, digits: int = 1, suffix: str = "") -> str:
 
 def partial_note(f, periods) -> None:
     """Say that the dates count in whole months, and which of `periods` they cover in part."""
-    from dashboard.filters import month_range, period_months
+    from dashboard.filters import month_range
 
-    partial = []
-    for period in sorted(f.partial_periods(periods)):
-        inside, total = period_months(period, f.grain, f.date_from, f.date_to)
-        partial.append(f"{period:%Y-%m} ({t('partial.months', inside=inside, total=total)})")
+    partial = [
+        f"{period:%Y-%m} ({t('partial.months', inside=inside, total=total)})"
+        for period, (inside, total) in sorted(f.partial_periods(periods).items())
+    ]
     date_from, date_to = month_range(f.date_from, f.date_to)
     text = t("partial.range", date_from=f"{date_from:%Y-%m-%d}", date_to=f"{date_to:%Y-%m-%d}")
     if partial:

@@ -186,13 +186,9 @@ def cmd_setting(con, args) -> int:
     if args.action == "list":
         emit(settings.in_force(con))
         return 0
-    con.execute("begin transaction")
     try:
-        value = settings.set_setting(con, args.name, args.value)
-        store.audit(con, "setting", None, {"name": args.name, "value": value})
-        con.execute("commit")
+        value = store.change_setting(con, args.name, args.value)
     except settings.SettingError as exc:
-        con.execute("rollback")
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     emit({"name": args.name, "value": value, "status": "set"})

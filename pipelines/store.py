@@ -345,6 +345,20 @@ def _unlink_supersessions(con, batch_id: str) -> tuple[list[str], list[str]]:
     return touched, restored
 
 
+def change_setting(con, name: str, value: str, via: str = "cli") -> str:
+    """Validate and record a user setting in its own audited transaction; returns the value
+    stored. settings.SettingError says why a value is refused (nothing written)."""
+    con.execute("begin transaction")
+    try:
+        stored = settings.set_setting(con, name, value)
+        audit(con, "setting", None, {"name": name, "value": stored, "via": via})
+        con.execute("commit")
+    except BaseException:
+        rollback_quietly(con)
+        raise
+    return stored
+
+
 def rollback(con, batch_id: str) -> dict:
     """Remove one loaded batch and restore the records it superseded."""
     found = con.execute("select kind, status, rows from batches where batch_id = ?", [batch_id]).fetchall()
