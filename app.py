@@ -43,6 +43,7 @@ pages = {
             icon=":material/compare_arrows:",
             url_path="competitors",
         ),
+        st.Page(PAGES / "actions.py", title=t("nav.actions"), icon=":material/task_alt:", url_path="actions"),
     ],
     t("nav.section.data"): [
         st.Page(PAGES / "upload.py", title=t("nav.upload"), icon=":material/upload_file:", url_path="upload"),

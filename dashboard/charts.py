@@ -285,3 +285,44 @@ def gap_bars(frame: pl.DataFrame, names: dict, own_label: str) -> go.Figure:
         )
     )
     return _layout(fig, barmode="group", yaxis_title="0-100")
+
+
+def action_effect(effect: dict) -> go.Figure:
+    """Before / after of a corrective action: the dissatisfied share and mean score (or the
+    complaint rate) of the baseline and follow-up windows, with their 95 % intervals."""
+    from plotly.subplots import make_subplots
+
+    sides = ("baseline", "followup")
+    names = [t(f"act.{side}") for side in sides]
+    if effect["source"] == "complaint":
+        panels = [("rate_pct", "rate_ci_low", "rate_ci_high", t("col.rate_pct"))]
+    else:
+        panels = [
+            ("dissatisfied_pct", "dissatisfied_ci_low", "dissatisfied_ci_high", t("col.dissatisfied_pct")),
+            ("mean", "mean_ci_low", "mean_ci_high", t("col.mean")),
+        ]
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[3] for p in panels])
+    for col, (value, low, high, title) in enumerate(panels, start=1):
+        y = [effect.get(f"{side}_{value}") for side in sides]
+        upper = [
+            None if v is None or effect.get(f"{s}_{high}") is None else effect[f"{s}_{high}"] - v
+            for s, v in zip(sides, y, strict=True)
+        ]
+        lower = [
+            None if v is None or effect.get(f"{s}_{low}") is None else v - effect[f"{s}_{low}"]
+            for s, v in zip(sides, y, strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=y,
+                marker_color=[GREY, BLUE],
+                error_y={"type": "data", "array": upper, "arrayminus": lower, "visible": True},
+                name=title,
+                showlegend=False,
+                hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+    return _layout(fig, height=300)

@@ -40,6 +40,13 @@ _SCORES = {
     "gap",
     "performance",
     "score",
+    "mean",
+    "mean_ci_low",
+    "mean_ci_high",
+    "dissatisfied_ci_low",
+    "dissatisfied_ci_high",
+    "rate_ci_low",
+    "rate_ci_high",
 }
 
 
@@ -55,7 +62,7 @@ def presented(frame: pl.DataFrame) -> pl.DataFrame:
     p_text, so a number reads the same on every page and file."""
     exprs = []
     for name, dtype in frame.schema.items():
-        if name == "p_value" and dtype.is_float():
+        if (name == "p_value" or name.startswith("p_")) and dtype.is_float():
             exprs.append(pl.col(name).map_elements(p_text, return_dtype=pl.Utf8, skip_nulls=True))
         elif dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
             exprs.append(pl.col(name).round(1))

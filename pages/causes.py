@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import actions, charts
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -15,6 +15,38 @@ bones = q("fishbone", **f.params())
 stop_if_empty(bones)
 st.caption(f"{t('cause.fishbone')} · 投诉 complaints / 不满意评价 dissatisfied ratings")
 st.plotly_chart(charts.fishbone(bones), key="fishbone")
+causes = bones.filter((pl.col("complaints") > 0) | (pl.col("dissatisfied") > 0)).rows(named=True)
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+bone = left.selectbox(
+    t("act.pick_cause"),
+    range(len(causes)),
+    format_func=lambda i: f"{labels(charts.CATEGORIES, 'cat')[causes[i]['category']]} · {causes[i]['cause']}",
+    key="fishbone_cause",
+)
+if bone is not None:
+    picked = causes[bone]
+    with right:
+        if picked["item_id"]:
+            actions.create_button(
+                f"bone_{picked['item_id']}",
+                source="item",
+                questionnaire_id=f.questionnaire_id,
+                item_id=picked["item_id"],
+                cause_category=picked["category"],
+                scope=f.scope,
+                title=t("act.default_title", what=picked["cause"]),
+            )
+        else:
+            cause = None if picked["cause"] == "-" else picked["cause"]
+            actions.create_button(
+                f"bone_{picked['category']}_{picked['cause']}",
+                source="complaint",
+                cause_category=picked["category"],
+                cause=cause,
+                title=t(
+                    "act.default_title", what=cause or labels(charts.CATEGORIES, "cat")[picked["category"]]
+                ),
+            )
 
 st.subheader(t("cause.complaints"))
 kpis = q("complaint_kpis", **f.params()).row(0, named=True)
@@ -38,9 +70,10 @@ else:
             labels(charts.CATEGORIES, "cat"), default=pl.col("cause_category")
         )
     )
-    table(
-        shown,
+    actions.complaint_table(
+        complaints,
         "complaints",
+        shown,
         column_config={
             "is_overdue": st.column_config.CheckboxColumn(t("cause.overdue")),
             "is_answered_24h": st.column_config.CheckboxColumn(t("cause.answered_24h")),

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import actions, charts, data
 from dashboard.i18n import t
 from dashboard.page import filters
 from dashboard.state import q
@@ -30,6 +30,14 @@ tabs = st.tabs([dim_names.get(d, d) for d in dim_names])
 for tab, dim in zip(tabs, dim_names, strict=True):
     part = levels.filter(pl.col("dimension_id") == dim)
     with tab:
+        actions.create_button(
+            f"dim_{dim}",
+            source="dimension",
+            questionnaire_id=f.questionnaire_id,
+            dimension_id=dim,
+            scope=f.scope,
+            title=t("act.default_title", what=dim_names.get(dim, dim)),
+        )
         if part.is_empty():
             st.info(t("empty"))
         else:

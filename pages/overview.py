@@ -63,6 +63,17 @@ cols[2].metric(
     help=t("kpi.satisfied_help"),
     border=True,
 )
+acts = q("action_kpis", **f.params()).row(0, named=True)
+cols[3].metric(
+    t("kpi.actions_overdue"), f"{acts['overdue']:,} / {acts['open']:,}", help=t("act.open"), border=True
+)
+cols = st.columns(4)
+cols[0].metric(
+    t("kpi.actions_verified"),
+    f"{acts['improved']:,} / {acts['not_improved']:,}",
+    help=t("kpi.actions_help", **acts),
+    border=True,
+)
 
 st.subheader(t("overview.trend"))
 partial_note(f, trend["period_start"].to_list())

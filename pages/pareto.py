@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import actions, charts, data
 from dashboard.i18n import label, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -54,15 +54,30 @@ index = clicked(item_event)
 if index is not None:
     item_id = items["item_id"][index]
     st.subheader(t("pareto.drill_item") + item_names.get(item_id, item_id))
+    actions.create_button(
+        f"item_{item_id}",
+        source="item",
+        questionnaire_id=f.questionnaire_id,
+        item_id=item_id,
+        dimension_id=items["dimension_id"][index],
+        scope=f.scope,
+        title=t("act.default_title", what=item_names.get(item_id, item_id)),
+    )
     table(q("drill_item_responses", **f.params(item_id=item_id)), f"dissatisfied_{item_id}")
 index = clicked(cause_event)
 if index is not None:
     row = causes.row(index, named=True)
     st.subheader(t("pareto.drill_cause") + f"{label('cat', row['cause_category'])} · {row['cause']}")
-    table(
-        q("complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"])),
-        "complaints_of_cause",
+    cause = None if row["cause"] == "-" else row["cause"]
+    actions.create_button(
+        f"cause_{row['cause_category']}_{row['cause']}",
+        source="complaint",
+        cause_category=row["cause_category"],
+        cause=cause,
+        title=t("act.default_title", what=cause or label("cat", row["cause_category"])),
     )
+    listed = q("complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"]))
+    actions.complaint_table(listed, "complaints_of_cause")
 if items.height:
     table(
         items.with_columns(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import getpass
 import json
 import math
 import os
@@ -115,6 +116,14 @@ class _StderrProgress:
             print(file=sys.stderr)
 
 
+def _os_user() -> str | None:
+    """Who runs the command (recorded on corrective-action versions)."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
 def cmd_load(con, args) -> int:
     path = Path(args.file)
     if not path.is_file():
@@ -134,6 +143,7 @@ def cmd_load(con, args) -> int:
         replace=args.replace,
         row_ids=args.row_ids,
         own_subject=args.own,
+        user=_os_user(),
     )
     progress = _StderrProgress() if len(data) > PROGRESS_BYTES else (lambda f, m: None)
     try:

@@ -278,6 +278,205 @@ def _contacts(rng, customers: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+# The demo's corrective-action tracker: one row per action, as a quality department keeps it.
+# The first file is the tracker at mid-2025; the second, a year later, adds versions (reviews,
+# approvals, completions) and new actions. Together they show every status and verdict on the
+# demo data: the first delivery fix made things worse, the re-plan did not change them, the
+# second re-plan worked once the supplier recovered.
+ACTION_COLUMNS = (
+    "措施编号", "措施", "来源", "问卷", "题目", "维度", "原因类别", "原因", "口径", "客户编号",
+    "责任部门", "负责人", "整改方案", "提出日期", "计划完成日期", "评审日期", "批准日期", "批准人",
+    "反馈客户日期", "完成日期", "取消日期", "前序措施",
+)  # fmt: skip
+_A = dict(zip(ACTION_COLUMNS, range(len(ACTION_COLUMNS)), strict=True))
+
+
+def _action(action_id, title, source, dept, owner, created, due, **more) -> dict:
+    row = dict.fromkeys(ACTION_COLUMNS, "")
+    row.update({"措施编号": action_id, "措施": title, "来源": source, "责任部门": dept, "负责人": owner})
+    row.update({"提出日期": created, "计划完成日期": due})
+    row.update({k: v for k, v in more.items() if k in _A})
+    return row
+
+
+def _action_trackers() -> tuple[pl.DataFrame, pl.DataFrame]:
+    delivery = {"问卷": "dealer-sales", "题目": "q3", "维度": "delivery", "原因类别": "法"}
+    first = [
+        _action(
+            "CA-2025-001",
+            "交车排程改为集中排程",
+            "题目",
+            "计划部",
+            "王强",
+            "2025-02-10",
+            "2025-02-28",
+            **delivery,
+            评审日期="2025-02-12",
+            批准日期="2025-02-14",
+            批准人="刘质量经理",
+            反馈客户日期="2025-02-20",
+            完成日期="2025-02-25",
+            整改方案="各门店交车计划统一由计划部排程",
+        ),
+        _action(
+            "CA-2025-002",
+            "交付及时性：恢复门店排程并增加交付专员",
+            "维度",
+            "计划部",
+            "王强",
+            "2025-05-08",
+            "2025-06-30",
+            问卷="dealer-sales",
+            维度="delivery",
+            原因类别="法",
+            评审日期="2025-05-10",
+            批准日期="2025-05-15",
+            批准人="刘质量经理",
+            前序措施="CA-2025-001",
+            整改方案="撤回集中排程；每店增设一名交付专员跟进到车时间",
+        ),
+        _action(
+            "CA-2025-003",
+            "供应商到货延误：更换物流承运商",
+            "题目",
+            "采购部",
+            "陈静",
+            "2025-07-10",
+            "2025-12-31",
+            **delivery,
+            前序措施="CA-2025-002",
+            整改方案="与两家承运商签订到货时效协议",
+        ),
+        _action(
+            "CA-2025-004",
+            "交付计划不合理投诉：计划评审会",
+            "投诉",
+            "计划部",
+            "李娜",
+            "2025-06-05",
+            "2025-09-30",
+            原因类别="法",
+            原因="交付计划不合理",
+            整改方案="每周计划评审，承诺交期前核对库存",
+        ),
+    ]
+    second = [
+        {**first[0]},
+        {**first[1], "反馈客户日期": "2025-06-10", "完成日期": "2025-06-28"},
+        {
+            **first[2],
+            "评审日期": "2025-07-15",
+            "批准日期": "2025-07-20",
+            "批准人": "刘质量经理",
+            "反馈客户日期": "2025-08-01",
+            "完成日期": "2025-12-20",
+        },
+        {
+            **first[3],
+            "评审日期": "2025-06-10",
+            "批准日期": "2025-06-12",
+            "批准人": "刘质量经理",
+            "完成日期": "2025-11-28",
+        },
+        _action(
+            "CA-2025-005",
+            "重点客户 C002 顾问态度改进",
+            "题目",
+            "销售部",
+            "赵敏",
+            "2025-08-04",
+            "2025-09-30",
+            问卷="dealer-sales",
+            题目="q5",
+            客户编号="C002",
+            评审日期="2025-08-06",
+            批准日期="2025-08-08",
+            批准人="刘质量经理",
+            反馈客户日期="2025-08-20",
+            完成日期="2025-09-15",
+            整改方案="指定专属顾问，每月回访",
+        ),
+        _action(
+            "CA-2025-006",
+            "售后交付评价：备件前置仓",
+            "题目",
+            "物流部",
+            "孙磊",
+            "2025-07-15",
+            "2025-12-31",
+            问卷="after-sales",
+            题目="a2",
+            评审日期="2025-07-20",
+            批准日期="2025-07-25",
+            批准人="刘质量经理",
+            完成日期="2026-01-15",
+            整改方案="华东、华南各设一个备件前置仓",
+        ),
+        _action(
+            "CA-2026-007",
+            "顾问专业度培训（S05）",
+            "维度",
+            "销售部",
+            "赵敏",
+            "2026-09-01",
+            "2026-12-31",
+            问卷="dealer-sales",
+            维度="consultant",
+            原因类别="人",
+            评审日期="2026-09-03",
+            批准日期="2026-09-05",
+            批准人="刘质量经理",
+            整改方案="产品知识月度考核",
+        ),
+        _action(
+            "CA-2026-008",
+            "展厅休息区扩建",
+            "题目",
+            "行政部",
+            "周洁",
+            "2026-06-15",
+            "2026-09-30",
+            问卷="dealer-sales",
+            题目="q6",
+            整改方案="休息区扩至 40 座",
+        ),
+        _action(
+            "CA-2026-009",
+            "包装破损：更换包装供应商",
+            "投诉",
+            "采购部",
+            "陈静",
+            "2026-03-02",
+            "2026-05-31",
+            原因类别="料",
+            原因="包装破损",
+            评审日期="2026-03-05",
+            取消日期="2026-03-20",
+            整改方案="供应商已自行整改，取消",
+        ),
+        _action(
+            "CA-2026-010",
+            "外观质量：出厂前增加外观检验",
+            "题目",
+            "质量部",
+            "黄伟",
+            "2026-09-10",
+            "2026-11-15",
+            问卷="dealer-sales",
+            题目="q2",
+            原因类别="测",
+            评审日期="2026-09-12",
+            批准日期="2026-09-15",
+            批准人="刘质量经理",
+            完成日期="2026-11-10",
+            整改方案="出厂前 100% 外观检验",
+        ),
+    ]
+    return pl.DataFrame(first, schema=dict.fromkeys(ACTION_COLUMNS, pl.Utf8)), pl.DataFrame(
+        second, schema=dict.fromkeys(ACTION_COLUMNS, pl.Utf8)
+    )
+
+
 def build_demo(
     path: Path, *, force: bool = False, scale: float = 1.0, log: Callable[[str], None] = print
 ) -> dict:
@@ -315,6 +514,10 @@ def build_demo(
             jobs.append(("survey", _write(after, tmp_path / "售后调查.csv", "gb18030"), "after-sales"))
             jobs.append(("complaints", _write(complaints, tmp_path / "投诉.csv"), None))
             jobs.append(("contacts", _write(contacts, tmp_path / "回访计划.csv"), None))
+            for name, tracker in zip(
+                ("整改台账_2025年6月.csv", "整改台账_2026年11月.csv"), _action_trackers(), strict=True
+            ):
+                jobs.append(("actions", _write(tracker, tmp_path / name, "gb18030"), None))
             for kind, file, qid in jobs:
                 result = load(
                     con, LoadJob(kind=kind, data=file.read_bytes(), file_name=file.name, questionnaire_id=qid)

@@ -72,12 +72,39 @@ CONTACTS = (
     _f("outcome", "结果", "outcome", True),
 )
 
+# Corrective actions (CONTRACT §5): every load adds a new version of each action it names.
+ACTIONS = (
+    _f("action_id", "措施编号", "id", True),
+    _f("title", "措施", "text", True),
+    _f("source", "来源", "source", True),
+    _f("questionnaire_id", "问卷", "text"),
+    _f("item_id", "题目", "text"),
+    _f("dimension_id", "维度", "text"),
+    _f("cause_category", "原因类别", "cause"),
+    _f("cause", "原因", "text"),
+    _f("scope", "口径", "scope"),
+    _f("customer_id", "客户编号", "text"),
+    _f("responsible_dept", "责任部门", "text", True),
+    _f("owner", "负责人", "text"),
+    _f("plan", "整改方案", "text"),
+    _f("created_at", "提出日期", "date", True),
+    _f("due_date", "计划完成日期", "date", True),
+    _f("reviewed_at", "评审日期", "date"),
+    _f("approved_at", "批准日期", "date"),
+    _f("approved_by", "批准人", "text"),
+    _f("customer_informed_at", "反馈客户日期", "date"),
+    _f("done_at", "完成日期", "date"),
+    _f("cancelled_at", "取消日期", "date"),
+    _f("follows", "前序措施", "text"),
+)
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": SURVEY,
     "complaints": COMPLAINTS,
     "sales": SALES,
     "customers": CUSTOMERS,
     "contacts": CONTACTS,
+    "actions": ACTIONS,
 }
 
 # The columns that identify a record of each kind: a second file with the same
@@ -88,7 +115,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sales": ("period", "customer_id", "product"),
     "customers": ("customer_id",),
     "contacts": ("contact_id",),
+    "actions": ("action_id",),
 }
+# Kinds whose loads add versions instead of refusing known keys (no --replace needed).
+VERSIONED = ("actions",)
 
 KINDS = tuple(FIELDS)
 
@@ -153,6 +183,13 @@ ENUMS: dict[str, dict[str, str]] = {
         "拒绝": "refused",
         "未接通": "unreached",
         "无法联系": "unreached",
+    },
+    "source": {
+        **{v: v for v in ("item", "dimension", "complaint")},
+        "题目": "item",
+        "问题": "item",
+        "维度": "dimension",
+        "投诉": "complaint",
     },
     "scope": {"销售": "sales", "售后": "after_sales", "after-sales": "after_sales"},
     "subject": {"own": "own", "本公司": "own", "本品": "own", "自有": "own"},

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines import store
 from pipelines.errors import Problem, ValidationError
-from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, Field
+from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
@@ -64,6 +64,9 @@ class LoadJob:
     replace: bool = False
     row_ids: bool = False  # ids from the file row number, for files without an id column
     own_subject: str | None = None  # this subject value is our own company ('own')
+    user: str | None = None  # who loads: recorded on each action version (changed_by)
+    note: str | None = None  # what a dashboard edit did ("approve"): recorded on each version
+    check_duplicate: bool = True  # a dashboard edit may restore an earlier version's bytes
 
     @property
     def sha256(self) -> str:
@@ -233,7 +236,7 @@ def _conversion(f: Field, col: str, day_first: bool = False) -> tuple[str, str, 
             bad = f"{t} is not null and ({n} is null or {n} < 0 or {n} <> floor({n}))"
             return f"{n}::bigint", bad, "not a whole number >= 0"
         return n, f"{t} is not null and ({n} is null or {n} < 0)", "not a number >= 0"
-    if f.type in ("channel", "cause", "severity", "outcome"):
+    if f.type in ("channel", "cause", "severity", "outcome", "source"):
         v = _enum_lookup(f.type, t)
         allowed = ", ".join(sorted(set(ENUMS[f.type].values())))
         return v, f"{t} is not null and {v} is null", f"unknown value; allowed: {allowed}"
@@ -278,7 +281,11 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
             )
     elif job.questionnaire_id:
         raise refuse("--questionnaire applies to survey uploads only")
-    duplicate = store.find_duplicate(con, job.kind, job.sha256, job.questionnaire_id, job.sheet)
+    if job.replace and job.kind in VERSIONED:
+        raise refuse(f"--replace does not apply to {job.kind}: each load adds a new version of every row")
+    duplicate = job.check_duplicate and store.find_duplicate(
+        con, job.kind, job.sha256, job.questionnaire_id, job.sheet
+    )
     if duplicate:
         return Prepared(job, duplicate[1], {}, "", questionnaire, duplicate_of=duplicate[0])
 
@@ -318,7 +325,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         ratings = int(values.drop("__row").count().sum_horizontal()[0])
     problems += _duplicate_keys(con, job.kind)
     existing = 0
-    if not problems:
+    if not problems and job.kind not in VERSIONED:
         existing = _existing_keys(con, job, problems)
     if problems:
         total = len(problems)
@@ -497,6 +504,88 @@ def _row_rules(con, kind: str) -> list[Problem]:
         sql = f"select __row, dimension from typed where not regexp_full_match(dimension, '[A-Za-z0-9_-]+') limit {MAX_PROBLEMS}"
         for row, value in con.execute(sql).fetchall():
             problems.append(Problem(row, "dimension", value, "not a dimension id ([A-Za-z0-9_-]+)"))
+    if kind == "actions":
+        problems += _action_rules(con)
+    return problems
+
+
+_SURVEY_SOURCE = "source in ('item', 'dimension')"
+# (condition over typed, column, reason): the source/field combinations, ids and date order of
+# an action (CONTRACT §5).
+ACTION_RULES = (
+    (
+        f"{_SURVEY_SOURCE} and questionnaire_id is null",
+        "questionnaire_id",
+        "required for source item and dimension",
+    ),
+    (
+        "questionnaire_id is not null and questionnaire_id not in (select questionnaire_id from questionnaires)",
+        "questionnaire_id",
+        "unknown questionnaire id",
+    ),
+    ("source = 'item' and item_id is null", "item_id", "required for source item"),
+    (
+        "source = 'item' and item_id is not null and questionnaire_id in (select questionnaire_id from questionnaires) "
+        "and (questionnaire_id, item_id) not in (select (questionnaire_id, item_id) from q_items)",
+        "item_id",
+        "not an item of the questionnaire",
+    ),
+    (
+        "source = 'item' and dimension_id is not null and (questionnaire_id, item_id) in "
+        "(select (questionnaire_id, item_id) from q_items) and (questionnaire_id, item_id, dimension_id) "
+        "not in (select (questionnaire_id, item_id, dimension_id) from q_items)",
+        "dimension_id",
+        "is not the dimension of the item",
+    ),
+    ("source = 'dimension' and dimension_id is null", "dimension_id", "required for source dimension"),
+    (
+        "source = 'dimension' and dimension_id is not null "
+        "and questionnaire_id in (select questionnaire_id from questionnaires) "
+        "and (questionnaire_id, dimension_id) not in (select (questionnaire_id, dimension_id) from q_dimensions)",
+        "dimension_id",
+        "not a dimension of the questionnaire",
+    ),
+    ("source = 'dimension' and item_id is not null", "item_id", "applies to source item only"),
+    (f"{_SURVEY_SOURCE} and cause is not null", "cause", "narrows a complaint source only"),
+    ("source = 'complaint' and cause_category is null", "cause_category", "required for source complaint"),
+    *(
+        (
+            f"source = 'complaint' and {name} is not null",
+            name,
+            "applies to survey sources (item, dimension) only",
+        )
+        for name in ("questionnaire_id", "item_id", "dimension_id", "scope")
+    ),
+    *(
+        (f"{name} < created_at", name, "is before created_at")
+        for name in (
+            "due_date",
+            "reviewed_at",
+            "approved_at",
+            "customer_informed_at",
+            "done_at",
+            "cancelled_at",
+        )
+    ),
+    ("follows = action_id", "follows", "an action cannot follow itself"),
+    (
+        "follows is not null and follows <> action_id and follows not in (select action_id from actions) "
+        "and follows not in (select action_id from typed)",
+        "follows",
+        "unknown action id",
+    ),
+)
+
+
+def _action_rules(con) -> list[Problem]:
+    problems = []
+    for condition, column, reason in ACTION_RULES:
+        sql = (
+            f"select __row, {column}::varchar from typed where coalesce({condition}, false) "
+            f"order by __row limit {MAX_PROBLEMS}"
+        )
+        for row, value in con.execute(sql).fetchall():
+            problems.append(Problem(row, column, value, reason))
     return problems
 
 
@@ -653,7 +742,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         if job.kind == "survey":
             _write_survey(con, prepared, batch_id, progress)
         else:
-            _write_records(con, job.kind, batch_id)
+            _write_records(con, job.kind, job, batch_id)
         if superseded and job.kind == "survey":
             progress(0.9, "refreshing superseded batches")
             store.rebuild_survey_rollups(con, superseded)
@@ -661,7 +750,14 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
             con,
             "load",
             batch_id,
-            {"kind": job.kind, "file": job.file_name, "rows": prepared.rows, "superseded": prepared.existing},
+            {
+                "kind": job.kind,
+                "file": job.file_name,
+                "rows": prepared.rows,
+                "superseded": prepared.existing,
+                **({"user": job.user} if job.user else {}),
+                **({"note": job.note} if job.note else {}),
+            },
             now,
         )
         progress(0.97, "committing")
@@ -693,13 +789,17 @@ _RECORD_COLUMNS = {
     "sales": "period, customer_id, product, shipments, quantity, revenue",
     "customers": "customer_id, name, region, industry, phone",
     "contacts": "contact_id, customer_id, contact_date, scope, channel, outcome",
+    "actions": "action_id, title, source, questionnaire_id, item_id, dimension_id, cause_category, cause, "
+    "scope, customer_id, responsible_dept, owner, plan, created_at, due_date, reviewed_at, approved_at, "
+    "approved_by, customer_informed_at, done_at, cancelled_at, follows, ?::varchar, ?::varchar",
 }
 
 
-def _write_records(con, kind: str, batch_id: str) -> None:
+def _write_records(con, kind: str, job: LoadJob, batch_id: str) -> None:
+    extra = [job.user, job.note] if kind == "actions" else []
     con.execute(
         f"insert into {kind} select ?, {_RECORD_COLUMNS[kind]}, __row from typed order by __row",
-        [batch_id],
+        [batch_id, *extra],
     )
 
 

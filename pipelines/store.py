@@ -28,6 +28,7 @@ KIND_TABLES = {
     "sales": "sales",
     "customers": "customers",
     "contacts": "contacts",
+    "actions": "actions",
 }
 
 
@@ -120,6 +121,7 @@ def add_questionnaire(con, text: str) -> dict:
         if points:
             con.executemany("insert into q_points values (?, ?, ?, ?)", points)
         settings.put(con, f"target:{new.id}", str(new.target))
+        settings.put(con, f"cadence:{new.id}", new.cadence)
         audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now)
         con.execute("commit")
     except BaseException:

@@ -82,30 +82,51 @@ def connect(path: str | os.PathLike | None = None, *, threads: int | None = None
     return con
 
 
-def _welch_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b):
-    """SQL welch_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b): Welch's two-sided p-value, vectorised."""
-    import numpy as np
-    import pyarrow as pa
+def _vectorised(function, arity: int):
+    """An Arrow SQL function of `arity` double columns from a numpy one (NaN out = NULL).
+    DuckDB reads the number of parameters from the signature, so each arity has its own."""
 
-    from warehouse.stats import welch_p_values
+    def run(*columns):
+        import numpy as np
+        import pyarrow as pa
 
-    columns = (mean_a, sd_a, n_a, mean_b, sd_b, n_b)
-    values = welch_p_values(*(c.to_numpy(zero_copy_only=False).astype(float) for c in columns))
-    return pa.array(values, mask=np.isnan(values))
+        values = function(*(c.to_numpy(zero_copy_only=False).astype(float) for c in columns))
+        return pa.array(values, mask=np.isnan(values))
+
+    by_arity = {
+        2: lambda a, b: run(a, b),
+        4: lambda a, b, c, d: run(a, b, c, d),
+        6: lambda a, b, c, d, e, f: run(a, b, c, d, e, f),
+    }
+    return by_arity[arity]
 
 
 def _register_functions(con) -> None:
-    """Functions the views need that SQL lacks (a t distribution): registered on every connection."""
+    """Functions the views need that SQL lacks (t, normal, Poisson and chi² distributions),
+    from warehouse.stats: registered on every connection.
+
+    welch_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b), two_prop_p(x_a, n_a, x_b, n_b),
+    poisson_p(k_a, n_a, k_b, n_b), rate_ci_low(k, n), rate_ci_high(k, n)."""
+    from warehouse import stats
+
     double = duckdb.sqltypes.DOUBLE
-    con.create_function(
-        "welch_p",
-        _welch_p,
-        [double] * 6,
-        double,
-        type="arrow",
-        null_handling="special",
-        side_effects=False,
-    )
+    functions = {
+        "welch_p": (stats.welch_p_values, 6),
+        "two_prop_p": (stats.two_proportion_p_values, 4),
+        "poisson_p": (stats.poisson_p_values, 4),
+        "rate_ci_low": (lambda k, n: stats.poisson_rate_interval(k, n, upper=False), 2),
+        "rate_ci_high": (lambda k, n: stats.poisson_rate_interval(k, n, upper=True), 2),
+    }
+    for name, (function, arity) in functions.items():
+        con.create_function(
+            name,
+            _vectorised(function, arity),
+            [double] * arity,
+            double,
+            type="arrow",
+            null_handling="special",
+            side_effects=False,
+        )
 
 
 def _use_wal(path: Path) -> None:

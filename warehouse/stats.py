@@ -119,6 +119,51 @@ def two_proportions(
     return Comparison("two-proportion z", delta, p, n_after, n_before, min_n)
 
 
+def two_proportion_p_values(x_a, n_a, x_b, n_b) -> np.ndarray:
+    """Two-sided pooled two-proportion z test p-values, element-wise: x of n on each side. NaN
+    where the test is undefined (an empty side, or a pooled share of 0 or 1). The SQL function
+    two_prop_p (warehouse.lake); equal to chi2_contingency without continuity correction."""
+    x1, c1, x2, c2 = (np.asarray(v, dtype=float) for v in (x_a, n_a, x_b, n_b))
+    out = np.full(np.broadcast(x1, c1, x2, c2).shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (x1 + x2) / (c1 + c2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / c1 + 1 / c2))
+        z = (x1 / c1 - x2 / c2) / se
+    ok = (np.nan_to_num(c1) > 0) & (np.nan_to_num(c2) > 0) & (np.nan_to_num(se) > 0)
+    out[ok] = 2 * stats.norm.sf(np.abs(z[ok]))
+    return out
+
+
+def poisson_p_values(k_a, n_a, k_b, n_b) -> np.ndarray:
+    """Two-sided Poisson E-test p-values of two rates k/n (events per exposure, e.g. complaints
+    per shipment), element-wise, as scipy.stats.poisson_means_test. NaN where undefined (no
+    exposure on a side). The SQL function poisson_p (warehouse.lake)."""
+    k1, c1, k2, c2 = (np.asarray(v, dtype=float) for v in (k_a, n_a, k_b, n_b))
+    shape = np.broadcast(k1, c1, k2, c2).shape
+    k1, c1, k2, c2 = (np.broadcast_to(v, shape) for v in (k1, c1, k2, c2))
+    out = np.full(shape, np.nan)
+    for index in np.ndindex(shape):
+        values = (k1[index], c1[index], k2[index], c2[index])
+        if any(math.isnan(v) for v in values) or c1[index] <= 0 or c2[index] <= 0:
+            continue
+        result = stats.poisson_means_test(int(k1[index]), c1[index], int(k2[index]), c2[index])
+        out[index] = min(1.0, float(result.pvalue))
+    return out
+
+
+def poisson_rate_interval(k, exposure, upper: bool) -> np.ndarray:
+    """Exact (Garwood) 95 % bound of a Poisson rate k / exposure, element-wise; NaN without
+    exposure. The SQL functions rate_ci_low / rate_ci_high (warehouse.lake)."""
+    k, n = np.asarray(k, dtype=float), np.asarray(exposure, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if upper:
+            bound = stats.chi2.ppf(0.975, 2 * k + 2) / 2
+        else:
+            bound = np.where(k > 0, stats.chi2.ppf(0.025, 2 * np.maximum(k, 1)) / 2, 0.0)
+        out = bound / n
+    return np.where(np.nan_to_num(n) > 0, out, np.nan)
+
+
 @dataclass(frozen=True)
 class RatioMoments:
     """Per-response sums behind a share of ratings (x satisfied of m answered in each response):

@@ -1,9 +1,11 @@
--- One row per 5M1E category x cause: complaints and dissatisfied ratings in the dates.
+-- One row per 5M1E category x cause: complaints and dissatisfied ratings in the dates (a
+-- dissatisfied item is a cause of its dimension's category; item_id names it).
 with
 
 complaints as (
     select cause_category as category, coalesce(cause, '-') as cause, count(*) as complaints,
         0 as dissatisfied,
+        null::varchar as item_id,
     from complaint_cause_facts
     where received_at::date between $date_from and $date_to
         and ($segment::varchar is null or segment = $segment)
@@ -19,6 +21,7 @@ dissatisfaction as (
         items.item_label as cause,
         0 as complaints,
         sum(levels.ratings) as dissatisfied,
+        items.item_id,
     from levels
     inner join q_items as items
         on items.questionnaire_id = levels.questionnaire_id

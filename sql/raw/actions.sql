@@ -1,0 +1,30 @@
+-- One row per version of a corrective action: every load of a tracker and every edit on the
+-- dashboard adds a row; nothing is updated in place. The newest row of an action is its state.
+create table if not exists actions (
+    batch_id varchar not null,
+    action_id varchar not null,
+    title varchar not null,
+    source varchar not null,
+    questionnaire_id varchar,
+    item_id varchar,
+    dimension_id varchar,
+    cause_category varchar,
+    cause varchar,
+    scope varchar,
+    customer_id varchar,
+    responsible_dept varchar not null,
+    owner varchar,
+    plan varchar,
+    created_at date not null,
+    due_date date not null,
+    reviewed_at date,
+    approved_at date,
+    approved_by varchar,
+    customer_informed_at date,
+    done_at date,
+    cancelled_at date,
+    follows varchar,
+    changed_by varchar,
+    change_note varchar,
+    source_row bigint not null
+);
