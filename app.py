@@ -7,6 +7,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
+from dashboard.page import register
 
 # A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
 # script nested in a navigation of its own on the first run; leave that mode before drawing.
@@ -52,6 +53,7 @@ pages = {
         ),
     ],
 }
+register(pages)
 page = st.navigation(pages)
 st.session_state["filters"] = sidebar()
 page.run()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.i18n import label, labels, t
+from dashboard.page import switch_to
 from dashboard.state import q
 from dashboard.widgets import fmt, p_text, table
 from pipelines import actions
@@ -22,7 +23,6 @@ from warehouse import open_warehouse
 
 DRAFT = "action_draft"
 PICKED = "action_picked"
-PAGE = "pages/actions.py"
 SOURCES = ("item", "dimension", "complaint")
 STATUSES = ("planned", "approved", "done", "cancelled")
 VERDICTS = ("pending", "too_few", "improved", "no_change", "worse")
@@ -44,7 +44,7 @@ def create_button(key: str, **source) -> None:
     prefilled with the source, questionnaire, item/dimension, cause, scope and customer."""
     if st.button(t("act.create"), key=f"create_action_{key}", icon=":material/add_task:"):
         st.session_state[DRAFT] = actions.draft(today(), **source)
-        st.switch_page(PAGE)
+        switch_to("actions")
 
 
 def _write(run):
@@ -260,7 +260,9 @@ def effect_panel(action_id: str) -> dict | None:
     table(pl.DataFrame(rows, infer_schema_length=None), f"effect_{action_id}")
     tests = ["p_rate"] if complaint else ["p_dissatisfied", "p_mean"]
     st.caption(" · ".join(f"{t('col.' + name)} {p_text(effect[name]) or '—'}" for name in tests))
-    st.plotly_chart(charts.action_effect(effect), key=f"effect_chart_{action_id}")
+    measured = effect["followup_n"] or effect["baseline_n"] or effect["baseline_shipments"]
+    if measured:
+        st.plotly_chart(charts.action_effect(effect), key=f"effect_chart_{action_id}")
     return effect
 
 

@@ -324,7 +324,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "act.why.mean": ("平均得分 {before} → {after}（p {p}）", "mean score {before} → {after} (p {p})"),
     "act.why.rate": ("投诉率 {before} → {after}（p {p}）", "complaint rate {before} → {after} (p {p})"),
-    "kpi.actions_overdue": ("超期整改措施", "Overdue actions"),
+    "kpi.actions_overdue": ("整改措施：超期 / 进行中", "Actions: overdue / open"),
     "kpi.actions_verified": ("本期验证：有效 / 无效", "Verified in period: improved / not"),
     "kpi.actions_help": (
         "跟踪期在所选日期内结束的措施：有效改善 {improved}，无显著变化或变差 {not_improved}，样本不足 {too_few}。",

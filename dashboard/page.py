@@ -9,6 +9,21 @@ from dashboard.filters import Filters
 from dashboard.i18n import t
 
 
+_PAGES: dict[str, st.Page] = {}
+
+
+def register(sections: dict) -> None:
+    """Remember the router's pages by url path, for `switch_to` (st.switch_page takes a path
+    relative to the entry script, which differs between a server and a test run)."""
+    for pages in sections.values():
+        for page in pages:
+            _PAGES[page.url_path] = page
+
+
+def switch_to(url_path: str) -> None:
+    st.switch_page(_PAGES[url_path])
+
+
 def start() -> None:
     """Make sure the page runs inside app.py's router.
 

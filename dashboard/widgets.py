@@ -78,6 +78,8 @@ def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
         header = label("col", name)
         if dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
             config[name] = st.column_config.NumberColumn(header, format="%.1f")
+        elif dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(header, format="YYYY-MM-DD")
         else:
             config[name] = st.column_config.Column(header)
     for name, cfg in (given or {}).items():

@@ -59,6 +59,7 @@ table(
     shown.with_columns(
         pl.col("status").replace_strict(labels(actions.STATUSES, "act.status"), default=pl.col("status")),
         pl.col("verdict").replace_strict(labels(actions.VERDICTS, "act.verdict"), default=pl.col("verdict")),
+        pl.col("source").replace_strict(labels(actions.SOURCES, "act.source"), default=pl.col("source")),
     ).select(
         "action_id",
         "title",

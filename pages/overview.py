@@ -65,7 +65,7 @@ cols[2].metric(
 )
 acts = q("action_kpis", **f.params()).row(0, named=True)
 cols[3].metric(
-    t("kpi.actions_overdue"), f"{acts['overdue']:,} / {acts['open']:,}", help=t("act.open"), border=True
+    t("kpi.actions_overdue"), f"{acts['overdue']:,} / {acts['open']:,}", border=True
 )
 cols = st.columns(4)
 cols[0].metric(

@@ -29,6 +29,7 @@ PAGES = {
     "pareto": ("帕累托", "Pareto"),
     "causes": ("原因分析", "Cause analysis"),
     "competitors": ("竞品对比", "Competitors"),
+    "actions": ("整改跟踪", "Actions"),
     "upload": ("数据上传", "Upload"),
     "settings": ("设置", "Settings"),
 }
@@ -187,3 +188,52 @@ def test_upload_changes_the_overview_and_screens_look_right(server, browser, tmp
             page.get_by_role("link", name=titles[0 if lang == "zh" else 1]).click()
             settle(page)
             page.screenshot(path=str(ARTIFACTS / f"{name}_{lang}.png"), full_page=True)
+
+
+def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(server, browser):
+    url, db = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{url}/pareto")
+    settle(page)
+    # The first (largest) bar of the item Pareto: its drill-down offers the action.
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    bar = chart.locator("g.trace.bars g.point path").first.bounding_box()
+    # Plotly's drag layer takes the pointer, as for a person: click where the bar is drawn.
+    page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] * 0.8)
+    settle(page)
+    page.get_by_role("button", name="创建整改措施").first.click()
+    settle(page)
+    assert page.get_by_role("heading", name="新建整改措施").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "action_form_zh.png"), full_page=True)
+    for name, value in (("您的姓名（记录在每次修改上）", "质量工程师小王"), ("责任部门", "计划部"), ("负责人", "王强")):
+        box = page.get_by_role("textbox", name=name).first
+        box.fill(value)
+        box.press("Tab")
+        settle(page)
+    page.get_by_role("button", name="保存").first.click()
+    settle(page)
+    con = open_warehouse(db)
+    try:
+        action_id, source, item = con.execute(
+            "select action_id, source, item_id from v_actions where changed_by = '质量工程师小王'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert source == "item" and item
+    page.get_by_role("button", name="批准").click()
+    settle(page)
+    page.get_by_role("button", name="完成").click()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "action_done_zh.png"), full_page=True)
+    con = open_warehouse(db)
+    try:
+        status, approved_by, versions = con.execute(
+            "select status, approved_by, versions from v_actions where action_id = ?", [action_id]
+        ).fetchone()
+        verdict = con.execute("select verdict from v_action_effect where action_id = ?", [action_id]).fetchone()[0]
+    finally:
+        con.close()
+    assert (status, approved_by, versions) == ("done", "质量工程师小王", 3)
+    assert verdict == "pending"  # done today: the follow-up month has no responses yet
+    assert page.get_by_text("验证结论: 待验证").count() >= 1

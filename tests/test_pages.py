@@ -273,3 +273,101 @@ def test_upload_lists_unknown_customers_as_warnings(app):
     assert not app.exception
     assert any("校验通过" in s.value for s in app.success)
     assert any("NOBODY-1" in w.value and "客户编号不在客户表中" in w.value for w in app.warning)
+
+
+def effect_verdicts(db) -> dict:
+    con = open_warehouse(db)
+    try:
+        return dict(con.execute("select action_id, verdict from v_action_effect").fetchall())
+    finally:
+        con.close()
+
+
+def test_actions_board_shows_each_actions_effect_and_versions(app):
+    open_page(app, "actions")
+    verdicts = effect_verdicts(app.db)
+    assert set(verdicts.values()) >= {"improved", "worse", "no_change", "pending"}
+    overdue = scalar(app.db, "select count(*) from v_actions where is_overdue")
+    assert metric(app, "超期").value == f"{overdue:,}"
+    for action_id in ("CA-2025-001", "CA-2025-003", "CA-2026-008"):
+        app.selectbox(key="act_pick").set_value(action_id).run()
+        assert not app.exception
+        verdict_line = next(m.value for m in app.markdown if m.value.startswith("**验证结论"))
+        assert {"improved": "有效改善", "worse": "变差", "pending": "待验证", "no_change": "无显著变化"}.get(
+            verdicts[action_id], verdicts[action_id]
+        ) in verdict_line
+        versions = scalar(app.db, "select versions from v_actions where action_id = ?", [action_id])
+        assert len(app.dataframe[-1].value) == versions
+    # The worse action offers a re-plan that follows it.
+    app.selectbox(key="act_pick").set_value("CA-2025-001").run()
+    app.button(key="replan_CA-2025-001").click().run()
+    assert any("CA-2025-001" in c.value for c in app.caption)
+    assert app.subheader[0].value.startswith("重新制定措施")
+    # Filtering by status narrows the board.
+    app.multiselect(key="act_filter_status").set_value(["planned"]).run()
+    planned = scalar(app.db, "select count(*) from v_actions where status = 'planned'")
+    assert len(app.dataframe[0].value) == planned
+
+
+def test_an_action_created_on_the_dimensions_page_is_approved_and_done(app):
+    open_page(app, "dimensions")
+    app.button(key="create_action_dim_delivery").click().run()
+    assert not app.exception
+    assert app.title[0].value == "整改跟踪"
+    source = next(s for s in app.selectbox if s.label == "来源")
+    assert source.value == "dimension"
+    assert next(s for s in app.selectbox if s.label == "维度").value == "delivery"
+    # AppTest reruns the page it opened last; the draft is in the session, so reopen the page.
+    open_page(app, "actions")
+    app.text_input(key="action_user").set_value("质量工程师小王").run()
+    save = next(b for b in app.button if b.label == "保存")
+    save.click().run()
+    assert any("未保存" in e.value for e in app.error)  # the responsible department is required
+    next(t for t in app.text_input if t.label == "责任部门").set_value("计划部").run()
+    next(b for b in app.button if b.label == "保存").click().run()
+    assert not app.exception
+    action_id = scalar(app.db, "select action_id from v_actions where changed_by = '质量工程师小王'")
+    assert scalar(app.db, "select dimension_id from v_actions where action_id = ?", [action_id]) == "delivery"
+    assert app.selectbox(key="act_pick").value == action_id
+    app.button(key=f"step_approve_{action_id}").click().run()
+    app.button(key=f"step_done_{action_id}").click().run()
+    assert not app.exception
+    status, approved_by, versions = (
+        scalar(app.db, f"select {c} from v_actions where action_id = ?", [action_id])
+        for c in ("status", "approved_by", "versions")
+    )
+    assert (status, approved_by, versions) == ("done", "质量工程师小王", 3)
+    assert any(m.value.startswith("**验证结论: 待验证") for m in app.markdown)
+
+
+def test_a_fishbone_cause_opens_a_complaint_action(app):
+    open_page(app, "causes")
+    causes = app.selectbox(key="fishbone_cause")
+    index = next(n for n, text in enumerate(causes.options) if "交付计划不合理" in text)
+    causes.set_value(index).run()
+    next(b for b in app.button if b.key.startswith("create_action_bone_")).click().run()
+    assert not app.exception
+    assert app.title[0].value == "整改跟踪"
+    assert next(s for s in app.selectbox if s.label == "来源").value == "complaint"
+    assert next(s for s in app.selectbox if s.label == "原因类别").value == "method"
+    assert next(t for t in app.text_input if t.label == "原因").value == "交付计划不合理"
+
+
+def test_an_action_tracker_loads_through_the_upload_page_as_new_versions(app):
+    open_page(app, "upload")
+    tracker = (
+        "措施编号,措施,来源,问卷,题目,责任部门,提出日期,计划完成日期,批准日期,批准人\n"
+        "CA-2026-008,展厅休息区扩建,题目,dealer-sales,q6,行政部,2026-06-15,2026-09-30,2026-07-01,刘质量经理\n"
+    ).encode("gb18030")
+    app.selectbox(key="upload_kind").set_value("actions").run()
+    app.file_uploader(key="upload_file").set_value(("整改台账.csv", tracker, "text/csv")).run()
+    assert not app.exception
+    assert any("校验通过" in s.value for s in app.success)
+    app.button(key="do_load").click().run()
+    assert any("已加载批次" in s.value for s in app.success)
+    assert scalar(app.db, "select versions from v_actions where action_id = 'CA-2026-008'") == 2
+    assert scalar(app.db, "select status from v_actions where action_id = 'CA-2026-008'") == "approved"
+    bad = tracker.replace("q6".encode(), b"q99")
+    app.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
+    problems = next(d.value for d in app.dataframe if "reason" in d.value.columns)
+    assert list(zip(problems["row"], problems["column"], strict=True)) == [(2, "题目")]
