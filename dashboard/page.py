@@ -8,7 +8,6 @@ from streamlit.runtime.pages_manager import PagesManager
 from dashboard.filters import Filters
 from dashboard.i18n import t
 
-
 _PAGES: dict[str, st.Page] = {}
 
 

@@ -64,9 +64,7 @@ cols[2].metric(
     border=True,
 )
 acts = q("action_kpis", **f.params()).row(0, named=True)
-cols[3].metric(
-    t("kpi.actions_overdue"), f"{acts['overdue']:,} / {acts['open']:,}", border=True
-)
+cols[3].metric(t("kpi.actions_overdue"), f"{acts['overdue']:,} / {acts['open']:,}", border=True)
 cols = st.columns(4)
 cols[0].metric(
     t("kpi.actions_verified"),

@@ -206,7 +206,11 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
     settle(page)
     assert page.get_by_role("heading", name="新建整改措施").count() == 1
     page.screenshot(path=str(ARTIFACTS / "action_form_zh.png"), full_page=True)
-    for name, value in (("您的姓名（记录在每次修改上）", "质量工程师小王"), ("责任部门", "计划部"), ("负责人", "王强")):
+    for name, value in (
+        ("您的姓名（记录在每次修改上）", "质量工程师小王"),
+        ("责任部门", "计划部"),
+        ("负责人", "王强"),
+    ):
         box = page.get_by_role("textbox", name=name).first
         box.fill(value)
         box.press("Tab")
@@ -231,7 +235,9 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
         status, approved_by, versions = con.execute(
             "select status, approved_by, versions from v_actions where action_id = ?", [action_id]
         ).fetchone()
-        verdict = con.execute("select verdict from v_action_effect where action_id = ?", [action_id]).fetchone()[0]
+        verdict = con.execute(
+            "select verdict from v_action_effect where action_id = ?", [action_id]
+        ).fetchone()[0]
     finally:
         con.close()
     assert (status, approved_by, versions) == ("done", "质量工程师小王", 3)

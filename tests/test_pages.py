@@ -367,7 +367,7 @@ def test_an_action_tracker_loads_through_the_upload_page_as_new_versions(app):
     assert any("已加载批次" in s.value for s in app.success)
     assert scalar(app.db, "select versions from v_actions where action_id = 'CA-2026-008'") == 2
     assert scalar(app.db, "select status from v_actions where action_id = 'CA-2026-008'") == "approved"
-    bad = tracker.replace("q6".encode(), b"q99")
+    bad = tracker.replace(b"q6", b"q99")
     app.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
     problems = next(d.value for d in app.dataframe if "reason" in d.value.columns)
     assert list(zip(problems["row"], problems["column"], strict=True)) == [(2, "题目")]
