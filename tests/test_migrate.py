@@ -127,3 +127,23 @@ def test_a_new_warehouse_has_the_schema_the_migrations_give(db, tmp_path):
     assert current_version(fresh) == current_version(upgraded) == len(migrations())
     upgraded.close()
     fresh.close()
+
+
+def test_version_6_questionnaires_get_their_cadence_and_an_actions_table(db):
+    """Schema 7 reads each questionnaire's cadence from the TOML in force (month when absent)."""
+    old_warehouse(
+        db,
+        6,
+        "insert into questionnaires values (?, ?, 't', 'sales', ?, current_timestamp)",
+        [
+            ("q-a", 1, 'id = "q-a"\ntitle = "t"\n'),
+            ("q-a", 2, 'id = "q-a"\ncadence = "quarter"  # 季度\ntitle = "t"\n'),
+            ("q-b", 1, "id = 'q-b'\n[[dimensions]]\nid = 'x'\n"),
+        ],
+    )
+    con = open_warehouse(db)
+    found = dict(con.execute("select key, value from setting_values where key like 'cadence:%'").fetchall())
+    assert found == {"cadence:q-a": "quarter", "cadence:q-b": "month"}
+    assert con.execute("select count(*) from v_actions").fetchall() == [(0,)]
+    assert con.execute("select count(*) from v_action_effect").fetchall() == [(0,)]
+    con.close()
