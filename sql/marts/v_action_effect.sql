@@ -8,8 +8,13 @@ with
 
 windows as (select * from action_windows),
 units as (select * from action_survey_units),
-complaints as (select * from complaint_cause_facts),
-sales as (select * from sales_facts),
+complaints as (
+    select stg_complaints.complaint_id, stg_complaints.customer_id, stg_complaints.received_at,
+        stg_complaints.cause_category, causes.cause,
+    from stg_complaints
+    inner join stg_complaint_causes as causes on causes.complaint_id = stg_complaints.complaint_id
+),
+sales as (select * from stg_sales),
 settings as (select min_sample from stg_settings),
 
 survey as (
