@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MANYI_DB ?= data/manyi.duckdb
 PORT ?= 8501
+HOST ?= 127.0.0.1
 
 .PHONY: setup run demo test lint format browser-deps bench clean
 
@@ -22,7 +23,7 @@ demo: setup
 	$(BIN)/python -m pipelines demo --force
 
 run: setup $(MANYI_DB)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 browser-deps:
 	bash scripts/install_browser.sh

@@ -1,13 +1,16 @@
-"""Manyi dashboard router: language, shared filters and the page list."""
+"""Manyi dashboard router: login, language, shared filters and the page list of the user's role."""
 
 from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from dashboard import auth
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
+from dashboard.state import reader
+from warehouse import roles
 
 # A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
 # script nested in a navigation of its own on the first run; leave that mode before drawing.
@@ -18,42 +21,43 @@ if PagesManager.uses_pages_directory:
 PAGES = Path(__file__).resolve().parent / "pages"
 st.set_page_config(page_title="Manyi 满意", page_icon=":material/bar_chart:", layout="wide")
 language_switch()
+reader()  # a missing warehouse stops here, with its path
+# (section, page file and url path, icon) of every page; the role decides which are listed.
+LAYOUT = [
+    ("nav.section.analysis", "overview", ":material/monitoring:"),
+    ("nav.section.analysis", "dimensions", ":material/stacked_bar_chart:"),
+    ("nav.section.analysis", "pareto", ":material/bar_chart:"),
+    ("nav.section.analysis", "causes", ":material/account_tree:"),
+    ("nav.section.analysis", "competitors", ":material/compare_arrows:"),
+    ("nav.section.analysis", "actions", ":material/task_alt:"),
+    ("nav.section.data", "upload", ":material/upload_file:"),
+    ("nav.section.data", "settings", ":material/settings:"),
+    ("nav.section.data", "admin", ":material/admin_panel_settings:"),
+]
+user = auth.current()
+if user is None:
+    # Nothing but the login page exists before login: every URL shows it (a deep link opens
+    # its page once signed in).
+    logins = [st.Page(auth.login_page, title=t("auth.title"), url_path="login", default=True)]
+    logins += [
+        st.Page(auth.login_page, title=t("auth.title"), url_path=name, visibility="hidden")
+        for _, name, _ in LAYOUT
+    ]
+    st.navigation(logins, position="hidden").run()
+    st.stop()
 
-pages = {
-    t("nav.section.analysis"): [
-        st.Page(
-            PAGES / "overview.py",
-            title=t("nav.overview"),
-            icon=":material/monitoring:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page(
-            PAGES / "dimensions.py",
-            title=t("nav.dimensions"),
-            icon=":material/stacked_bar_chart:",
-            url_path="dimensions",
-        ),
-        st.Page(PAGES / "pareto.py", title=t("nav.pareto"), icon=":material/bar_chart:", url_path="pareto"),
-        st.Page(
-            PAGES / "causes.py", title=t("nav.causes"), icon=":material/account_tree:", url_path="causes"
-        ),
-        st.Page(
-            PAGES / "competitors.py",
-            title=t("nav.competitors"),
-            icon=":material/compare_arrows:",
-            url_path="competitors",
-        ),
-        st.Page(PAGES / "actions.py", title=t("nav.actions"), icon=":material/task_alt:", url_path="actions"),
-    ],
-    t("nav.section.data"): [
-        st.Page(PAGES / "upload.py", title=t("nav.upload"), icon=":material/upload_file:", url_path="upload"),
-        st.Page(
-            PAGES / "settings.py", title=t("nav.settings"), icon=":material/settings:", url_path="settings"
-        ),
-    ],
-}
+pages: dict[str, list] = {}
+for section, name, icon in LAYOUT:
+    if roles.may_open(user.role, name):
+        page = st.Page(
+            PAGES / f"{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name, default=name == "overview"
+        )
+    else:
+        # Reached by its URL, a page the role may not open says so and shows nothing else.
+        page = st.Page(auth.not_permitted, title=t(f"nav.{name}"), url_path=name, visibility="hidden")
+    pages.setdefault(t(section), []).append(page)
 register(pages)
 page = st.navigation(pages)
+auth.logout_button()
 st.session_state["filters"] = sidebar()
 page.run()

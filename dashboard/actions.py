@@ -11,7 +11,7 @@ import zoneinfo
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import auth, charts
 from dashboard.i18n import label, labels, t
 from dashboard.page import switch_to
 from dashboard.state import q
@@ -19,7 +19,7 @@ from dashboard.widgets import fmt, p_text, table
 from pipelines import actions
 from pipelines.errors import ValidationError
 from pipelines.fields import ENUMS
-from warehouse import open_warehouse
+from warehouse import open_warehouse, roles
 
 DRAFT = "action_draft"
 PICKED = "action_picked"
@@ -35,14 +35,15 @@ def today() -> dt.date:
 
 
 def user() -> str:
-    """Who is recorded on a version: the name given on the Actions page."""
-    return (st.session_state.get("action_user") or "").strip() or "dashboard"
+    """Who is recorded on a version: the logged-in user."""
+    return auth.name()
 
 
 def create_button(key: str, **source) -> None:
     """'Create corrective action' for what the page shows: opens the Actions page with the form
-    prefilled with the source, questionnaire, item/dimension, cause, scope and customer."""
-    if st.button(t("act.create"), key=f"create_action_{key}", icon=":material/add_task:"):
+    prefilled with the source, questionnaire, item/dimension, cause, scope and customer. Only
+    for roles that create actions."""
+    if auth.can("act") and st.button(t("act.create"), key=f"create_action_{key}", icon=":material/add_task:"):
         st.session_state[DRAFT] = actions.draft(today(), **source)
         switch_to("actions")
 
@@ -156,17 +157,15 @@ def form(record: dict, note: str) -> None:
 
 
 def steps(action: dict) -> None:
-    """One button per workflow step open to the action; approve records who approved."""
-    open_steps = actions.steps(action)
+    """One button per workflow step open to the action and the user's role; approve records the
+    user as approved_by."""
+    open_steps = [s for s in actions.steps(action) if auth.can(roles.STEPS[s])]
     if not open_steps:
         return
-    approver = None
-    if "approve" in open_steps:
-        approver = st.text_input(t("col.approved_by"), user(), key=f"approver_{action['action_id']}")
     cols = st.columns(len(open_steps))
     for col, name in zip(cols, open_steps, strict=True):
         if col.button(t(f"act.step.{name}"), key=f"step_{name}_{action['action_id']}"):
-            _, problems = _write(lambda con, n=name: actions.step(con, action, n, user(), today(), approver))
+            _, problems = _write(lambda con, n=name: actions.step(con, action, n, user(), today()))
             if problems:
                 _problems(problems)
                 return

@@ -1,15 +1,49 @@
-"""Writes of the Settings page, through the same audited change as the command line."""
+"""Writes of the Settings and admin pages, through the same audited changes as the command line."""
 
 from __future__ import annotations
 
+import json
+
+from dashboard import auth
 from pipelines import store
-from warehouse import open_warehouse
+from warehouse import open_warehouse, users
 
 
 def save_setting(name: str, value: str) -> str:
     """Validate and store a setting; SettingError says why a value is refused."""
     con = open_warehouse()
     try:
-        return store.change_setting(con, name, value, via="dashboard")
+        return store.change_setting(con, name, value, via="dashboard", user=auth.name())
     finally:
         con.close()
+
+
+def parse_regions(text: str | None) -> list[str]:
+    return json.loads(text) if text else []
+
+
+def add_user(name: str, role: str, password: str, regions: list[str]) -> str | None:
+    """Add a user; the reason in words when refused, else None."""
+    con = open_warehouse()
+    try:
+        users.add(con, name.strip(), role, password, regions, by=auth.name())
+    except users.UserError as exc:
+        return str(exc)
+    finally:
+        con.close()
+    return None
+
+
+def change_user(name: str, role: str, regions: list[str], password: str, disabled: bool) -> str | None:
+    """A new version of a user (a blank password keeps the old one); None when saved."""
+    changes = {"role": role, "regions": regions, "disabled": disabled}
+    if password:
+        changes["password"] = password
+    con = open_warehouse()
+    try:
+        users.change(con, name, by=auth.name(), **changes)
+    except users.UserError as exc:
+        return str(exc)
+    finally:
+        con.close()
+    return None

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from warehouse import db_path
+from warehouse import db_path, roles
 from warehouse.reader import Reader
 
 
@@ -36,6 +36,16 @@ def data_version() -> int:
 
 
 def q(name: str, **params) -> pl.DataFrame:
-    """Run sql/queries/<name>.sql; cached until the warehouse changes (a new snapshot)."""
+    """Run sql/queries/<name>.sql; cached until the warehouse changes (a new snapshot). Denied
+    without a logged-in user: no page can read data before login."""
+    user = st.session_state.get("auth_user")
+    if user is None or not roles.may_query(user.role, name):
+        st.error(t("auth.not_permitted"))
+        st.stop()
     path = str(db_path().absolute())
     return _cached(path, data_version(), name, tuple(sorted(params.items())))
+
+
+def settings_row() -> dict:
+    """The settings in force that the dashboard reads (min_sample, timezone, idle minutes …)."""
+    return q("metric_settings").row(0, named=True)

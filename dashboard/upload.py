@@ -7,6 +7,7 @@ import json
 import polars as pl
 import streamlit as st
 
+from dashboard import auth
 from dashboard.i18n import t
 from dashboard.state import data_version, q
 from pipelines import store
@@ -76,6 +77,7 @@ def job_for(
         sheet=sheet,
         skip_rows=skip_rows,
         replace=replace,
+        user=auth.name(),
     )
 
 
@@ -141,7 +143,7 @@ def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
 def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:
     con = open_warehouse()
     try:
-        return store.add_questionnaire(con, text), []
+        return store.add_questionnaire(con, text, user=auth.name()), []
     except QuestionnaireError as exc:
         return None, exc.problems
     finally:
@@ -151,6 +153,6 @@ def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:
 def rollback(batch_id: str) -> dict:
     con = open_warehouse()
     try:
-        return store.rollback(con, batch_id)
+        return store.rollback(con, batch_id, user=auth.name())
     finally:
         con.close()

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import actions
+from dashboard import actions, auth
 from dashboard.i18n import label, labels, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -12,7 +12,7 @@ from pipelines.actions import REPLAN_VERDICTS, draft, replan
 
 filters()
 st.title(t("act.title"))
-st.text_input(t("act.user"), key="action_user", help=t("act.user_help"))
+st.caption(t("act.user_help"))
 
 drafted = st.session_state.get(actions.DRAFT)
 if drafted:
@@ -22,7 +22,7 @@ if drafted:
         if st.button(t("act.discard"), key="discard_draft"):
             st.session_state.pop(actions.DRAFT, None)
             st.rerun()
-elif st.button(t("act.new_button"), icon=":material/add_task:", key="new_action"):
+elif auth.can("act") and st.button(t("act.new_button"), icon=":material/add_task:", key="new_action"):
     st.session_state[actions.DRAFT] = draft(actions.today())
     st.rerun()
 
@@ -101,11 +101,14 @@ actions.steps(action)
 
 st.subheader(t("act.effect"))
 effect = actions.effect_panel(pick)
-can_replan = effect and effect["verdict"] in REPLAN_VERDICTS and action["status"] == "done"
+can_replan = (
+    auth.can("act") and effect and effect["verdict"] in REPLAN_VERDICTS and action["status"] == "done"
+)
 if can_replan and st.button(t("act.replan"), icon=":material/replay:", key=f"replan_{pick}"):
     st.session_state[actions.DRAFT] = replan(action, effect["verdict"], actions.today())
     st.rerun()
-with st.expander(t("act.edit")):
-    actions.form(action, "edit")
+if auth.can("act"):
+    with st.expander(t("act.edit")):
+        actions.form(action, "edit")
 st.subheader(t("act.versions"))
 table(q("action_versions", action_id=pick), f"versions_{pick}")

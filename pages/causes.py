@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import actions, charts
+from dashboard import actions, auth, charts
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -50,8 +50,7 @@ if bone is not None:
 
 st.subheader(t("cause.complaints"))
 kpis = q("complaint_kpis", **f.params()).row(0, named=True)
-complaints = q("complaints_list", **f.params())
-if complaints.is_empty():
+if not kpis["complaints"]:
     st.info(t("empty"))
 else:
     cols = st.columns(4)
@@ -63,6 +62,8 @@ else:
         f"{kpis['open_complaints']:,} / {kpis['overdue_complaints']:,}",
     )
     st.caption(t("cause.due_note").format(pending=kpis["pending"]))
+if kpis["complaints"] and auth.can("detail"):
+    complaints = q("complaints_list", **f.params())
     if kpis["complaints"] > complaints.height:
         st.caption(t("cause.list_cut").format(shown=complaints.height, total=kpis["complaints"]))
     shown = complaints.with_columns(
@@ -84,6 +85,9 @@ else:
     )
 
 st.subheader(t("cause.comments"))
+if not auth.can("detail"):
+    st.caption(t("auth.detail_hidden"))
+    st.stop()
 search = st.text_input(t("cause.search"), key="comment_search").strip() or None
 comments = q("dissatisfied_comments", **f.params(search=search))
 if comments.is_empty():

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import actions, charts, data
+from dashboard import actions, auth, charts, data
 from dashboard.i18n import t
 from dashboard.page import filters
 from dashboard.state import q
@@ -58,8 +58,10 @@ table(
 left, right = st.columns(2)
 with left:
     st.subheader(t("dim.customer"))
-    customers = q("customers_surveyed", **f.params())
-    if customers.is_empty():
+    customers = q("customers_surveyed", **f.params()) if auth.can("detail") else None
+    if customers is None:
+        st.caption(t("auth.detail_hidden"))
+    elif customers.is_empty():
         st.info(t("empty"))
     else:
         labels = {

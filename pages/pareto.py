@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import actions, charts, data
+from dashboard import actions, auth, charts, data
 from dashboard.i18n import label, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -63,7 +63,10 @@ if index is not None:
         scope=f.scope,
         title=t("act.default_title", what=item_names.get(item_id, item_id)),
     )
-    table(q("drill_item_responses", **f.params(item_id=item_id)), f"dissatisfied_{item_id}")
+    if auth.can("detail"):
+        table(q("drill_item_responses", **f.params(item_id=item_id)), f"dissatisfied_{item_id}")
+    else:
+        st.caption(t("auth.detail_hidden"))
 index = clicked(cause_event)
 if index is not None:
     row = causes.row(index, named=True)
@@ -76,8 +79,11 @@ if index is not None:
         cause=cause,
         title=t("act.default_title", what=cause or label("cat", row["cause_category"])),
     )
-    listed = q("complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"]))
-    actions.complaint_table(listed, "complaints_of_cause")
+    if auth.can("detail"):
+        listed = q("complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"]))
+        actions.complaint_table(listed, "complaints_of_cause")
+    else:
+        st.caption(t("auth.detail_hidden"))
 if items.height:
     table(
         items.with_columns(

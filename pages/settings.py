@@ -5,6 +5,7 @@ import zoneinfo
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.admin import save_setting
 from dashboard.i18n import t
 from dashboard.page import start
@@ -13,6 +14,7 @@ from dashboard.widgets import table
 from warehouse.settings import SettingError, check
 
 start()
+auth.require("admin")
 st.title(t("settings.title"))
 current = q("metric_settings").row(0, named=True)
 

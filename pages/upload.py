@@ -5,7 +5,7 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import data, upload
+from dashboard import auth, data, upload
 from dashboard.i18n import labels, t
 from dashboard.page import start
 from dashboard.state import q
@@ -13,6 +13,7 @@ from pipelines.errors import ValidationError
 from pipelines.fields import KINDS
 
 start()
+auth.require("upload")
 st.title(t("up.title"))
 file = st.file_uploader(t("up.file"), type=["csv", "xlsx", "toml", "txt"], key="upload_file")
 kind = st.selectbox(t("up.kind"), KINDS, format_func=labels(KINDS, "kind").get, key="upload_kind")

@@ -19,7 +19,7 @@ from pipelines import store
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
-from warehouse import db_path, open_warehouse, public, settings
+from warehouse import db_path, open_warehouse, public, settings, users
 from warehouse.maintain import maintain
 
 PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
@@ -79,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="delete only orphaned files older than this (default 60: a load committing now keeps its files)",
     )
+    us = sub.add_parser("user", help="dashboard users: add, list, disable, password (read from stdin)")
+    ussub = us.add_subparsers(dest="action", required=True)
+    usadd = ussub.add_parser("add", help="add a user; the password is read from stdin")
+    usadd.add_argument("name")
+    usadd.add_argument("--role", required=True, choices=users.ROLES)
+    usadd.add_argument("--regions", help="comma-separated regions the user may see (default: all)")
+    usadd.add_argument("--email", help="e-mail, for single sign-on")
+    ussub.add_parser("list", help="every user with role, regions and status")
+    usdis = ussub.add_parser("disable", help="disable a user (kept in the audit trail)")
+    usdis.add_argument("name")
+    uspw = ussub.add_parser("password", help="set a user's password, read from stdin")
+    uspw.add_argument("name")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -197,11 +209,41 @@ def cmd_setting(con, args) -> int:
         emit(settings.in_force(con))
         return 0
     try:
-        value = store.change_setting(con, args.name, args.value)
+        value = store.change_setting(con, args.name, args.value, user=_os_user())
     except settings.SettingError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     emit({"name": args.name, "value": value, "status": "set"})
+    return 0
+
+
+def _password() -> str:
+    """The password from stdin (a terminal asks twice without echo): never from an argument,
+    which every user of the machine could read in the process list."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise users.UserError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(con, args) -> int:
+    try:
+        if args.action == "list":
+            emit(users.list_users(con))
+            return 0
+        if args.action == "add":
+            regions = [r for r in (args.regions or "").split(",") if r.strip()]
+            found = users.add(con, args.name, args.role, _password(), regions, args.email, by=_os_user())
+        elif args.action == "disable":
+            found = users.change(con, args.name, by=_os_user(), disabled=True)
+        else:
+            found = users.change(con, args.name, by=_os_user(), password=_password())
+    except users.UserError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    emit({"user_name": found.name, "role": found.role, "regions": found.regions, "disabled": found.disabled})
     return 0
 
 
@@ -246,7 +288,7 @@ def _run(args, path: Path) -> int:
         emit(summary)
         return 0
     reads = args.command in ("query", "batches", "rollback", "maintain") or (
-        args.command == "setting" and args.action == "list"
+        args.command in ("setting", "user") and args.action == "list"
     )
     if reads and not path.exists():
         print(
@@ -269,7 +311,8 @@ def _run(args, path: Path) -> int:
                 )
                 return 0
             try:
-                emit(store.add_questionnaire(con, Path(args.file).read_text(encoding="utf-8-sig")))
+                text = Path(args.file).read_text(encoding="utf-8-sig")
+                emit(store.add_questionnaire(con, text, user=_os_user()))
             except QuestionnaireError as exc:
                 print(exc.report(), file=sys.stderr)
                 return 1
@@ -284,7 +327,7 @@ def _run(args, path: Path) -> int:
             return 0
         if args.command == "rollback":
             try:
-                emit(store.rollback(con, args.batch_id))
+                emit(store.rollback(con, args.batch_id, user=_os_user()))
             except BatchError as exc:
                 print(str(exc), file=sys.stderr)
                 return 1
@@ -293,12 +336,14 @@ def _run(args, path: Path) -> int:
             return cmd_query(con, args, path)
         if args.command == "setting":
             return cmd_setting(con, args)
+        if args.command == "user":
+            return cmd_user(con, args)
         if args.command == "maintain":
             if args.orphans_older_than < 0:
                 print("--orphans-older-than must be 0 or more minutes", file=sys.stderr)
                 return 1
             result = maintain(con, path, timedelta(minutes=args.orphans_older_than))
-            store.audit(con, "maintain", None, result)
+            store.audit(con, "maintain", None, result, user=_os_user())
             emit({**result, "status": "maintained"})
             return 0
     finally:

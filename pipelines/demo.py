@@ -13,8 +13,9 @@ import polars as pl
 
 from pipelines import store
 from pipelines.load import LoadJob, load
-from warehouse import open_warehouse
+from warehouse import open_warehouse, users
 from warehouse.lake import data_dir
+from warehouse.roles import ROLES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FIRST_MONTH = date(2024, 5, 1)
@@ -525,6 +526,8 @@ def build_demo(
                 log(f"loaded {file.name}: {result.rows:,} rows ({kind})")
                 summary["batches"] += 1
                 summary["rows"][kind] = summary["rows"].get(kind, 0) + result.rows
+        for role in ROLES:
+            users.add(con, f"demo-{role}", role, "demo", by="demo")
     finally:
         con.close()
     return summary

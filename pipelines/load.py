@@ -64,7 +64,7 @@ class LoadJob:
     replace: bool = False
     row_ids: bool = False  # ids from the file row number, for files without an id column
     own_subject: str | None = None  # this subject value is our own company ('own')
-    user: str | None = None  # who loads: recorded on each action version (changed_by)
+    user: str | None = None  # who loads: audited, and recorded on each action version (changed_by)
     note: str | None = None  # what a dashboard edit did ("approve"): recorded on each version
     check_duplicate: bool = True  # a dashboard edit may restore an earlier version's bytes
 
@@ -755,10 +755,10 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
                 "file": job.file_name,
                 "rows": prepared.rows,
                 "superseded": prepared.existing,
-                **({"user": job.user} if job.user else {}),
                 **({"note": job.note} if job.note else {}),
             },
             now,
+            job.user,
         )
         progress(0.97, "committing")
         con.execute("commit")

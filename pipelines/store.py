@@ -32,10 +32,19 @@ KIND_TABLES = {
 }
 
 
-def audit(con, action: str, batch_id: str | None, detail: dict, at: datetime | None = None) -> None:
+def audit(
+    con, action: str, batch_id: str | None, detail: dict, at: datetime | None = None, user: str | None = None
+) -> None:
+    """Append one event to the audit trail (v_audit); `user` is who (cli:<os user> on the CLI)."""
     con.execute(
-        "insert into audit_log values (?, ?, ?, ?)",
-        [at or datetime.now(UTC), action, batch_id, json.dumps(detail, ensure_ascii=False, default=str)],
+        "insert into audit_log values (?, ?, ?, ?, ?)",
+        [
+            at or datetime.now(UTC),
+            action,
+            batch_id,
+            json.dumps(detail, ensure_ascii=False, default=str),
+            user,
+        ],
     )
 
 
@@ -58,7 +67,7 @@ def get_questionnaire(con, questionnaire_id: str) -> Questionnaire | None:
     return parse(row[0][0]) if row else None
 
 
-def add_questionnaire(con, text: str) -> dict:
+def add_questionnaire(con, text: str, user: str | None = None) -> dict:
     """Validate and store questionnaire TOML; a change once answers exist may only add items."""
     new = parse(text)
     old = get_questionnaire(con, new.id)
@@ -122,7 +131,7 @@ def add_questionnaire(con, text: str) -> dict:
             con.executemany("insert into q_points values (?, ?, ?, ?)", points)
         settings.put(con, f"target:{new.id}", str(new.target))
         settings.put(con, f"cadence:{new.id}", new.cadence)
-        audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now)
+        audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now, user)
         con.execute("commit")
     except BaseException:
         rollback_quietly(con)
@@ -347,13 +356,13 @@ def _unlink_supersessions(con, batch_id: str) -> tuple[list[str], list[str]]:
     return touched, restored
 
 
-def change_setting(con, name: str, value: str, via: str = "cli") -> str:
+def change_setting(con, name: str, value: str, via: str = "cli", user: str | None = None) -> str:
     """Validate and record a user setting in its own audited transaction; returns the value
     stored. settings.SettingError says why a value is refused (nothing written)."""
     con.execute("begin transaction")
     try:
         stored = settings.set_setting(con, name, value)
-        audit(con, "setting", None, {"name": name, "value": stored, "via": via})
+        audit(con, "setting", None, {"name": name, "value": stored, "via": via}, user=user)
         con.execute("commit")
     except BaseException:
         rollback_quietly(con)
@@ -361,7 +370,7 @@ def change_setting(con, name: str, value: str, via: str = "cli") -> str:
     return stored
 
 
-def rollback(con, batch_id: str) -> dict:
+def rollback(con, batch_id: str, user: str | None = None) -> dict:
     """Remove one loaded batch and restore the records it superseded."""
     found = con.execute("select kind, status, rows from batches where batch_id = ?", [batch_id]).fetchall()
     if not found:
@@ -378,7 +387,9 @@ def rollback(con, batch_id: str) -> dict:
                 con.execute(f"delete from {table} where batch_id = ?", [batch_id])
             rebuild_survey_rollups(con, touched)
         con.execute("update batches set status = 'rolled_back' where batch_id = ?", [batch_id])
-        audit(con, "rollback", batch_id, {"kind": kind, "rows": rows, "restored_batches": restored})
+        audit(
+            con, "rollback", batch_id, {"kind": kind, "rows": rows, "restored_batches": restored}, user=user
+        )
         con.execute("commit")
     except BaseException:
         rollback_quietly(con)

@@ -131,6 +131,25 @@ def settle(page, timeout: float = 60) -> None:
     assert not errors, errors
 
 
+def login(page, url: str, name: str = "demo-admin", password: str = "demo") -> None:
+    """Sign in on the login page (every URL shows it before login)."""
+    page.goto(f"{url}/")
+    settle(page)
+    page.get_by_role("textbox", name="用户名").fill(name)
+    page.get_by_role("textbox", name="密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+
+
+def pick_action(page, action_id: str) -> None:
+    """Choose an action in the Actions page's picker by typing its id."""
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="查看措施")
+    picker.locator("input").click()
+    page.keyboard.type(action_id)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
 def csi_card(page) -> str:
     card = page.locator("[data-testid='stMetric']").filter(has_text="CSI").first
     return card.locator("[data-testid='stMetricValue']").inner_text()
@@ -140,10 +159,11 @@ def test_upload_changes_the_overview_and_screens_look_right(server, browser, tmp
     url, db = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    page.goto(f"{url}/")
-    settle(page)
+    login(page, url)
     before = csi_card(page)
-    period_before = page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+    period_before = page.locator(
+        "[data-testid='stMain'] [data-testid='stCaptionContainer']"
+    ).first.inner_text()
 
     # A new month of very unhappy follow-up calls, with Chinese headers and labels, GBK-encoded.
     header = "问卷编号,客户编号,调查日期,调查方式,产品性能,外观质量,交车准时,顾问专业,顾问态度,展厅舒适,总体满意,意见建议"
@@ -154,7 +174,8 @@ def test_upload_changes_the_overview_and_screens_look_right(server, browser, tmp
     upload = tmp_path / "十一月回访.csv"
     upload.write_bytes(("\n".join([header, *rows]) + "\n").encode("gbk"))
 
-    page.goto(f"{url}/upload")
+    # (a page load would start a new session, logged out: navigate as a person does)
+    page.get_by_role("link", name="数据上传").click()
     settle(page)
     page.locator("input[type='file']").set_input_files(str(upload))
     settle(page)
@@ -175,8 +196,14 @@ def test_upload_changes_the_overview_and_screens_look_right(server, browser, tmp
     after = csi_card(page)
     assert after != before
     assert float(after) < 40  # the new month is the current period: all dissatisfied
-    assert page.locator("[data-testid='stCaptionContainer']").first.inner_text() != period_before
-    assert "2026-11-01" in page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+    assert (
+        page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
+        != period_before
+    )
+    assert (
+        "2026-11-01"
+        in page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
+    )
 
     # Within one session (a reload would start a new one, in Chinese), through the sidebar.
     for lang in ("zh", "en"):
@@ -194,7 +221,8 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
     url, db = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    page.goto(f"{url}/pareto")
+    login(page, url, "demo-engineer")
+    page.get_by_role("link", name="帕累托").click()
     settle(page)
     # The first (largest) bar of the item Pareto: its drill-down offers the action.
     chart = page.locator("[data-testid='stPlotlyChart']").first
@@ -206,11 +234,7 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
     settle(page)
     assert page.get_by_role("heading", name="新建整改措施").count() == 1
     page.screenshot(path=str(ARTIFACTS / "action_form_zh.png"), full_page=True)
-    for name, value in (
-        ("您的姓名（记录在每次修改上）", "质量工程师小王"),
-        ("责任部门", "计划部"),
-        ("负责人", "王强"),
-    ):
+    for name, value in (("责任部门", "计划部"), ("负责人", "王强")):
         box = page.get_by_role("textbox", name=name).first
         box.fill(value)
         box.press("Tab")
@@ -220,15 +244,23 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
     con = open_warehouse(db)
     try:
         action_id, source, item = con.execute(
-            "select action_id, source, item_id from v_actions where changed_by = '质量工程师小王'"
+            "select action_id, source, item_id from v_actions where changed_by = 'demo-engineer'"
         ).fetchone()
     finally:
         con.close()
     assert source == "item" and item
-    page.get_by_role("button", name="批准").click()
-    settle(page)
-    page.get_by_role("button", name="完成").click()
-    settle(page)
+    assert page.get_by_role("button", name="批准").count() == 0  # engineers do not approve
+
+    # The manager approves it; the engineer marks it done.
+    for name, step in (("demo-manager", "批准"), ("demo-engineer", "完成")):
+        page.get_by_role("button", name="退出登录").click()
+        settle(page)
+        login(page, url, name)
+        page.get_by_role("link", name="整改跟踪").click()
+        settle(page)
+        pick_action(page, action_id)
+        page.get_by_role("button", name=step).click()
+        settle(page)
     page.screenshot(path=str(ARTIFACTS / "action_done_zh.png"), full_page=True)
     con = open_warehouse(db)
     try:
@@ -240,6 +272,76 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
         ).fetchone()[0]
     finally:
         con.close()
-    assert (status, approved_by, versions) == ("done", "质量工程师小王", 3)
+    assert (status, approved_by, versions) == ("done", "demo-manager", 3)
     assert verdict == "pending"  # done today: the follow-up month has no responses yet
     assert page.get_by_text("验证结论: 待验证").count() >= 1
+
+
+ROLE_PAGES = {
+    "manager": ["总览", "维度分析", "帕累托", "原因分析", "竞品对比", "整改跟踪"],
+    "engineer": ["总览", "维度分析", "帕累托", "原因分析", "竞品对比", "整改跟踪"],
+    "analyst": ["总览", "维度分析", "帕累托", "原因分析", "竞品对比", "整改跟踪", "数据上传"],
+    "admin": [
+        "总览",
+        "维度分析",
+        "帕累托",
+        "原因分析",
+        "竞品对比",
+        "整改跟踪",
+        "数据上传",
+        "设置",
+        "用户与审计",
+    ],
+}
+
+
+def nav_links(page) -> list[str]:
+    # Each link's text is its icon's ligature name, then its title.
+    return [
+        t.strip().splitlines()[-1] for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    ]
+
+
+def test_each_role_sees_its_pages_and_anonymous_visits_see_nothing(server, browser):
+    url, db = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(f"{url}/overview")
+    settle(page)
+    assert page.get_by_role("heading", name="登录 Manyi 满意度平台").count() == 1
+    assert page.locator("[data-testid='stMetric']").count() == 0 and nav_links(page) == []
+    page.screenshot(path=str(ARTIFACTS / "login_zh.png"), full_page=True)
+    page.get_by_role("textbox", name="用户名").fill("demo-manager")
+    page.get_by_role("textbox", name="密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+    assert page.get_by_text("用户名或密码错误").count() == 1
+    assert page.locator("[data-testid='stMetric']").count() == 0
+    con = open_warehouse(db)
+    try:
+        failed = con.execute(
+            "select count(*) from v_audit where event = 'login_failed' and user_name = 'demo-manager'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert failed == 1
+    for role, links in ROLE_PAGES.items():
+        login(page, url, f"demo-{role}")
+        assert nav_links(page) == links
+        page.get_by_role("link", name="原因分析").click()
+        settle(page)
+        hidden = page.get_by_text("仅对质量工程师").count()
+        assert (hidden > 0) == (role == "manager")
+        page.screenshot(path=str(ARTIFACTS / f"causes_{role}_zh.png"), full_page=True)
+        page.get_by_role("button", name="退出登录").click()
+        settle(page)
+    # A page the role may not open, reached by its URL, says so and shows nothing else.
+    page.goto(f"{url}/upload")
+    settle(page)
+    page.get_by_role("textbox", name="用户名").fill("demo-manager")
+    page.get_by_role("textbox", name="密码").fill("demo")
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+    assert page.get_by_text("您的角色无权查看此内容").count() == 1
+    assert page.locator("input[type='file']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "not_permitted_zh.png"), full_page=True)

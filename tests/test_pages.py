@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, ROOT
 from streamlit.testing.v1 import AppTest
 
-from warehouse import open_warehouse
+from warehouse import open_warehouse, users
 from warehouse.lake import data_dir
 
 TIMEOUT = 120
@@ -27,7 +27,17 @@ def app(demo_db, tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
+    login(at)
     at.db = db
+    return at
+
+
+def login(at: AppTest, name: str = "demo-admin", password: str = "demo") -> AppTest:
+    """Sign in on the login page, as every session must before it sees any data."""
+    at.text_input(key="login_name").set_value(name)
+    at.text_input(key="login_password").set_value(password)
+    next(b for b in at.button if b.label in ("登录", "Sign in")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
     return at
 
 
@@ -222,6 +232,17 @@ def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
+    # No users: no data and no login form, only how to add the first administrator.
+    assert any("还没有用户" in w.value for w in at.warning)
+    assert "user add NAME --role admin" in at.code[0].value
+    assert not at.text_input and not at.dataframe
+    con = open_warehouse(tmp_path / "empty.duckdb")
+    try:
+        users.add(con, "boss", "admin", "secret")
+    finally:
+        con.close()
+    at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
+    login(at, "boss", "secret")
     assert any("还没有问卷" in i.value for i in at.info)
 
 
@@ -309,35 +330,56 @@ def test_actions_board_shows_each_actions_effect_and_versions(app):
     assert len(app.dataframe[0].value) == planned
 
 
-def test_an_action_created_on_the_dimensions_page_is_approved_and_done(app):
+def switch_user(at: AppTest, name: str) -> AppTest:
+    at.button(key="logout").click().run()
+    assert at.title[0].value.startswith("登录")
+    return login(at, name)
+
+
+def test_an_engineer_creates_a_manager_approves_and_the_engineer_completes(app):
+    switch_user(app, "demo-engineer")
     open_page(app, "dimensions")
     app.button(key="create_action_dim_delivery").click().run()
     assert not app.exception
     assert app.title[0].value == "整改跟踪"
-    source = next(s for s in app.selectbox if s.label == "来源")
-    assert source.value == "dimension"
+    assert next(s for s in app.selectbox if s.label == "来源").value == "dimension"
     assert next(s for s in app.selectbox if s.label == "维度").value == "delivery"
     # AppTest reruns the page it opened last; the draft is in the session, so reopen the page.
     open_page(app, "actions")
-    app.text_input(key="action_user").set_value("质量工程师小王").run()
-    save = next(b for b in app.button if b.label == "保存")
-    save.click().run()
+    next(b for b in app.button if b.label == "保存").click().run()
     assert any("未保存" in e.value for e in app.error)  # the responsible department is required
     next(t for t in app.text_input if t.label == "责任部门").set_value("计划部").run()
     next(b for b in app.button if b.label == "保存").click().run()
     assert not app.exception
-    action_id = scalar(app.db, "select action_id from v_actions where changed_by = '质量工程师小王'")
+    action_id = scalar(app.db, "select action_id from v_actions where changed_by = 'demo-engineer'")
     assert scalar(app.db, "select dimension_id from v_actions where action_id = ?", [action_id]) == "delivery"
     assert app.selectbox(key="act_pick").value == action_id
+    keys = {b.key for b in app.button}
+    assert f"step_approve_{action_id}" not in keys and f"step_cancel_{action_id}" in keys
+
+    switch_user(app, "demo-manager")
+    open_page(app, "actions")
+    app.selectbox(key="act_pick").set_value(action_id).run()
+    keys = {b.key for b in app.button}
+    assert f"step_cancel_{action_id}" not in keys and "new_action" not in keys
     app.button(key=f"step_approve_{action_id}").click().run()
+
+    switch_user(app, "demo-engineer")
+    open_page(app, "actions")
+    app.selectbox(key="act_pick").set_value(action_id).run()
     app.button(key=f"step_done_{action_id}").click().run()
     assert not app.exception
     status, approved_by, versions = (
         scalar(app.db, f"select {c} from v_actions where action_id = ?", [action_id])
         for c in ("status", "approved_by", "versions")
     )
-    assert (status, approved_by, versions) == ("done", "质量工程师小王", 3)
+    assert (status, approved_by, versions) == ("done", "demo-manager", 3)
     assert any(m.value.startswith("**验证结论: 待验证") for m in app.markdown)
+    events = scalar(
+        app.db,
+        "select list(event order by \"at\") from v_audit where user_name in ('demo-engineer', 'demo-manager')",
+    )
+    assert events.count("action") == 3 and events.count("login") == 3
 
 
 def test_a_fishbone_cause_opens_a_complaint_action(app):
@@ -371,3 +413,85 @@ def test_an_action_tracker_loads_through_the_upload_page_as_new_versions(app):
     app.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
     problems = next(d.value for d in app.dataframe if "reason" in d.value.columns)
     assert list(zip(problems["row"], problems["column"], strict=True)) == [(2, "题目")]
+
+
+def user_of(db, name: str) -> users.User:
+    con = open_warehouse(db)
+    try:
+        return users.get(con, name)
+    finally:
+        con.close()
+
+
+def fresh(db_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("MANYI_DB", str(db_path))
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT).run()
+
+
+def test_an_anonymous_visit_shows_only_the_login_page(app, monkeypatch):
+    at = fresh(app.db, monkeypatch)
+    assert at.title[0].value.startswith("登录")
+    assert any("demo-manager" in i.value for i in at.info)  # the demo says how to log in
+    assert not at.dataframe and not at.metric and not at.selectbox
+    with pytest.raises(ValueError, match="Known pages: \\['登录"):
+        at.switch_page("../pages/overview.py")  # no page but the login page exists
+    at.text_input(key="login_name").set_value("demo-manager")
+    at.text_input(key="login_password").set_value("wrong")
+    next(b for b in at.button if b.label == "登录").click().run()
+    assert any("用户名或密码错误" in e.value for e in at.error)
+    assert not at.metric
+    assert (
+        scalar(
+            app.db, "select count(*) from v_audit where event = 'login_failed' and user_name = 'demo-manager'"
+        )
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "refused"),
+    [
+        ("manager", "overview", "upload"),
+        ("engineer", "causes", "settings"),
+        ("analyst", "upload", "admin"),
+    ],
+)
+def test_a_page_the_role_may_not_open_says_not_permitted(app, monkeypatch, role, allowed, refused):
+    at = login(fresh(app.db, monkeypatch), f"demo-{role}")
+    assert any(f"demo-{role}" in c.value for c in at.sidebar.caption)
+    open_page(at, allowed)
+    assert not at.error
+    with pytest.raises(ValueError, match="Could not find"):
+        at.switch_page(f"../pages/{refused}.py")  # not in the role's navigation (its URL says so)
+    # Run on its own, the page's own check refuses too, before reading anything.
+    alone = AppTest.from_file(str(ROOT / "pages" / f"{refused}.py"), default_timeout=TIMEOUT)
+    alone.session_state["auth_user"] = user_of(app.db, f"demo-{role}")
+    alone.session_state["filters"] = object()
+    alone.run()
+    assert any("无权" in e.value for e in alone.error)
+    assert not alone.dataframe
+
+
+def test_a_manager_reads_aggregates_but_no_single_comments(app, monkeypatch):
+    at = login(fresh(app.db, monkeypatch), "demo-manager")
+    open_page(at, "causes")
+    assert at.metric  # complaint counts
+    assert any("仅对质量工程师" in c.value for c in at.caption)
+    assert not [t for t in at.text_input if t.key == "comment_search"]
+    assert not [b for b in at.button if b.key and b.key.startswith("create_action_")]
+
+
+def test_the_admin_page_adds_a_user_and_shows_the_audit(app):
+    open_page(app, "admin")
+    app.text_input(key="new_user_name").set_value("质检小刘")
+    app.selectbox(key="new_user_role").set_value("engineer")
+    app.multiselect(key="new_user_regions").set_value(["华东"])
+    app.text_input(key="new_user_password").set_value("pw1234")
+    next(b for b in app.button if b.label == "添加用户").click().run()
+    assert any("已添加用户" in s.value for s in app.success)
+    assert scalar(app.db, "select role || ':' || regions from stg_users where user_name = '质检小刘'") == (
+        'engineer:["华东"]'
+    )
+    audit = next(d.value for d in app.dataframe if "event" in d.value.columns)
+    assert {"login", "user"} <= set(audit["event"])

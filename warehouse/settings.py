@@ -30,6 +30,7 @@ SETTINGS = {
         ),
         Setting("timezone", "Asia/Shanghai", "time zone of complaint timestamps and of 'now' (IANA name)"),
         Setting("min_sample", "30", "fewest responses (per window or period) a significance test needs"),
+        Setting("session_idle_minutes", "30", "minutes without activity after which a dashboard login ends"),
     )
 }
 CALENDAR_PREFIX = "calendar:"
@@ -59,6 +60,10 @@ def check(name: str, value: str) -> str:
     if name == "min_sample":
         if not re.fullmatch(r"\d+", value) or not 2 <= int(value) <= 1_000_000:
             raise SettingError(f"{name} must be a whole number from 2 to 1,000,000, got {value!r}")
+        return str(int(value))
+    if name == "session_idle_minutes":
+        if not re.fullmatch(r"\d+", value) or not 1 <= int(value) <= 1440:
+            raise SettingError(f"{name} must be a whole number of minutes from 1 to 1440, got {value!r}")
         return str(int(value))
     if name == "timezone":
         try:

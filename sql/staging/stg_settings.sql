@@ -11,6 +11,8 @@ final as (
         coalesce(max(value) filter (where key = 'timezone'), 'Asia/Shanghai') as timezone,
         coalesce(max(try_cast(value as integer)) filter (where key = 'min_sample'), 30)
         as min_sample,
+        coalesce(max(try_cast(value as integer)) filter (where key = 'session_idle_minutes'), 30)
+        as session_idle_minutes,
     from setting_values
 )
 

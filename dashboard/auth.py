@@ -1,0 +1,116 @@
+"""Login, logout, idle timeout and the permission checks of the dashboard (warehouse.roles)."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from dashboard.i18n import t
+from pipelines import store
+from warehouse import open_warehouse, roles, users
+
+USER = "auth_user"
+SEEN = "auth_seen"
+
+
+def _with_writer(run):
+    con = open_warehouse()
+    try:
+        return run(con)
+    finally:
+        con.close()
+
+
+def current() -> users.User | None:
+    """The logged-in user; a session idle longer than `session_idle_minutes` is logged out."""
+    user = st.session_state.get(USER)
+    if user is None:
+        return None
+    from dashboard.state import settings_row
+
+    idle = settings_row()["session_idle_minutes"] * 60
+    now = time.time()
+    if now - st.session_state.get(SEEN, now) > idle:
+        logout(reason="idle")
+        st.session_state["auth_message"] = t("auth.idle")
+        return None
+    st.session_state[SEEN] = now
+    return user
+
+
+def name() -> str:
+    """Who the audit trail and action versions record for this session."""
+    user = st.session_state.get(USER)
+    return user.name if user else "anonymous"
+
+
+def role() -> str | None:
+    user = st.session_state.get(USER)
+    return user.role if user else None
+
+
+def can(capability: str) -> bool:
+    return roles.can(role(), capability)
+
+
+def require(capability: str) -> None:
+    """Stop the page with 'not permitted' unless the user's role has `capability`."""
+    if not can(capability):
+        st.error(t("auth.not_permitted"))
+        st.stop()
+
+
+def not_permitted() -> None:
+    """What a page the role may not open shows when reached by its URL."""
+    st.error(t("auth.not_permitted"))
+
+
+def logout(reason: str = "logout") -> None:
+    user = st.session_state.pop(USER, None)
+    st.session_state.pop(SEEN, None)
+    if user is not None:
+        _with_writer(lambda con: store.audit(con, "logout", None, {"reason": reason}, user=user.name))
+
+
+def logout_button() -> None:
+    user = st.session_state.get(USER)
+    if user is None:
+        return
+    st.sidebar.caption(t("auth.signed_in", name=user.name, role=t(f"role.{user.role}")))
+    if st.sidebar.button(t("auth.logout"), icon=":material/logout:", key="logout"):
+        logout()
+        st.rerun()
+
+
+def login_page() -> None:
+    """The only page served before login: no data, no page list."""
+    st.title(t("auth.title"))
+    message = st.session_state.pop("auth_message", None)
+    if message:
+        st.info(message)
+    known = _with_writer(users.list_users)
+    if not any(not u["disabled"] for u in known):
+        st.warning(t("auth.no_users"))
+        st.code(
+            "python -m pipelines user add NAME --role admin   # " + t("auth.password_stdin"), language="bash"
+        )
+        return
+    if any(u["user_name"] == "demo-admin" for u in known):
+        st.info(t("auth.demo"))
+    with st.form("login"):
+        user_name = st.text_input(t("auth.name"), key="login_name")
+        password = st.text_input(t("auth.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("auth.submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        user = _with_writer(lambda con: users.login(con, user_name, password))
+    except users.UserError as exc:
+        reason = str(exc)
+        key = {"locked": "auth.locked", "disabled": "auth.disabled"}.get(reason, "auth.wrong")
+        st.error(t(key, minutes=users.LOCK_MINUTES))
+        return
+    st.session_state[USER] = user
+    st.session_state[SEEN] = time.time()
+    st.rerun()

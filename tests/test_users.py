@@ -1,0 +1,133 @@
+"""Users (CONTRACT §7) against a real warehouse: hashing, lockout, roles, the CLI, the audit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import ROOT, last_json, run_cli
+
+from warehouse import open_warehouse, roles, users
+
+
+@pytest.fixture
+def lake(db):
+    con = open_warehouse(db)
+    yield con
+    con.close()
+
+
+def test_passwords_are_kept_only_as_salted_scrypt_hashes(lake):
+    first, second = users.hash_password("demo"), users.hash_password("demo")
+    assert first != second and first.startswith("scrypt$32768$8$1$")  # a new salt each time
+    assert users.verify_password("demo", first) and not users.verify_password("Demo", first)
+    assert not users.verify_password("demo", None) and not users.verify_password("demo", "plain")
+    users.add(lake, "wang", "engineer", "s3cret!", ["华东"])
+    stored = lake.execute("select password_hash from users").fetchall()
+    assert len(stored) == 1 and "s3cret!" not in stored[0][0]
+    assert users.get(lake, "wang") == users.User("wang", "engineer", ("华东",), False, None)
+
+
+def test_five_failures_lock_the_name_for_fifteen_minutes(lake):
+    users.add(lake, "li", "manager", "right")
+    start = datetime.now(UTC)
+    for n in range(users.MAX_FAILURES):
+        with pytest.raises(users.UserError, match="wrong"):
+            users.login(lake, "li", "wrong", start + timedelta(seconds=n))
+    with pytest.raises(users.UserError, match="locked"):  # even with the right password
+        users.login(lake, "li", "right", start + timedelta(minutes=1))
+    later = start + timedelta(minutes=users.LOCK_MINUTES, seconds=10)
+    assert users.login(lake, "li", "right", later).role == "manager"
+    events = lake.execute(
+        "select event, json_extract_string(detail, '$.reason') from v_audit where user_name = 'li' order by \"at\""
+    ).fetchall()
+    assert events == [("login_failed", "wrong name or password")] * 5 + [
+        ("login_failed", "locked"),
+        ("login", None),
+    ]
+
+
+def test_a_disabled_user_cannot_log_in_and_every_change_is_a_version(lake):
+    users.add(lake, "zhao", "analyst", "pw12", by="admin1")
+    users.change(lake, "zhao", by="admin1", role="engineer", regions=["华北", "华东"])
+    users.change(lake, "zhao", by="admin1", disabled=True)
+    with pytest.raises(users.UserError, match="disabled"):
+        users.login(lake, "zhao", "pw12")
+    assert lake.execute("select count(*) from users where user_name = 'zhao'").fetchall() == [(3,)]
+    assert users.get(lake, "zhao").regions == ("华东", "华北")
+    users.add(lake, "zhao", "analyst", "pw34", by="admin1")  # a disabled name may be added again
+    assert users.login(lake, "zhao", "pw34").role == "analyst"
+    with pytest.raises(users.UserError, match="exists"):
+        users.add(lake, "zhao", "admin", "pw56")
+    with pytest.raises(users.UserError, match="no user"):
+        users.change(lake, "nobody", disabled=True)
+    changes = lake.execute("select user_name, event from v_audit where event = 'user'").fetchall()
+    assert changes == [("admin1", "user")] * 4
+    with pytest.raises(users.UserError, match="role must be"):
+        users.add(lake, "x1", "boss", "pw12")
+    with pytest.raises(users.UserError, match="at least"):
+        users.add(lake, "x2", "admin", "pw")
+
+
+@pytest.mark.parametrize(
+    ("role", "pages"),
+    [
+        ("manager", {"overview", "dimensions", "pareto", "causes", "competitors", "actions"}),
+        ("engineer", {"overview", "dimensions", "pareto", "causes", "competitors", "actions"}),
+        ("analyst", {"overview", "dimensions", "pareto", "causes", "competitors", "actions", "upload"}),
+        ("admin", set(roles.PAGES)),
+    ],
+)
+def test_the_permission_table(role, pages):
+    assert {p for p in roles.PAGES if roles.may_open(role, p)} == pages
+    assert roles.can(role, "detail") == (role != "manager")
+    assert roles.can(role, "act") == (role in ("engineer", "admin"))
+    assert roles.can(role, "approve") == (role in ("manager", "admin"))
+    assert roles.can(role, "upload") == (role in ("analyst", "admin"))
+    assert roles.may_query(role, "dissatisfied_comments") == (role != "manager")
+    assert roles.may_query(role, "audit") == (role == "admin")
+    assert not roles.can(None, "read") and not roles.may_open(role, "nowhere")
+
+
+def test_cli_reads_the_password_from_stdin_and_audits_as_the_os_user(db):
+    def user_cli(*args, password=None):
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines", "--db", str(db), "user", *args],
+            cwd=ROOT,
+            input=password,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    added = user_cli("add", "boss", "--role", "admin", password="top-secret\n")
+    assert added.returncode == 0, added.stderr
+    assert last_json(added)["role"] == "admin"
+    assert (
+        user_cli("add", "eng", "--role", "engineer", "--regions", "华东,华北", password="pw12\n").returncode
+        == 0
+    )
+    assert user_cli("add", "boss", "--role", "admin", password="again\n").returncode == 1
+    assert "at least" in user_cli("add", "short", "--role", "admin", password="ab\n").stderr
+    assert user_cli("password", "eng", password="newpw\n").returncode == 0
+    assert user_cli("disable", "eng").returncode == 0
+    listed = last_json(run_cli(db, "user", "list", check=True))
+    assert [(u["user_name"], u["role"], u["regions"], u["disabled"]) for u in listed] == [
+        ("boss", "admin", None, False),
+        ("eng", "engineer", ["华东", "华北"], True),
+    ]
+    con = open_warehouse(db)
+    try:
+        assert users.verify_password(
+            "newpw",
+            con.execute("select password_hash from stg_users where user_name = 'eng'").fetchall()[0][0],
+        )
+        who = con.execute("select distinct user_name from v_audit").fetchall()
+    finally:
+        con.close()
+    assert len(who) == 1 and who[0][0].startswith("cli:")
+    audit = last_json(run_cli(db, "query", 'select event, detail from v_audit order by "at"', check=True))
+    assert [a["event"] for a in audit] == ["user"] * 4
+    assert all("top-secret" not in a["detail"] and "newpw" not in a["detail"] for a in audit)

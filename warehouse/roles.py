@@ -1,0 +1,62 @@
+"""Who may do what (CONTRACT §7): the one place the dashboard's permission checks live."""
+
+from __future__ import annotations
+
+ROLES = ("manager", "engineer", "analyst", "admin")
+
+# capability -> roles that have it
+CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "read": ROLES,  # every analysis page and report
+    "detail": ("engineer", "analyst", "admin"),  # single responses, comments, one customer's data
+    "act": ("engineer", "admin"),  # create and edit corrective actions
+    "approve": ("manager", "admin"),  # review and approve corrective actions
+    "upload": ("analyst", "admin"),  # upload, roll back, add questionnaires
+    "admin": ("admin",),  # users, the audit log, settings
+}
+
+# dashboard page (url path) -> the capability it needs
+PAGES: dict[str, str] = {
+    "overview": "read",
+    "dimensions": "read",
+    "pareto": "read",
+    "causes": "read",
+    "competitors": "read",
+    "actions": "read",
+    "upload": "upload",
+    "settings": "admin",
+    "admin": "admin",
+}
+
+# query of sql/queries/ -> the capability it needs beyond "read" (checked by the dashboard's
+# query function for every call, whatever page makes it)
+QUERIES: dict[str, str] = {
+    "drill_item_responses": "detail",
+    "complaints_list": "detail",
+    "dissatisfied_comments": "detail",
+    "customers_surveyed": "detail",
+    "customer_item_levels": "detail",
+    "users": "admin",
+    "audit": "admin",
+}
+
+# corrective-action workflow step -> the capability it needs
+STEPS: dict[str, str] = {
+    "review": "approve",
+    "approve": "approve",
+    "inform": "act",
+    "done": "act",
+    "cancel": "act",
+}
+
+
+def can(role: str | None, capability: str) -> bool:
+    """Whether `role` has `capability`; unknown roles and capabilities have nothing."""
+    return role is not None and role in CAPABILITIES.get(capability, ())
+
+
+def may_open(role: str | None, page: str) -> bool:
+    return page in PAGES and can(role, PAGES[page])
+
+
+def may_query(role: str | None, query: str) -> bool:
+    return can(role, QUERIES.get(query, "read"))

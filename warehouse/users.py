@@ -1,0 +1,235 @@
+"""Users of the dashboard (CONTRACT §7): roles, regions, slow salted password hashes, lockout.
+
+Users live in the warehouse, one row per change in `users` (the newest row of a name is in
+force, as `stg_users` reads it); nothing is updated in place. Passwords are kept only as
+scrypt hashes (hashlib, memory-hard, a random 16-byte salt each). Five failed logins within
+15 minutes lock the name until 15 minutes after the last failure; every login, failure and
+user change is an audit row.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from warehouse.roles import ROLES
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 4
+_NAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,64}$")
+# scrypt cost: 2^15 x 8 x 1 takes ~0.1 s and 32 MiB per check on this machine's cores.
+_N, _R, _P = 2**15, 8, 1
+
+
+class UserError(ValueError):
+    """A refused user change or login, with the reason in words."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    regions: tuple[str, ...] | None  # None: every region
+    disabled: bool = False
+    email: str | None = None
+
+
+def hash_password(password: str) -> str:
+    """'scrypt$N$r$p$salt$hash' (base64): the only form a password is stored in."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, maxmem=2**26, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Whether `password` matches a stored hash (constant-time compare)."""
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        found = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=2**26,
+            dklen=len(base64.b64decode(digest)),
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(found, base64.b64decode(digest))
+
+
+def _row(con, name: str) -> tuple | None:
+    rows = con.execute(
+        "select user_name, role, regions, password_hash, disabled, email from stg_users where user_name = ?",
+        [name],
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def _user(row) -> User:
+    regions = json.loads(row[2]) if row[2] else None
+    return User(row[0], row[1], tuple(regions) if regions else None, bool(row[4]), row[5])
+
+
+def get(con, name: str) -> User | None:
+    row = _row(con, name)
+    return _user(row) if row else None
+
+
+def list_users(con) -> list[dict]:
+    rows = con.execute(
+        "select user_name, role, regions, disabled, email, strftime(changed_at, '%Y-%m-%d %H:%M:%S%z'), "
+        "changed_by from stg_users order by 1"
+    ).fetchall()
+    return [
+        {
+            "user_name": r[0],
+            "role": r[1],
+            "regions": json.loads(r[2]) if r[2] else None,
+            "disabled": bool(r[3]),
+            "email": r[4],
+            "changed_at": r[5],
+            "changed_by": r[6],
+        }
+        for r in rows
+    ]
+
+
+def count(con) -> int:
+    """Users that may log in (not disabled)."""
+    return int(con.execute("select count(*) from stg_users where not disabled").fetchall()[0][0])
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    return role
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password needs at least {MIN_PASSWORD} characters")
+    return password
+
+
+def _regions(regions) -> str | None:
+    if not regions:
+        return None
+    cleaned = sorted({r.strip() for r in regions if r and r.strip()})
+    return json.dumps(cleaned, ensure_ascii=False) if cleaned else None
+
+
+def _write(con, by: str, event: dict, values: list) -> None:
+    from pipelines import store  # the audit writer (pipelines depends on warehouse, not back)
+
+    con.execute("begin transaction")
+    try:
+        con.execute("insert into users values (?, ?, ?, ?, ?, ?, ?, ?)", values)
+        store.audit(con, "user", None, event, user=by)
+        con.execute("commit")
+    except BaseException:
+        from warehouse.lake import rollback
+
+        rollback(con)
+        raise
+
+
+def add(
+    con, name: str, role: str, password: str, regions=None, email: str | None = None, by: str = "cli"
+) -> User:
+    """Add a user (or re-enable and reset a disabled one); refuses an existing active name."""
+    if not _NAME.match(name or ""):
+        raise UserError("a user name is 2-64 letters, digits, Chinese characters or . _ - @")
+    existing = _row(con, name)
+    if existing and not existing[4]:
+        raise UserError(f"user {name!r} exists; use `user password` or the admin page to change it")
+    _write(
+        con,
+        by,
+        {"change": "add", "user": name, "role": _check_role(role), "regions": sorted(regions or []) or None},
+        [
+            name,
+            role,
+            _regions(regions),
+            hash_password(_check_password(password)),
+            email,
+            False,
+            datetime.now(UTC),
+            by,
+        ],
+    )
+    return get(con, name)
+
+
+def change(con, name: str, by: str = "cli", **changes) -> User:
+    """A new version of a user: role, regions, password, email or disabled."""
+    row = _row(con, name)
+    if row is None:
+        raise UserError(f"no user {name!r}")
+    _, role, regions, stored, disabled, email = row
+    if "role" in changes:
+        role = _check_role(changes["role"])
+    if "regions" in changes:
+        regions = _regions(changes["regions"])
+    if "password" in changes:
+        stored = hash_password(_check_password(changes["password"]))
+    if "disabled" in changes:
+        disabled = bool(changes["disabled"])
+    if "email" in changes:
+        email = changes["email"]
+    event = {"change": ",".join(sorted(changes)), "user": name}
+    event.update({k: v for k, v in changes.items() if k != "password"})
+    _write(con, by, event, [name, role, regions, stored, email, disabled, datetime.now(UTC), by])
+    return get(con, name)
+
+
+def failures(con, name: str, now: datetime | None = None) -> int:
+    """Failed logins of `name` in the last LOCK_MINUTES since its last successful login."""
+    now = now or datetime.now(UTC)
+    row = con.execute(
+        """
+        select count(*) from audit_log
+        where action = 'login_failed' and user_name = $name and logged_at > $since
+        and logged_at > coalesce(
+            (select max(logged_at) from audit_log where action = 'login' and user_name = $name),
+            '-infinity'::timestamptz
+        )
+        """,
+        {"name": name, "since": now - timedelta(minutes=LOCK_MINUTES)},
+    ).fetchall()[0]
+    return int(row[0])
+
+
+def login(con, name: str, password: str, now: datetime | None = None) -> User:
+    """The user when name and password match and the name is not locked or disabled; every
+    try is an audit row. Raises UserError ('locked', 'wrong', 'disabled') otherwise."""
+    from pipelines import store
+
+    now = now or datetime.now(UTC)
+    name = (name or "").strip()
+    tried = failures(con, name, now)
+    if tried >= MAX_FAILURES:
+        store.audit(con, "login_failed", None, {"reason": "locked"}, now, user=name)
+        raise UserError("locked")
+    row = _row(con, name)
+    if row is None or not verify_password(password, row[3]):
+        store.audit(con, "login_failed", None, {"reason": "wrong name or password"}, now, user=name)
+        raise UserError("wrong")
+    if row[4]:
+        store.audit(con, "login_failed", None, {"reason": "disabled"}, now, user=name)
+        raise UserError("disabled")
+    store.audit(con, "login", None, {"role": row[1]}, now, user=name)
+    return _user(row)
