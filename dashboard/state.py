@@ -42,6 +42,8 @@ def q(name: str, **params) -> pl.DataFrame:
     if user is None or not roles.may_query(user.role, name):
         st.error(t("auth.not_permitted"))
         st.stop()
+    # Personal numbers are shown only to admins: every query gets the flag, unset = masked.
+    params["unmask"] = roles.can(user.role, "unmask")
     path = str(db_path().absolute())
     return _cached(path, data_version(), name, tuple(sorted(params.items())))
 

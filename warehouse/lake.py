@@ -106,7 +106,8 @@ def _register_functions(con) -> None:
     from warehouse.stats: registered on every connection.
 
     welch_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b), two_prop_p(x_a, n_a, x_b, n_b),
-    poisson_p(k_a, n_a, k_b, n_b), rate_ci_low(k, n), rate_ci_high(k, n)."""
+    poisson_p(k_a, n_a, k_b, n_b), rate_ci_low(k, n), rate_ci_high(k, n); and mask_pii(text)
+    (warehouse.privacy: phone and ID numbers masked)."""
     from warehouse import stats
 
     double = duckdb.sqltypes.DOUBLE
@@ -117,6 +118,10 @@ def _register_functions(con) -> None:
         "rate_ci_low": (lambda k, n: stats.poisson_rate_interval(k, n, upper=False), 2),
         "rate_ci_high": (lambda k, n: stats.poisson_rate_interval(k, n, upper=True), 2),
     }
+    from warehouse.privacy import mask
+
+    varchar = duckdb.sqltypes.VARCHAR
+    con.create_function("mask_pii", mask, [varchar], varchar, null_handling="special", side_effects=False)
     for name, (function, arity) in functions.items():
         con.create_function(
             name,

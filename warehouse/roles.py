@@ -12,6 +12,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "approve": ("manager", "admin"),  # review and approve corrective actions
     "upload": ("analyst", "admin"),  # upload, roll back, add questionnaires
     "admin": ("admin",),  # users, the audit log, settings
+    "unmask": ("admin",),  # phone and ID numbers unmasked
 }
 
 # dashboard page (url path) -> the capability it needs

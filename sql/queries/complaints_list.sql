@@ -26,7 +26,9 @@ select
     complaints.is_verified_3wd,
     complaints.is_open,
     complaints.is_answer_overdue or complaints.is_verify_overdue as is_overdue,
-    complaints.description,
+    -- Phone and ID numbers masked for all but admins ($unmask; unset = masked).
+    case when coalesce($unmask, false) then complaints.description
+        else mask_pii(complaints.description) end as description,
 from complaint_service as complaints
 inner join matching on matching.complaint_id = complaints.complaint_id
 where ($segment::varchar is null or complaints.segment = $segment)

@@ -12,7 +12,8 @@ final as (
         responses.staff_id,
         responses.csi,
         responses.dissatisfied,
-        raw.comment,
+        -- Phone and ID numbers masked for all but admins ($unmask; unset = masked).
+        case when coalesce($unmask, false) then raw.comment else mask_pii(raw.comment) end as comment,
     from responses
     inner join stg_responses as raw
         on raw.batch_id = responses.batch_id

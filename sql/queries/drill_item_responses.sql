@@ -37,7 +37,9 @@ newest as (
 ),
 
 final as (
-    select newest.* exclude (batch_id), raw.comment,
+    -- Phone and ID numbers masked for all but admins ($unmask; unset = masked).
+    select newest.* exclude (batch_id),
+        case when coalesce($unmask, false) then raw.comment else mask_pii(raw.comment) end as comment,
     from newest
     left join stg_responses as raw
         on raw.batch_id = newest.batch_id

@@ -11,13 +11,7 @@ final as (
         customers.name,
         customers.region,
         customers.industry,
-        case
-            when length(customers.phone) >= 7
-                then left(customers.phone, 3)
-                || repeat('*', length(customers.phone) - 7)
-                || right(customers.phone, 4)
-            when customers.phone is not null then '****'
-        end as phone_masked,
+        mask_pii(customers.phone) as phone_masked,
     from customers
     anti join supersessions
         on supersessions.record_key = customers.customer_id
