@@ -86,6 +86,24 @@ def _pick(name: str, options: list, record: dict, key: str, names: dict | None =
     )
 
 
+def _pick_from(frame: pl.DataFrame, name: str, label_column: str, record: dict, key: str):
+    """A choice among a query's ids (`name`), shown by their labels."""
+    names = dict(zip(frame[name], frame[label_column], strict=True))
+    return _pick(name, frame[name].to_list(), record, key, names)
+
+
+def cause_button(key: str, category: str, cause: str | None) -> None:
+    """'Create corrective action' on a complaint cause ('-' = no cause named: the category)."""
+    cause = None if cause in (None, "-") else cause
+    create_button(
+        key,
+        source="complaint",
+        cause_category=category,
+        cause=cause,
+        title=t("act.default_title", what=cause or label("cat", category)),
+    )
+
+
 def form(record: dict, note: str) -> None:
     """The action's fields as widgets; Save writes a new version (note: 'create' or 'edit')."""
     key = f"action_{note}_{record['action_id']}"
@@ -93,30 +111,16 @@ def form(record: dict, note: str) -> None:
     with left:
         title = _text("title", record, key)
         source = _pick("source", list(SOURCES), record, key, labels(SOURCES, "act.source"))
-        questionnaires = q("questionnaires")
-        qid = _pick(
-            "questionnaire_id",
-            questionnaires["questionnaire_id"].to_list(),
-            record,
-            key,
-            dict(zip(questionnaires["questionnaire_id"], questionnaires["title"], strict=True)),
+        qid = _pick_from(q("questionnaires"), "questionnaire_id", "title", record, key)
+        none = pl.DataFrame({"id": [], "label": []}, schema={"id": pl.Utf8, "label": pl.Utf8})
+        items = q("items", qid=qid) if qid else none.rename({"id": "item_id", "label": "item_label"})
+        dims = (
+            q("dimensions", qid=qid)
+            if qid
+            else none.rename({"id": "dimension_id", "label": "dimension_label"})
         )
-        items = q("items", qid=qid) if qid else pl.DataFrame({"item_id": [], "item_label": []})
-        dims = q("dimensions", qid=qid) if qid else pl.DataFrame({"dimension_id": [], "dimension_label": []})
-        item = _pick(
-            "item_id",
-            items["item_id"].to_list(),
-            record,
-            key,
-            dict(zip(items["item_id"], items["item_label"], strict=True)),
-        )
-        dimension = _pick(
-            "dimension_id",
-            dims["dimension_id"].to_list(),
-            record,
-            key,
-            dict(zip(dims["dimension_id"], dims["dimension_label"], strict=True)),
-        )
+        item = _pick_from(items, "item_id", "item_label", record, key)
+        dimension = _pick_from(dims, "dimension_id", "dimension_label", record, key)
         category = _pick(
             "cause_category", list(charts.CATEGORIES), record, key, labels(charts.CATEGORIES, "cat")
         )

@@ -111,4 +111,10 @@ if auth.can("act"):
     with st.expander(t("act.edit")):
         actions.form(action, "edit")
 st.subheader(t("act.versions"))
-table(q("action_versions", action_id=pick), f"versions_{pick}")
+versions = q("action_versions", action_id=pick)
+table(
+    versions.with_columns(
+        pl.col("status").replace_strict(labels(actions.STATUSES, "act.status"), default=pl.col("status"))
+    ),
+    f"versions_{pick}",
+)

@@ -37,15 +37,8 @@ if bone is not None:
                 title=t("act.default_title", what=picked["cause"]),
             )
         else:
-            cause = None if picked["cause"] == "-" else picked["cause"]
-            actions.create_button(
-                f"bone_{picked['category']}_{picked['cause']}",
-                source="complaint",
-                cause_category=picked["category"],
-                cause=cause,
-                title=t(
-                    "act.default_title", what=cause or labels(charts.CATEGORIES, "cat")[picked["category"]]
-                ),
+            actions.cause_button(
+                f"bone_{picked['category']}_{picked['cause']}", picked["category"], picked["cause"]
             )
 
 st.subheader(t("cause.complaints"))

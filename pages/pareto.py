@@ -71,14 +71,7 @@ index = clicked(cause_event)
 if index is not None:
     row = causes.row(index, named=True)
     st.subheader(t("pareto.drill_cause") + f"{label('cat', row['cause_category'])} · {row['cause']}")
-    cause = None if row["cause"] == "-" else row["cause"]
-    actions.create_button(
-        f"cause_{row['cause_category']}_{row['cause']}",
-        source="complaint",
-        cause_category=row["cause_category"],
-        cause=cause,
-        title=t("act.default_title", what=cause or label("cat", row["cause_category"])),
-    )
+    actions.cause_button(f"cause_{row['cause_category']}_{row['cause']}", row["cause_category"], row["cause"])
     if auth.can("detail"):
         listed = q("complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"]))
         actions.complaint_table(listed, "complaints_of_cause")
