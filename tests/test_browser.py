@@ -131,10 +131,11 @@ def settle(page, timeout: float = 60) -> None:
     assert not errors, errors
 
 
-def login(page, url: str, name: str = "demo-admin", password: str = "demo") -> None:
-    """Sign in on the login page (every URL shows it before login)."""
-    page.goto(f"{url}/")
-    settle(page)
+def login(page, url: str | None, name: str = "demo-admin", password: str = "demo") -> None:
+    """Sign in on the login page (every URL shows it before login); url None: the page shown."""
+    if url is not None:
+        page.goto(f"{url}/")
+        settle(page)
     page.get_by_role("textbox", name="用户名").fill(name)
     page.get_by_role("textbox", name="密码").fill(password)
     page.get_by_role("button", name="登录").click()
@@ -311,10 +312,7 @@ def test_each_role_sees_its_pages_and_anonymous_visits_see_nothing(server, brows
     assert page.get_by_role("heading", name="登录 Manyi 满意度平台").count() == 1
     assert page.locator("[data-testid='stMetric']").count() == 0 and nav_links(page) == []
     page.screenshot(path=str(ARTIFACTS / "login_zh.png"), full_page=True)
-    page.get_by_role("textbox", name="用户名").fill("demo-manager")
-    page.get_by_role("textbox", name="密码").fill("not-the-password")
-    page.get_by_role("button", name="登录").click()
-    settle(page)
+    login(page, None, "demo-manager", "not-the-password")
     assert page.get_by_text("用户名或密码错误").count() == 1
     assert page.locator("[data-testid='stMetric']").count() == 0
     con = open_warehouse(db)
@@ -338,10 +336,7 @@ def test_each_role_sees_its_pages_and_anonymous_visits_see_nothing(server, brows
     # A page the role may not open, reached by its URL, says so and shows nothing else.
     page.goto(f"{url}/upload")
     settle(page)
-    page.get_by_role("textbox", name="用户名").fill("demo-manager")
-    page.get_by_role("textbox", name="密码").fill("demo")
-    page.get_by_role("button", name="登录").click()
-    settle(page)
+    login(page, None, "demo-manager")
     assert page.get_by_text("您的角色无权查看此内容").count() == 1
     assert page.locator("input[type='file']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "not_permitted_zh.png"), full_page=True)
