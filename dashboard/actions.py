@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import auth, charts
 from dashboard.i18n import label, labels, t
 from dashboard.page import switch_to
-from dashboard.state import q
+from dashboard.state import q, settings_row
 from dashboard.widgets import fmt, p_text, table
 from pipelines import actions
 from pipelines.errors import ValidationError
@@ -30,13 +30,8 @@ VERDICTS = ("pending", "too_few", "improved", "no_change", "worse")
 
 def today() -> dt.date:
     """Today in the company time zone (setting `timezone`), as the views' is_overdue reads it."""
-    zone = q("metric_settings")["timezone"][0]
+    zone = settings_row()["timezone"]
     return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
-
-
-def user() -> str:
-    """Who is recorded on a version: the logged-in user."""
-    return auth.name()
 
 
 def create_button(key: str, **source) -> None:
@@ -150,7 +145,7 @@ def form(record: dict, note: str) -> None:
         "due_date": due,
     }
     if st.button(t("act.save"), type="primary", key=f"{key}_save"):
-        _, problems = _write(lambda con: actions.save(con, changed, user(), note))
+        _, problems = _write(lambda con: actions.save(con, changed, auth.name(), note))
         if problems:
             _problems(problems)
             return
@@ -169,7 +164,7 @@ def steps(action: dict) -> None:
     cols = st.columns(len(open_steps))
     for col, name in zip(cols, open_steps, strict=True):
         if col.button(t(f"act.step.{name}"), key=f"step_{name}_{action['action_id']}"):
-            _, problems = _write(lambda con, n=name: actions.step(con, action, n, user(), today()))
+            _, problems = _write(lambda con, n=name: actions.step(con, action, n, auth.name(), today()))
             if problems:
                 _problems(problems)
                 return

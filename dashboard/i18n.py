@@ -298,7 +298,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "在上表中选中一件投诉，可为其创建整改措施。",
         "Select a complaint in the table to create an action for it.",
     ),
-    "act.user": ("您的姓名（记录在每次修改上）", "Your name (recorded on each change)"),
     "act.user_help": (
         "每次创建、评审、批准、完成或取消都会新增一个版本，记录修改人和时间。",
         "Every create, review, approval, completion or cancellation adds a version with who and when.",

@@ -108,11 +108,6 @@ def list_users(con) -> list[dict]:
     ]
 
 
-def count(con) -> int:
-    """Users that may log in (not disabled)."""
-    return int(con.execute("select count(*) from stg_users where not disabled").fetchall()[0][0])
-
-
 def _check_role(role: str) -> str:
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
