@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import auth, charts
 from dashboard.i18n import label, labels, t
 from dashboard.page import switch_to
-from dashboard.state import q, settings_row
+from dashboard.state import q, region_ok, settings_row
 from dashboard.widgets import fmt, p_text, table
 from pipelines import actions
 from pipelines.errors import ValidationError
@@ -225,6 +225,9 @@ def explain(effect: dict) -> str:
 
 def effect_panel(action_id: str) -> dict | None:
     """The baseline and follow-up windows side by side, the chart and the verdict in words."""
+    if not region_ok("action_effect"):  # the effect counts every region's responses
+        st.info(t("auth.region_limited"))
+        return None
     found = q("action_effect", action_id=action_id)
     if found.is_empty():
         return None

@@ -22,6 +22,12 @@ def _with_writer(run):
         con.close()
 
 
+def record(event: str, detail: dict) -> None:
+    """Append an event of the logged-in user to the audit trail (a download, a report)."""
+    user = st.session_state.get(USER)
+    _with_writer(lambda con: store.audit(con, event, None, detail, user=user.name if user else None))
+
+
 def current() -> users.User | None:
     """The logged-in user; a session idle longer than `session_idle_minutes` is logged out."""
     user = st.session_state.get(USER)
@@ -78,6 +84,8 @@ def logout_button() -> None:
     if user is None:
         return
     st.sidebar.caption(t("auth.signed_in", name=user.name, role=t(f"role.{user.role}")))
+    if user.regions:
+        st.sidebar.caption(t("auth.regions_only", regions="、".join(user.regions)))
     if st.sidebar.button(t("auth.logout"), icon=":material/logout:", key="logout"):
         logout()
         st.rerun()

@@ -22,6 +22,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.password": ("密码", "Password"),
     "auth.submit": ("登录", "Sign in"),
     "auth.logout": ("退出登录", "Sign out"),
+    "auth.regions_only": ("仅限区域：{regions}", "Regions: {regions} only"),
     "auth.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "auth.wrong": ("用户名或密码错误。", "Wrong user name or password."),
     "auth.locked": (
@@ -32,6 +33,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.idle": (
         "长时间未操作，已自动退出，请重新登录。",
         "You were signed out after a period without activity.",
+    ),
+    "auth.region_limited": (
+        "此内容按全部区域的数据计算；您的账号只能查看部分区域，因此不显示。",
+        "This is computed from every region's data; your account may see only some regions, so it is not shown.",
     ),
     "auth.not_permitted": ("您的角色无权查看此内容。", "Your role is not permitted to see this."),
     "auth.detail_hidden": (

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.i18n import t
 from warehouse import db_path, roles
 from warehouse.reader import Reader
+from warehouse.sql import sql_file
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,8 +45,22 @@ def q(name: str, **params) -> pl.DataFrame:
         st.stop()
     # Personal numbers are shown only to admins: every query gets the flag, unset = masked.
     params["unmask"] = roles.can(user.role, "unmask")
+    # A user limited to regions sees only their customers' rows: enforced by warehouse.sql.
+    params["regions"] = tuple(user.regions) if user.regions else None
+    if user.regions and not region_ok(name):
+        st.info(t("auth.region_limited"))
+        st.stop()
     path = str(db_path().absolute())
     return _cached(path, data_version(), name, tuple(sorted(params.items())))
+
+
+def region_ok(name: str) -> bool:
+    """Whether the logged-in user may run query `name` (region-limited users: only queries
+    that honour the limit)."""
+    user = st.session_state.get("auth_user")
+    if user is None or not user.regions:
+        return True
+    return roles.region_free(name) or "$regions" in sql_file(f"queries/{name}")
 
 
 def settings_row() -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from dashboard import auth
 from dashboard.downloads import to_csv, to_xlsx
 from dashboard.i18n import COLUMNS, label, t
 
@@ -17,14 +18,22 @@ def stop_if_empty(frame: pl.DataFrame | None, message: str | None = None) -> Non
 
 
 def downloads(frame: pl.DataFrame, name: str) -> None:
+    """CSV and Excel buttons; each download is an audit event (file and rows)."""
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download.csv"), to_csv(frame), f"{name}.csv", "text/csv", key=f"csv_{name}")
+
+    def audited(file: str) -> dict:
+        return {"on_click": auth.record, "args": ("download", {"file": file, "rows": frame.height})}
+
+    csv = f"{name}.csv"
+    left.download_button(t("download.csv"), to_csv(frame), csv, "text/csv", key=f"csv_{name}", **audited(csv))
+    xlsx = f"{name}.xlsx"
     right.download_button(
         t("download.xlsx"),
         to_xlsx(frame, name),
-        f"{name}.xlsx",
+        xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
+        **audited(xlsx),
     )
 
 

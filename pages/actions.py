@@ -100,12 +100,10 @@ if action["plan"]:
 actions.steps(action)
 
 st.subheader(t("act.effect"))
-effect = actions.effect_panel(pick)
-can_replan = (
-    auth.can("act") and effect and effect["verdict"] in REPLAN_VERDICTS and action["status"] == "done"
-)
+actions.effect_panel(pick)
+can_replan = auth.can("act") and action["verdict"] in REPLAN_VERDICTS and action["status"] == "done"
 if can_replan and st.button(t("act.replan"), icon=":material/replay:", key=f"replan_{pick}"):
-    st.session_state[actions.DRAFT] = replan(action, effect["verdict"], actions.today())
+    st.session_state[actions.DRAFT] = replan(action, action["verdict"], actions.today())
     st.rerun()
 if auth.can("act"):
     with st.expander(t("act.edit")):

@@ -66,10 +66,11 @@ cols[2].metric(
 acts = q("action_kpis", **f.params()).row(0, named=True)
 cols[3].metric(t("kpi.actions_overdue"), f"{acts['overdue']:,} / {acts['open']:,}", border=True)
 cols = st.columns(4)
+limited = acts["improved"] is None  # verdicts count every region: not for a region-limited user
 cols[0].metric(
     t("kpi.actions_verified"),
-    f"{acts['improved']:,} / {acts['not_improved']:,}",
-    help=t("kpi.actions_help", **acts),
+    "—" if limited else f"{acts['improved']:,} / {acts['not_improved']:,}",
+    help=t("auth.region_limited") if limited else t("kpi.actions_help", **acts),
     border=True,
 )
 

@@ -478,16 +478,8 @@ def _action_trackers() -> tuple[pl.DataFrame, pl.DataFrame]:
     )
 
 
-def build_demo(
-    path: Path, *, force: bool = False, scale: float = 1.0, log: Callable[[str], None] = print
-) -> dict:
-    """Build the demo warehouse at `path`; refuse to overwrite one with data unless forced."""
-    path = Path(path)
-    if path.exists():
-        if not force:
-            raise FileExistsError(f"{path} exists; use `demo --force` to replace it with the demo")
-        path.unlink()
-        shutil.rmtree(data_dir(path), ignore_errors=True)
+def demo_files(scale: float = 1.0) -> list[tuple[str, str, pl.DataFrame, str, str | None]]:
+    """The demo's upload files in load order: (kind, file name, rows, encoding, questionnaire)."""
     rng = np.random.default_rng(20240501)
     customers_frame = _customers(rng)
     customers = customers_frame["客户编号"].to_list()
@@ -499,27 +491,47 @@ def build_demo(
     after = _after_sales_survey(rng, customers, key, scale)
     complaints = _complaints(rng, customers)
     contacts = _contacts(rng, customers)
+    files = [
+        ("customers", "客户.csv", customers_frame, "gb18030", None),
+        ("sales", "sales.csv", sales, "utf-8", None),
+    ]
+    for year, part in dealer.group_by("__year", maintain_order=True):
+        files.append(("survey", f"销售回访_{year[0]}.csv", part.drop("__year"), "utf-8-sig", "dealer-sales"))
+    files.append(("survey", "售后调查.csv", after, "gb18030", "after-sales"))
+    files.append(("complaints", "投诉.csv", complaints, "utf-8", None))
+    files.append(("contacts", "回访计划.csv", contacts, "utf-8", None))
+    for name, tracker in zip(
+        ("整改台账_2025年6月.csv", "整改台账_2026年11月.csv"), _action_trackers(), strict=True
+    ):
+        files.append(("actions", name, tracker, "gb18030", None))
+    return files
+
+
+def build_demo(
+    path: Path,
+    *,
+    force: bool = False,
+    scale: float = 1.0,
+    log: Callable[[str], None] = print,
+    files: list | None = None,
+) -> dict:
+    """Build the demo warehouse at `path` (from `files`, default demo_files(scale)); refuse to
+    overwrite one with data unless forced."""
+    path = Path(path)
+    if path.exists():
+        if not force:
+            raise FileExistsError(f"{path} exists; use `demo --force` to replace it with the demo")
+        path.unlink()
+        shutil.rmtree(data_dir(path), ignore_errors=True)
+    files = demo_files(scale) if files is None else files
     con = open_warehouse(path)
     summary = {"db": str(path), "batches": 0, "rows": {}}
     try:
         for name in ("dealer-sales", "after-sales"):
             store.add_questionnaire(con, (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"))
         with tempfile.TemporaryDirectory() as tmp:
-            tmp_path = Path(tmp)
-            jobs: list[tuple[str, Path, str | None]] = []
-            jobs.append(("customers", _write(customers_frame, tmp_path / "客户.csv", "gb18030"), None))
-            jobs.append(("sales", _write(sales, tmp_path / "sales.csv"), None))
-            for year, part in dealer.group_by("__year", maintain_order=True):
-                p = _write(part.drop("__year"), tmp_path / f"销售回访_{year[0]}.csv", "utf-8-sig")
-                jobs.append(("survey", p, "dealer-sales"))
-            jobs.append(("survey", _write(after, tmp_path / "售后调查.csv", "gb18030"), "after-sales"))
-            jobs.append(("complaints", _write(complaints, tmp_path / "投诉.csv"), None))
-            jobs.append(("contacts", _write(contacts, tmp_path / "回访计划.csv"), None))
-            for name, tracker in zip(
-                ("整改台账_2025年6月.csv", "整改台账_2026年11月.csv"), _action_trackers(), strict=True
-            ):
-                jobs.append(("actions", _write(tracker, tmp_path / name, "gb18030"), None))
-            for kind, file, qid in jobs:
+            for kind, name, frame, encoding, qid in files:
+                file = _write(frame, Path(tmp) / name, encoding)
                 result = load(
                     con, LoadJob(kind=kind, data=file.read_bytes(), file_name=file.name, questionnaire_id=qid)
                 )

@@ -340,3 +340,42 @@ def test_each_role_sees_its_pages_and_anonymous_visits_see_nothing(server, brows
     assert page.get_by_text("您的角色无权查看此内容").count() == 1
     assert page.locator("input[type='file']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "not_permitted_zh.png"), full_page=True)
+
+
+def test_a_region_limited_engineer_downloads_only_their_customers(server, browser):
+    """A user limited to 华东 sees only that region in the filter, the complaint list and its
+    download; the download is an audit event with the user's name."""
+    url, db = server
+    from warehouse import users
+
+    con = open_warehouse(db)
+    try:
+        users.add(con, "east-engineer", "engineer", "pw-east", ["华东"], by="test")
+        east = {
+            r[0] for r in con.execute("select customer_id from stg_customers where region = '华东'").fetchall()
+        }
+    finally:
+        con.close()
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    login(page, url, "east-engineer", "pw-east")
+    page.get_by_role("link", name="原因分析").click()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "causes_region_limited_zh.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    settle(page)
+    download = info.value
+    assert download.suggested_filename == "complaints.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = [line.split(",") for line in text.splitlines()]
+    column = rows[0].index(next(h for h in rows[0] if "客户" in h or h == "customer_id"))
+    customers = {r[column] for r in rows[1:]}
+    assert customers and customers <= east, customers - east
+    con = open_warehouse(db)
+    try:
+        detail = con.execute(
+            "select detail from v_audit where event = 'download' and user_name = 'east-engineer'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(detail) == 1 and '"complaints.csv"' in detail[0][0]

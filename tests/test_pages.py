@@ -495,3 +495,25 @@ def test_the_admin_page_adds_a_user_and_shows_the_audit(app):
     )
     audit = next(d.value for d in app.dataframe if "event" in d.value.columns)
     assert {"login", "user"} <= set(audit["event"])
+
+
+def test_a_region_limited_user_walks_every_page_without_other_regions(app):
+    """Every page the engineer may open renders for a user limited to 华南, whose region
+    filter offers only 华南; the actions' verdicts and effect say why they are not shown."""
+    from warehouse import open_warehouse, users
+
+    con = open_warehouse(app.db)
+    try:
+        users.add(con, "south", "engineer", "pw-south", ["华南"], by="test")
+    finally:
+        con.close()
+    app.button(key="logout").click().run()
+    login(app, "south", "pw-south")
+    assert any("仅限区域：华南" in c.value for c in app.sidebar.caption)
+    region = next(s for s in app.selectbox if s.label == "区域")
+    assert region.options == ["全部", "华南"]
+    assert next(m for m in app.metric if m.label == "本期验证：有效 / 无效").value == "—"
+    for page in ("dimensions", "pareto", "causes", "competitors", "actions"):
+        open_page(app, page)
+        assert not any("无权" in e.value for e in app.error), page
+    assert any("只能查看部分区域" in i.value for i in app.info)

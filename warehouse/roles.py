@@ -40,6 +40,22 @@ QUERIES: dict[str, str] = {
     "audit": "admin",
 }
 
+# queries that read no customer's rows, so a user limited to regions (CONTRACT §7) may run
+# them unfiltered. Every other query must filter on $regions (in_regions) or is refused for
+# such a user (warehouse.sql.query): a new query cannot forget the limit.
+REGION_FREE: dict[str, str] = {
+    "batches": "file names, kinds and row counts of uploads",
+    "metric_settings": "settings",
+    "setting": "settings",
+    "settings_in_force": "settings",
+    "questionnaire_toml": "questionnaire definitions",
+    "items": "questionnaire definitions",
+    "dimensions": "questionnaire definitions",
+    "users": "user accounts (admin only)",
+    "audit": "the audit trail (admin only)",
+    "regions": "region names (admin only)",
+}
+
 # corrective-action workflow step -> the capability it needs
 STEPS: dict[str, str] = {
     "review": "approve",
@@ -61,3 +77,7 @@ def may_open(role: str | None, page: str) -> bool:
 
 def may_query(role: str | None, query: str) -> bool:
     return can(role, QUERIES.get(query, "read"))
+
+
+def region_free(query: str) -> bool:
+    return query in REGION_FREE

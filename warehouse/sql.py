@@ -7,6 +7,7 @@ from functools import cache
 
 import polars as pl
 
+from warehouse import roles
 from warehouse.migrate import SQL_DIR
 
 _INCLUDE = re.compile(r"\{\{([a-z0-9_]+)\}\}")
@@ -26,7 +27,20 @@ def bind(sql: str, params: dict | None) -> dict:
     return {name: params.get(name) for name in names}
 
 
+class RegionLimitError(PermissionError):
+    """A query that does not honour a user's region limit, refused for that user."""
+
+
 def query(con, name: str, params: dict | None = None) -> pl.DataFrame:
-    """Run sql/<name>.sql with named `$param` values; return a polars frame."""
+    """Run sql/<name>.sql with named `$param` values; return a polars frame.
+
+    `params["regions"]` (a list) limits the rows to customers of those regions (CONTRACT §7):
+    a query that neither filters on `$regions` nor is listed in roles.REGION_FREE is refused,
+    so a query that forgets the limit fails closed instead of showing other regions."""
     sql = sql_file(name)
+    params = dict(params or {})
+    if params.get("regions") is not None:
+        params["regions"] = list(params["regions"])
+        if "$regions" not in sql and not roles.region_free(name.removeprefix("queries/")):
+            raise RegionLimitError(f"{name} does not filter on a user's regions")
     return con.execute(sql, bind(sql, params)).pl()

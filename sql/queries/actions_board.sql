@@ -4,7 +4,8 @@ select
     actions.action_id,
     actions.title,
     actions.status,
-    effect.verdict,
+    -- The verdict counts every region's responses: not for a user limited to regions.
+    case when $regions::varchar[] is null then effect.verdict end as verdict,
     actions.is_overdue,
     actions.days_open,
     actions.due_date,
@@ -32,4 +33,7 @@ select
     actions.changed_by,
 from v_actions as actions
 left join v_action_effect as effect on effect.action_id = actions.action_id
+-- A user limited to regions sees actions about no one customer or about their customers.
+left join stg_customers as customers on customers.customer_id = actions.customer_id
+where actions.customer_id is null or in_regions(customers.region, $regions::varchar[])
 order by actions.is_overdue desc, actions.status in ('done', 'cancelled'), actions.due_date, actions.action_id

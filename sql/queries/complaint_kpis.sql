@@ -11,3 +11,4 @@ from complaint_service
 where received_at::date between $date_from and $date_to
     and ($segment::varchar is null or segment = $segment)
     and ($region::varchar is null or region = $region)
+    and in_regions(region, $regions::varchar[])

@@ -7,6 +7,7 @@ complaints as (
     where received_at::date between $date_from and $date_to
         and ($segment::varchar is null or segment = $segment)
         and ($region::varchar is null or region = $region)
+        and in_regions(region, $regions::varchar[])
 ),
 
 sales as (
@@ -14,6 +15,7 @@ sales as (
     where period between $date_from and $date_to
         and ($segment::varchar is null or segment = $segment)
         and ($region::varchar is null or region = $region)
+        and in_regions(region, $regions::varchar[])
 ),
 
 complaint_counts as (

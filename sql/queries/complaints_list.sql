@@ -33,5 +33,6 @@ from complaint_service as complaints
 inner join matching on matching.complaint_id = complaints.complaint_id
 where ($segment::varchar is null or complaints.segment = $segment)
     and ($region::varchar is null or complaints.region = $region)
+    and in_regions(complaints.region, $regions::varchar[])
 order by is_overdue desc, complaints.received_at desc, complaints.complaint_id
 limit 2000

@@ -7,6 +7,7 @@ contacts as (
         and ($scope::varchar is null or scope = $scope)
         and ($segment::varchar is null or segment = $segment)
         and ($region::varchar is null or region = $region)
+        and in_regions(region, $regions::varchar[])
 ),
 
 counts as (

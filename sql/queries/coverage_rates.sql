@@ -9,6 +9,7 @@ active as (
         and period between $date_from and $date_to
         and ($segment::varchar is null or segment = $segment)
         and ($region::varchar is null or region = $region)
+        and in_regions(region, $regions::varchar[])
 ),
 
 surveyed as (

@@ -1,12 +1,13 @@
 -- One row per month x scope x subject x item x level of the filtered questionnaire and dates.
--- Without a segment, region or customer filter it reads the rating_counts rollup; with one,
--- it counts the answers of the matching responses (about one full aggregation at 1,000,000
--- responses, bench/). Only one branch does any work: the other finds no rows before reading
--- any data.
+-- Without a segment, region or customer filter or a user's region limit ($regions) it reads
+-- the rating_counts rollup; with one, it counts the answers of the matching responses (about
+-- one full aggregation at 1,000,000 responses, bench/). Only one branch does any work: the
+-- other finds no rows before reading any data.
 (
     select *
     from dimension_level_counts
     where $segment::varchar is null and $region::varchar is null and $customer_id::varchar is null
+        and $regions::varchar[] is null
         and period_grain = 'month'
         and questionnaire_id = $qid
         and period_start between $date_from and $date_to
@@ -24,12 +25,14 @@ union all by name
             scope,
             subject,
         from response_facts
-        where ($segment::varchar is not null or $region::varchar is not null or $customer_id::varchar is not null)
+        where ($segment::varchar is not null or $region::varchar is not null or $customer_id::varchar is not null
+            or $regions::varchar[] is not null)
             and questionnaire_id = $qid
             and survey_date between $date_from and $date_to
             and ($scope::varchar is null or scope = $scope)
             and ($segment::varchar is null or segment = $segment)
             and ($region::varchar is null or region = $region)
+            and in_regions(region, $regions::varchar[])
             and ($customer_id::varchar is null or customer_id = $customer_id)
     ),
 

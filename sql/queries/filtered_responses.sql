@@ -7,3 +7,4 @@ where subject = 'own'
     and ($scope::varchar is null or scope = $scope)
     and ($segment::varchar is null or segment = $segment)
     and ($region::varchar is null or region = $region)
+    and in_regions(region, $regions::varchar[])

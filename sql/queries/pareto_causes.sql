@@ -8,6 +8,7 @@ per_cause as (
     where received_at::date between $date_from and $date_to
         and ($segment::varchar is null or segment = $segment)
         and ($region::varchar is null or region = $region)
+        and in_regions(region, $regions::varchar[])
     group by all
 ),
 

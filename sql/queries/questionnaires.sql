@@ -13,10 +13,17 @@ targets as (
     where key like 'target:%'
 ),
 
+-- A user limited to regions sees the dates and count of their customers' responses only.
 dates as (
     select questionnaire_id, min(survey_date) as first_date, max(survey_date) as last_date,
         count(*) as responses,
     from response_scores
+    where $regions::varchar[] is null
+    group by questionnaire_id
+    union all
+    select questionnaire_id, min(survey_date), max(survey_date), count(*),
+    from response_facts
+    where $regions::varchar[] is not null and in_regions(region, $regions::varchar[])
     group by questionnaire_id
 ),
 
