@@ -352,7 +352,8 @@ def test_a_region_limited_engineer_downloads_only_their_customers(server, browse
     try:
         users.add(con, "east-engineer", "engineer", "pw-east", ["华东"], by="test")
         east = {
-            r[0] for r in con.execute("select customer_id from stg_customers where region = '华东'").fetchall()
+            r[0]
+            for r in con.execute("select customer_id from stg_customers where region = '华东'").fetchall()
         }
     finally:
         con.close()
