@@ -22,11 +22,11 @@ def parse_regions(text: str | None) -> list[str]:
     return json.loads(text) if text else []
 
 
-def add_user(name: str, role: str, password: str, regions: list[str]) -> str | None:
+def add_user(name: str, role: str, password: str, regions: list[str], email: str = "") -> str | None:
     """Add a user; the reason in words when refused, else None."""
     con = open_warehouse()
     try:
-        users.add(con, name.strip(), role, password, regions, by=auth.name())
+        users.add(con, name.strip(), role, password, regions, email.strip() or None, by=auth.name())
     except users.UserError as exc:
         return str(exc)
     finally:
@@ -34,9 +34,11 @@ def add_user(name: str, role: str, password: str, regions: list[str]) -> str | N
     return None
 
 
-def change_user(name: str, role: str, regions: list[str], password: str, disabled: bool) -> str | None:
+def change_user(
+    name: str, role: str, regions: list[str], password: str, disabled: bool, email: str = ""
+) -> str | None:
     """A new version of a user (a blank password keeps the old one); None when saved."""
-    changes = {"role": role, "regions": regions, "disabled": disabled}
+    changes = {"role": role, "regions": regions, "disabled": disabled, "email": email.strip() or None}
     if password:
         changes["password"] = password
     con = open_warehouse()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.i18n import t
 from pipelines import store
@@ -12,6 +13,7 @@ from warehouse import open_warehouse, roles, users
 
 USER = "auth_user"
 SEEN = "auth_seen"
+SSO = "auth_sso"  # signed in through the identity provider (st.login)
 
 
 def _with_writer(run):
@@ -28,11 +30,35 @@ def record(event: str, detail: dict) -> None:
     _with_writer(lambda con: store.audit(con, event, None, detail, user=user.name if user else None))
 
 
+def sso_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` has an `[auth]` section (OIDC single sign-on)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return False
+
+
+def _sso_user() -> users.User | None:
+    """The user row of the e-mail the identity provider signed in (st.user), once per session;
+    an e-mail without a user (or a disabled one) is refused and audited."""
+    if not sso_configured() or not st.user.is_logged_in or st.session_state.get(SSO) is False:
+        return None
+    try:
+        user = _with_writer(lambda con: users.login_email(con, st.user.get("email")))
+    except users.UserError as exc:
+        st.session_state[SSO] = False
+        key = "auth.disabled" if str(exc) == "disabled" else "auth.sso_unknown"
+        st.session_state["auth_message"] = t(key, email=st.user.get("email") or "-")
+        return None
+    st.session_state[USER], st.session_state[SEEN], st.session_state[SSO] = user, time.time(), True
+    return user
+
+
 def current() -> users.User | None:
     """The logged-in user; a session idle longer than `session_idle_minutes` is logged out."""
     user = st.session_state.get(USER)
     if user is None:
-        return None
+        return _sso_user()
     from dashboard.state import settings_row
 
     idle = settings_row()["session_idle_minutes"] * 60
@@ -77,6 +103,8 @@ def logout(reason: str = "logout") -> None:
     st.session_state.pop(SEEN, None)
     if user is not None:
         _with_writer(lambda con: store.audit(con, "logout", None, {"reason": reason}, user=user.name))
+    if st.session_state.pop(SSO, None) is not None:
+        st.logout()  # the identity provider's cookie would sign the session in again
 
 
 def logout_button() -> None:
@@ -106,6 +134,11 @@ def login_page() -> None:
         return
     if any(u["user_name"] == "demo-admin" for u in known):
         st.info(t("auth.demo"))
+    if sso_configured():
+        if st.session_state.get(SSO) is False:
+            st.button(t("auth.sso_other"), on_click=logout, key="sso_logout")
+        else:
+            st.button(t("auth.sso"), on_click=st.login, type="primary", icon=":material/badge:", key="sso")
     with st.form("login"):
         user_name = st.text_input(t("auth.name"), key="login_name")
         password = st.text_input(t("auth.password"), type="password", key="login_password")

@@ -23,6 +23,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.submit": ("登录", "Sign in"),
     "auth.logout": ("退出登录", "Sign out"),
     "auth.regions_only": ("仅限区域：{regions}", "Regions: {regions} only"),
+    "auth.sso": ("使用单位账号登录（单点登录）", "Sign in with your organisation's account (SSO)"),
+    "auth.sso_other": ("换一个单位账号", "Use another organisation account"),
+    "auth.sso_unknown": (
+        "单位账号 {email} 没有对应的 Manyi 用户；请管理员在“用户与审计”中为该邮箱建立用户。",
+        "The organisation account {email} has no Manyi user; ask an admin to add one with this e-mail under Users & audit.",
+    ),
     "auth.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "auth.wrong": ("用户名或密码错误。", "Wrong user name or password."),
     "auth.locked": (
@@ -57,6 +63,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin.change": ("修改用户", "Change a user"),
     "admin.changed": ("已保存用户 {name}", "Saved user {name}"),
     "admin.role": ("角色", "Role"),
+    "admin.email": ("邮箱（单点登录用）", "E-mail (for single sign-on)"),
+    "admin.email_help": (
+        "使用单位账号（OIDC）登录时，按此邮箱找到用户和角色。",
+        "Signing in with the organisation account (OIDC) finds the user and role by this e-mail.",
+    ),
     "admin.regions": ("可查看的区域", "Regions the user may see"),
     "admin.regions_help": ("不选则可查看全部区域。", "None chosen: every region."),
     "admin.new_password": ("新密码（留空则不变）", "New password (blank keeps it)"),

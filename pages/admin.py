@@ -25,9 +25,10 @@ with left, st.form("add_user", clear_on_submit=True):
     name = st.text_input(t("auth.name"), key="new_user_name")
     role = st.selectbox(t("admin.role"), ROLES, format_func=labels(ROLES, "role").get, key="new_user_role")
     chosen = st.multiselect(t("admin.regions"), regions, key="new_user_regions", help=t("admin.regions_help"))
+    email = st.text_input(t("admin.email"), key="new_user_email", help=t("admin.email_help"))
     password = st.text_input(t("auth.password"), type="password", key="new_user_password")
     if st.form_submit_button(t("admin.add"), type="primary"):
-        problem = admin.add_user(name, role, password, chosen)
+        problem = admin.add_user(name, role, password, chosen, email)
         if problem:
             st.error(problem)
         else:
@@ -44,10 +45,11 @@ with right:
             )
             current = admin.parse_regions(row["regions"])
             new_regions = st.multiselect(t("admin.regions"), sorted({*regions, *current}), default=current)
+            new_email = st.text_input(t("admin.email"), row["email"] or "", help=t("admin.email_help"))
             new_password = st.text_input(t("admin.new_password"), type="password")
             disabled = st.checkbox(t("admin.disabled"), row["disabled"])
             if st.form_submit_button(t("admin.save")):
-                problem = admin.change_user(who, new_role, new_regions, new_password, disabled)
+                problem = admin.change_user(who, new_role, new_regions, new_password, disabled, new_email)
                 if problem:
                     st.error(problem)
                 else:

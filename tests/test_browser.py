@@ -6,6 +6,7 @@ to tests/artifacts/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -48,13 +49,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(demo_db, tmp_path):
+def _copy_demo(demo_db, tmp_path) -> Path:
     db = tmp_path / "wh" / "demo.duckdb"
     db.parent.mkdir()
     shutil.copy(demo_db, db)
     shutil.copytree(data_dir(demo_db), data_dir(db))
-    port = _free_port()
+    return db
+
+
+@contextlib.contextmanager
+def serving(db: Path, port: int | None = None, *options: str):
+    """`streamlit run app.py` on the warehouse `db` (127.0.0.1); yields its URL."""
+    port = port or _free_port()
     env = {**os.environ, "MANYI_DB": str(db)}
     proc = subprocess.Popen(
         [
@@ -71,6 +77,7 @@ def server(demo_db, tmp_path):
             "false",
             "--server.fileWatcherType",
             "none",
+            *options,
         ],
         cwd=ROOT,
         env=env,
@@ -88,12 +95,21 @@ def server(demo_db, tmp_path):
     else:
         proc.kill()
         raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
-    yield url, db
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def server(demo_db, tmp_path):
+    db = _copy_demo(demo_db, tmp_path)
+    with serving(db) as url:
+        yield url, db
 
 
 @pytest.fixture
@@ -380,3 +396,57 @@ def test_a_region_limited_engineer_downloads_only_their_customers(server, browse
     finally:
         con.close()
     assert len(detail) == 1 and '"complaints.csv"' in detail[0][0]
+
+
+def test_single_sign_on_maps_the_email_to_a_user(demo_db, tmp_path, browser):
+    """With an `[auth]` section, the login page offers st.login: the mock provider's e-mail
+    signs in as the user with that e-mail (role and pages of that user); an e-mail without a
+    user is refused and audited; logging out ends the provider's session too."""
+    from oidc_mock import MockProvider
+
+    from warehouse import users
+
+    db = _copy_demo(demo_db, tmp_path)
+    con = open_warehouse(db)
+    try:
+        users.add(con, "li.engineer", "engineer", "pw-unused", email="li@example.com", by="test")
+    finally:
+        con.close()
+    port = _free_port()
+    with MockProvider() as provider:
+        secrets_file = tmp_path / "secrets.toml"
+        secrets_file.write_text(provider.secrets_toml(f"http://127.0.0.1:{port}"), encoding="utf-8")
+        with serving(db, port, "--secrets.files", str(secrets_file)) as url:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            provider.email = "li@example.com"
+            page.goto(f"{url}/")
+            settle(page)
+            page.screenshot(path=str(ARTIFACTS / "login_sso_zh.png"), full_page=True)
+            page.get_by_role("button", name="使用单位账号登录（单点登录）").click()
+            settle(page)
+            assert page.get_by_text("已登录：li.engineer（质量工程师）").count() == 1
+            assert nav_links(page) == ROLE_PAGES["engineer"]
+            assert "/token" in provider.requests
+            page.get_by_role("button", name="退出登录").click()
+            settle(page)
+            assert page.get_by_role("button", name="使用单位账号登录（单点登录）").count() == 1
+            # An e-mail that no user has is refused, with what to do, and shows no data.
+            provider.email = "stranger@example.com"
+            page.get_by_role("button", name="使用单位账号登录（单点登录）").click()
+            settle(page)
+            assert page.get_by_text("stranger@example.com").count() == 1
+            assert page.locator("[data-testid='stMetric']").count() == 0 and nav_links(page) == []
+            page.screenshot(path=str(ARTIFACTS / "login_sso_unknown_zh.png"), full_page=True)
+    con = open_warehouse(db)
+    try:
+        events = con.execute(
+            "select event, user_name, detail from v_audit where user_name in ('li.engineer', "
+            "'sso:stranger@example.com') order by \"at\""
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(e[0], e[1]) for e in events] == [
+        ("login", "li.engineer"),
+        ("logout", "li.engineer"),
+        ("login_failed", "sso:stranger@example.com"),
+    ]

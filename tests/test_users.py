@@ -49,6 +49,30 @@ def test_five_failures_lock_the_name_for_fifteen_minutes(lake):
     ]
 
 
+def test_single_sign_on_finds_the_user_by_email_case_blind(lake):
+    users.add(lake, "chen", "engineer", "pw12", ["华南"], email="Chen@Example.com")
+    assert users.login_email(lake, "chen@example.COM") == users.User(
+        "chen", "engineer", ("华南",), False, "Chen@Example.com"
+    )
+    for unknown in ("nobody@example.com", "", None):
+        with pytest.raises(users.UserError, match="unknown"):
+            users.login_email(lake, unknown)
+    users.change(lake, "chen", disabled=True)
+    with pytest.raises(users.UserError, match="disabled"):
+        users.login_email(lake, "chen@example.com")
+    events = lake.execute(
+        "select event, user_name, json_extract_string(detail, '$.method') from v_audit "
+        "where event like 'login%' order by \"at\""
+    ).fetchall()
+    assert events == [
+        ("login", "chen", "oidc"),
+        ("login_failed", "sso:nobody@example.com", None),
+        ("login_failed", "sso:", None),
+        ("login_failed", "sso:", None),
+        ("login_failed", "chen", "oidc"),
+    ]
+
+
 def test_a_disabled_user_cannot_log_in_and_every_change_is_a_version(lake):
     users.add(lake, "zhao", "analyst", "pw12", by="admin1")
     users.change(lake, "zhao", by="admin1", role="engineer", regions=["华北", "华东"])

@@ -228,3 +228,27 @@ def login(con, name: str, password: str, now: datetime | None = None) -> User:
         raise UserError("disabled")
     store.audit(con, "login", None, {"role": row[1]}, now, user=name)
     return _user(row)
+
+
+def login_email(con, email: str | None, now: datetime | None = None) -> User:
+    """The user whose e-mail an identity provider (OIDC) vouched for; audited like a password
+    login. Raises UserError ('unknown', 'disabled')."""
+    from pipelines import store
+
+    now = now or datetime.now(UTC)
+    email = (email or "").strip().lower()
+    rows = con.execute(
+        "select user_name, role, regions, password_hash, disabled, email from stg_users "
+        "where lower(email) = ? order by disabled, user_name",
+        [email],
+    ).fetchall()
+    if not email or not rows:
+        detail = {"reason": "unknown e-mail", "email": email}
+        store.audit(con, "login_failed", None, detail, now, user=f"sso:{email}")
+        raise UserError("unknown")
+    row = rows[0]
+    if row[4]:
+        store.audit(con, "login_failed", None, {"reason": "disabled", "method": "oidc"}, now, user=row[0])
+        raise UserError("disabled")
+    store.audit(con, "login", None, {"role": row[1], "method": "oidc", "email": email}, now, user=row[0])
+    return _user(row)
