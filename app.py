@@ -30,6 +30,7 @@ LAYOUT = [
     ("nav.section.analysis", "causes", ":material/account_tree:"),
     ("nav.section.analysis", "competitors", ":material/compare_arrows:"),
     ("nav.section.analysis", "actions", ":material/task_alt:"),
+    ("nav.section.analysis", "report", ":material/picture_as_pdf:"),
     ("nav.section.data", "upload", ":material/upload_file:"),
     ("nav.section.data", "settings", ":material/settings:"),
     ("nav.section.data", "admin", ":material/admin_panel_settings:"),

@@ -19,7 +19,7 @@ COVERAGE_TARGET = 30.0
 
 def shift(period: dt.date, grain: str, back: int = 1) -> dt.date:
     """The start of the period `back` periods before `period` at `grain`."""
-    months = {"month": 1, "quarter": 3, "year": 12}[grain] * back
+    months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[grain] * back
     total = period.year * 12 + period.month - 1 - months
     return dt.date(total // 12, total % 12 + 1, 1)
 
@@ -76,7 +76,7 @@ def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
     kpi_trend = trend
     if period is not None:
         wider = f.params(
-            date_from=shift(period, f.grain, 12 if f.grain == "month" else 4 if f.grain == "quarter" else 1)
+            date_from=shift(period, f.grain, {"month": 12, "quarter": 4, "half": 2}.get(f.grain, 1))
         )
         kpi_trend = q("csi_trend", **wider)
     current = _row(kpi_trend, period)

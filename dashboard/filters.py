@@ -59,7 +59,7 @@ def month_range(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]
     return start, after - dt.timedelta(days=1)
 
 
-MONTHS = {"month": 1, "quarter": 3, "year": 12}
+MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def period_months(period: dt.date, grain: str, date_from: dt.date, date_to: dt.date) -> tuple[int, int]:

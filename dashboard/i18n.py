@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import streamlit as st
 
 LANGS = {"zh": "中文", "en": "English"}
@@ -39,6 +42,136 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.idle": (
         "长时间未操作，已自动退出，请重新登录。",
         "You were signed out after a period without activity.",
+    ),
+    "nav.report": ("报告", "Report"),
+    "report.title": ("满意度调查报告", "Customer satisfaction report"),
+    "report.period": ("报告期", "Period"),
+    "report.questionnaire": ("问卷", "Questionnaire"),
+    "report.generated": ("生成时间", "Generated at"),
+    "report.filters": ("筛选条件", "Filters"),
+    "report.regions_limit": ("可查看区域", "Regions visible"),
+    "report.page": ("第 {page} 页，共 {total} 页", "Page {page} of {total}"),
+    "report.none": ("—", "—"),
+    "report.met": ("达标", "met"),
+    "report.not_met": ("未达标", "not met"),
+    "report.above": ("达到", "meets"),
+    "report.below": ("低于", "below"),
+    "report.masked": ("电话与证件号码已脱敏。", "Phone and ID numbers are masked."),
+    "report.more_in_xlsx": (
+        "仅列出前 {shown} 条，共 {total} 条；完整清单见 XLSX 报告。",
+        "The first {shown} of {total}; the XLSX report lists all.",
+    ),
+    "report.section.cover": ("封面", "Cover"),
+    "report.section.kpis": ("关键指标", "Key indicators"),
+    "report.section.trend": ("CSI 趋势（近 13 期）", "CSI trend (last 13 periods)"),
+    "report.section.dimensions": ("维度得分", "Dimension scores"),
+    "report.section.histograms": ("题目评价分布", "Item histograms"),
+    "report.section.pareto_items": ("不满意题目帕累托", "Pareto of dissatisfied items"),
+    "report.section.pareto_causes": ("投诉原因帕累托", "Pareto of complaint causes"),
+    "report.section.fishbone": ("人机料法测环汇总", "Cause categories (5M1E)"),
+    "report.section.competitors": ("竞品对比", "Competitor gaps"),
+    "report.section.key_accounts": ("重点客户 CSI", "Key accounts' CSI"),
+    "report.section.actions": ("纠正措施", "Corrective actions"),
+    "report.section.comments": ("不满意客户意见", "Dissatisfied customers' comments"),
+    "report.col.kpi": ("指标", "Indicator"),
+    "report.col.value": ("本期", "This period"),
+    "report.col.status": ("状态", "Status"),
+    "report.col.period": ("期间", "Period"),
+    "report.col.ci_low": ("95% 下限", "95% low"),
+    "report.col.ci_high": ("95% 上限", "95% high"),
+    "report.col.dimension": ("维度", "Dimension"),
+    "report.col.item": ("题目", "Item"),
+    "report.col.ratings": ("评价数", "Ratings"),
+    "report.col.score": ("得分", "Score"),
+    "report.col.previous": ("上期", "Previous"),
+    "report.col.change": ("变化", "Change"),
+    "report.col.satisfied_pct": ("满意 %", "Satisfied %"),
+    "report.col.dissatisfied_pct": ("不满意 %", "Dissatisfied %"),
+    "report.col.dissatisfied": ("不满意评价", "Dissatisfied ratings"),
+    "report.col.share_pct": ("占比 %", "Share %"),
+    "report.col.cumulative_pct": ("累计 %", "Cumulative %"),
+    "report.col.cause": ("原因", "Cause"),
+    "report.col.complaints": ("投诉", "Complaints"),
+    "report.col.category": ("类别", "Category"),
+    "report.col.competitor": ("竞品", "Competitor"),
+    "report.col.own": ("本公司", "Own"),
+    "report.col.their": ("竞品得分", "Competitor score"),
+    "report.col.gap": ("差距", "Gap"),
+    "report.col.verdict": ("结论", "Verdict"),
+    "report.col.action": ("措施编号", "Action"),
+    "report.col.title": ("措施", "Title"),
+    "report.col.dept": ("责任部门", "Department"),
+    "report.col.due": ("计划完成", "Due"),
+    "report.col.date": ("日期", "Date"),
+    "report.col.customer": ("客户", "Customer"),
+    "report.col.comment": ("意见", "Comment"),
+    "report.read.empty": ("本期没有答卷。", "No responses in the period."),
+    "report.read.kpi_none": ("本期没有答卷，无法计算 CSI。", "No responses in the period: no CSI."),
+    "report.read.kpi": (
+        "CSI {csi:.1f}，{where}目标 {target:g}；环比 {change}。",
+        "CSI {csi:.1f}, {where} the target of {target:g}; vs the previous period {change}.",
+    ),
+    "report.read.trend": (
+        "近 {n} 期中最高 {best:.1f}（{best_at}），最低 {worst:.1f}（{worst_at}）。",
+        "Over {n} periods the highest was {best:.1f} ({best_at}), the lowest {worst:.1f} ({worst_at}).",
+    ),
+    "report.read.dimensions": (
+        "得分最低的维度是“{dim}”，{score:.1f} 分。",
+        "The lowest dimension is “{dim}” at {score:.1f}.",
+    ),
+    "report.read.items": (
+        "得分最低的题目是“{item}”，{score:.1f} 分。",
+        "The lowest item is “{item}” at {score:.1f}.",
+    ),
+    "report.read.pareto": (
+        "{total} 个题目中前 {n} 个占不满意评价的约 80%，首位是“{first}”。",
+        "{n} of {total} items hold about 80 % of dissatisfied ratings; first is “{first}”.",
+    ),
+    "report.read.causes": (
+        "本期共 {total} 次投诉原因，首位是“{first}”。",
+        "{total} complaint causes in the period; first is “{first}”.",
+    ),
+    "report.read.no_complaints": ("本期没有投诉。", "No complaints in the period."),
+    "report.read.fishbone": (
+        "问题最多的类别是“{cat}”（投诉与不满意评价共 {n}）。",
+        "The category with most problems is “{cat}” ({n} complaints and dissatisfied ratings).",
+    ),
+    "report.read.no_competitors": ("本期没有竞品评价。", "No competitor ratings in the period."),
+    "report.read.competitors": (
+        "{n} 组维度 × 竞品对比，其中 {behind} 组显著落后。",
+        "{n} dimension × competitor comparisons; {behind} significantly behind.",
+    ),
+    "report.read.no_key": ("本期没有重点客户的答卷。", "No key account responses in the period."),
+    "report.read.key": (
+        "重点客户 CSI {csi:.1f}（{n} 份答卷）。",
+        "Key accounts' CSI {csi:.1f} ({n} responses).",
+    ),
+    "report.read.no_actions": ("本期没有纠正措施。", "No corrective actions in the period."),
+    "report.read.actions": (
+        "本期新开 {opened} 项、完成 {done} 项、超期 {overdue} 项、已验证 {verified} 项。",
+        "{opened} opened, {done} done, {overdue} overdue, {verified} verified in the period.",
+    ),
+    "report.read.no_comments": (
+        "本期没有不满意客户的意见。",
+        "No comments from dissatisfied customers in the period.",
+    ),
+    "report.read.comments": (
+        "{n} 条不满意客户的意见（电话与证件号码已脱敏）。",
+        "{n} comments of dissatisfied customers (phone and ID numbers masked).",
+    ),
+    "report.read.comments_hidden": (
+        "客户意见仅对可查看明细的角色列出。",
+        "Comments are listed only for roles that may see single responses.",
+    ),
+    "report.pdf": ("下载 PDF 报告", "Download the PDF report"),
+    "report.xlsx": ("下载 XLSX 报告", "Download the XLSX report"),
+    "report.make": ("生成报告", "Make the report"),
+    "report.making": ("正在生成报告…", "Making the report…"),
+    "report.pick_period": ("报告期", "Period"),
+    "report.lang": ("报告语言", "Report language"),
+    "report.caption": (
+        "与仪表盘相同的数据和筛选条件；电话与证件号码脱敏。",
+        "The same data and filters as the dashboard; phone and ID numbers masked.",
     ),
     "auth.region_limited": (
         "此内容按全部区域的数据计算；您的账号只能查看部分区域，因此不显示。",
@@ -522,8 +655,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
 TEXT.update({f"col.{name}": pair for name, pair in COLUMNS.items()})
 
 
+_LANG: ContextVar[str | None] = ContextVar("manyi_lang", default=None)
+
+
+@contextmanager
+def language(code: str):
+    """Texts in `code` ('zh' or 'en') outside a session (the command-line report)."""
+    token = _LANG.set(code)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
 def lang() -> str:
-    return st.session_state.get("lang", "zh")
+    return _LANG.get() or st.session_state.get("lang", "zh")
 
 
 def t(key: str, **values) -> str:

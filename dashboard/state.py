@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
 from warehouse import db_path, roles
 from warehouse.reader import Reader
-from warehouse.sql import sql_file
+from warehouse.sql import query, sql_file
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,9 +40,50 @@ def data_version() -> int:
     return reader().version()
 
 
+@dataclass(frozen=True)
+class Offline:
+    """Queries outside a Streamlit session (the command-line report): one connection, the
+    role, regions and masking of whoever asked."""
+
+    con: object
+    role: str
+    regions: tuple[str, ...] | None = None
+    unmask: bool = False
+
+
+_OFFLINE: ContextVar[Offline | None] = ContextVar("manyi_offline", default=None)
+
+
+@contextmanager
+def offline(con, role: str = "analyst", regions=None, unmask: bool = False):
+    """Run the dashboard's data functions (dashboard.data) on `con` without a session."""
+    token = _OFFLINE.set(Offline(con, role, tuple(regions) if regions else None, unmask))
+    try:
+        yield
+    finally:
+        _OFFLINE.reset(token)
+
+
+def allowed(name: str) -> bool:
+    """Whether the current user (or offline caller) may run query `name`: role and region limit."""
+    found = _OFFLINE.get()
+    if found is not None:
+        return roles.may_query(found.role, name) and (
+            not found.regions or roles.region_free(name) or "$regions" in sql_file(f"queries/{name}")
+        )
+    user = st.session_state.get("auth_user")
+    return user is not None and roles.may_query(user.role, name) and region_ok(name)
+
+
 def q(name: str, **params) -> pl.DataFrame:
     """Run sql/queries/<name>.sql; cached until the warehouse changes (a new snapshot). Denied
     without a logged-in user: no page can read data before login."""
+    found = _OFFLINE.get()
+    if found is not None:
+        if not roles.may_query(found.role, name):
+            raise PermissionError(f"{found.role} may not run {name}")
+        params |= {"unmask": found.unmask, "regions": found.regions}
+        return query(found.con, f"queries/{name}", params)
     user = st.session_state.get("auth_user")
     if user is None or not roles.may_query(user.role, name):
         st.error(t("auth.not_permitted"))

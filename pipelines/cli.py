@@ -91,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     usdis.add_argument("name")
     uspw = ussub.add_parser("password", help="set a user's password, read from stdin")
     uspw.add_argument("name")
+    rp = sub.add_parser("report", help="the satisfaction report for management, PDF or XLSX")
+    rp.add_argument("--questionnaire", required=True, metavar="ID")
+    rp.add_argument("--period", required=True, help="2026-10 (month), 2026-Q3, 2026-H2 or 2026")
+    rp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rp.add_argument("--scope")
+    rp.add_argument("--segment", choices=("key", "general"))
+    rp.add_argument("--region")
+    rp.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -287,7 +295,7 @@ def _run(args, path: Path) -> int:
             return 1
         emit(summary)
         return 0
-    reads = args.command in ("query", "batches", "rollback", "maintain") or (
+    reads = args.command in ("query", "batches", "rollback", "maintain", "report") or (
         args.command in ("setting", "user") and args.action == "list"
     )
     if reads and not path.exists():
@@ -338,6 +346,8 @@ def _run(args, path: Path) -> int:
             return cmd_setting(con, args)
         if args.command == "user":
             return cmd_user(con, args)
+        if args.command == "report":
+            return cmd_report(con, args)
         if args.command == "maintain":
             if args.orphans_older_than < 0:
                 print("--orphans-older-than must be 0 or more minutes", file=sys.stderr)
@@ -349,3 +359,35 @@ def _run(args, path: Path) -> int:
     finally:
         con.close()
     return 2
+
+
+def cmd_report(con, args) -> int:
+    """Write the report; the last stdout line is {file, format, period, pages | sheets, …}."""
+    from streamlit import logger
+
+    logger.set_log_level("error")  # the dashboard's modules run here without a Streamlit server
+    from dashboard.report import ReportError
+    from dashboard.report_files import make
+
+    out = Path(args.out)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "xlsx"):
+        print(f"--out must end in .pdf or .xlsx, got {args.out!r}", file=sys.stderr)
+        return 1
+    try:
+        summary = make(
+            con,
+            out,
+            args.questionnaire,
+            args.period,
+            lang=args.lang,
+            scope=args.scope,
+            segment=args.segment,
+            region=args.region,
+            user=_os_user(),
+        )
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    emit(summary)
+    return 0

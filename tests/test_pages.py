@@ -517,3 +517,30 @@ def test_a_region_limited_user_walks_every_page_without_other_regions(app):
         open_page(app, page)
         assert not any("无权" in e.value for e in app.error), page
     assert any("只能查看部分区域" in i.value for i in app.info)
+
+
+def test_the_report_page_makes_both_files_for_the_filters_and_audits_them(app):
+    """A manager makes the PDF and XLSX of the current filters; both download and are audited;
+    the manager's report lists no comments (not their role's detail)."""
+
+    from warehouse import open_warehouse
+
+    switch_user(app, "demo-manager")
+    open_page(app, "report")
+    assert app.title[0].value == "满意度调查报告"
+    period = app.selectbox(key="report_period").value
+    app.button(key="make_xlsx").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.button(key="make_pdf").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    buttons = [b.proto for b in app.get("download_button")]
+    assert {b.label for b in buttons} == {"下载 PDF 报告", "下载 XLSX 报告"}
+    con = open_warehouse(app.db)
+    try:
+        events = con.execute(
+            "select json_extract_string(detail, '$.format'), json_extract_string(detail, '$.period') "
+            "from v_audit where event = 'report' and user_name = 'demo-manager' order by \"at\""
+        ).fetchall()
+    finally:
+        con.close()
+    assert events == [("xlsx", period), ("pdf", period)]

@@ -23,6 +23,7 @@ PAGES: dict[str, str] = {
     "causes": "read",
     "competitors": "read",
     "actions": "read",
+    "report": "read",
     "upload": "upload",
     "settings": "admin",
     "admin": "admin",

@@ -9,7 +9,7 @@ moments as (select * from {{filtered_dimension_moments}}),
 by_rating as (
     select
         case when $whole_range then $date_from::date
-            else date_trunc($grain, period_start)::date end as period_start,
+            else period_trunc($grain, period_start)::date end as period_start,
         subject,
         dimension_id,
         sum(ratings)::bigint as n,
@@ -21,7 +21,7 @@ by_rating as (
 by_response as (
     select
         case when $whole_range then $date_from::date
-            else date_trunc($grain, period_start)::date end as period_start,
+            else period_trunc($grain, period_start)::date end as period_start,
         subject,
         dimension_id,
         sum(responses)::bigint as responses,

@@ -20,7 +20,7 @@ sales as (
 
 complaint_counts as (
     select
-        date_trunc($grain, received_at)::date as period_start,
+        period_trunc($grain, received_at)::date as period_start,
         count(*) as complaints,
         met_pct(answer_status) as answered_24h_pct,
         met_pct(verify_status) as verified_3wd_pct,
@@ -31,7 +31,7 @@ complaint_counts as (
 ),
 
 shipment_counts as (
-    select date_trunc($grain, period)::date as period_start, sum(shipments) as shipments,
+    select period_trunc($grain, period)::date as period_start, sum(shipments) as shipments,
     from sales
     group by all
 ),

@@ -12,7 +12,7 @@ contacts as (
 
 counts as (
     select
-        date_trunc($grain, contact_date)::date as period_start,
+        period_trunc($grain, contact_date)::date as period_start,
         count(*) as planned,
         count(*) filter (where outcome in ('completed', 'refused')) as reached,
         count(*) filter (where outcome = 'completed') as completed,

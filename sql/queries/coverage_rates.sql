@@ -3,7 +3,7 @@
 with
 
 active as (
-    select distinct date_trunc($grain, period)::date as period_start, customer_id,
+    select distinct period_trunc($grain, period)::date as period_start, customer_id,
     from sales_facts
     where shipments > 0
         and period between $date_from and $date_to
@@ -13,7 +13,7 @@ active as (
 ),
 
 surveyed as (
-    select distinct date_trunc($grain, survey_date)::date as period_start, customer_id,
+    select distinct period_trunc($grain, survey_date)::date as period_start, customer_id,
     from {{filtered_responses}}
 ),
 

@@ -5,7 +5,7 @@ responses as (select * from {{filtered_responses}}),
 
 aggregated as (
     select
-        date_trunc($grain, survey_date)::date as period_start,
+        period_trunc($grain, survey_date)::date as period_start,
         count(*) as responses,
         avg(csi) as csi,
         stddev_samp(csi) as csi_sd,

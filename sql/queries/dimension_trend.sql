@@ -5,7 +5,7 @@ levels as (select * from {{filtered_levels}} where subject = 'own'),
 
 final as (
     select
-        date_trunc($grain, period_start)::date as period_start,
+        period_trunc($grain, period_start)::date as period_start,
         dimension_id,
         sum(ratings) as ratings,
         sum(ratings * norm_score) / sum(ratings) as mean_score,

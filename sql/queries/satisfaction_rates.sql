@@ -4,7 +4,7 @@ with
 
 points as (
     select
-        date_trunc($grain, survey_date)::date as period_start,
+        period_trunc($grain, survey_date)::date as period_start,
         sum(points) as points,
         sum(max_points) as max_points,
     from {{filtered_responses}}

@@ -1,0 +1,445 @@
+"""The monthly satisfaction report (满意度调查报告, CONTRACT §6): its sections gathered from the
+dashboard's own data functions and queries (dashboard.data, sql/queries/) — never a second
+computation — then written as PDF (dashboard.report_pdf) or XLSX (dashboard.report_xlsx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import charts, data
+from dashboard.filters import Filters, month_range
+from dashboard.i18n import label, t
+from dashboard.state import allowed, q
+from dashboard.widgets import p_text
+from warehouse import stats
+
+PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
+TREND_PERIODS = 13
+COMMENTS_IN_PDF = 40
+
+
+class ReportError(ValueError):
+    """A report that cannot be made, with the reason in words."""
+
+
+@dataclass(frozen=True)
+class Period:
+    grain: str  # month, quarter, half, year
+    start: dt.date
+    end: dt.date
+    text: str  # as given: 2026-10, 2026-Q3, 2026-H2, 2026
+
+
+def parse_period(text: str) -> Period:
+    """'2026-10' a month, '2026-Q3' a quarter, '2026-H2' a half year, '2026' a year."""
+    found = PERIOD.match((text or "").strip())
+    if not found:
+        raise ReportError(f"period must look like 2026-10, 2026-Q3, 2026-H2 or 2026, got {text!r}")
+    year, month, quarter, half = found.groups()
+    year = int(year)
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise ReportError(
+                f"no month {month} in {text!r}: a period looks like 2026-10, 2026-Q3, 2026-H2 or 2026"
+            )
+        grain, first, months = "month", int(month), 1
+    elif quarter:
+        grain, first, months = "quarter", 3 * int(quarter) - 2, 3
+    elif half:
+        grain, first, months = "half", 6 * int(half) - 5, 6
+    else:
+        grain, first, months = "year", 1, 12
+    start = dt.date(year, first, 1)
+    end = month_range(start, dt.date(year, first + months - 1, 1))[1]
+    return Period(grain, start, end, text.strip())
+
+
+def period_label(start: dt.date, grain: str) -> str:
+    """A period as the report names it: 2026-09, 2026-Q3, 2026-H2, 2026."""
+    if grain == "month":
+        return start.strftime("%Y-%m")
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if grain == "half":
+        return f"{start.year}-H{1 if start.month <= 6 else 2}"
+    return str(start.year)
+
+
+@dataclass
+class Section:
+    key: str  # sheet and heading: report.section.<key>
+    reading: str  # the one line in words
+    table: pl.DataFrame | None = None  # shown (PDF) and written (XLSX); None: nothing to show
+    figure: go.Figure | None = None
+    note: str | None = None  # e.g. "the first 40 of 120 comments"
+
+
+@dataclass
+class Report:
+    title: str
+    questionnaire_id: str
+    period: Period
+    filters: list[tuple[str, str]]
+    generated_at: str
+    lang: str
+    sections: list[Section] = field(default_factory=list)
+    kpis: dict = field(default_factory=dict)  # the KPI values, as numbers (tests, JSON)
+
+
+def _fmt(value, digits: int = 1, suffix: str = "") -> str:
+    if value is None:
+        return t("report.none")
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}{suffix}"
+    return f"{value:,}{suffix}"
+
+
+def _change(comparison: stats.Comparison | None) -> str:
+    if comparison is None or comparison.delta is None:
+        return t("verdict.no data")
+    p = "" if comparison.p_value is None else f", p={p_text(comparison.p_value)}"
+    return f"{comparison.delta:+.1f} ({t('verdict.' + comparison.verdict)}{p})"
+
+
+def _status(value, threshold, higher: bool = True) -> str:
+    if value is None or threshold is None:
+        return t("report.none")
+    met = value >= threshold if higher else value <= threshold
+    return t("report.met") if met else t("report.not_met")
+
+
+def _filters(f: Filters, regions) -> list[tuple[str, str]]:
+    everything = t("filter.all")
+    shown = [
+        (t("filter.scope"), label("scope", f.scope) if f.scope else everything),
+        (t("filter.segment"), label("segment", f.segment) if f.segment else everything),
+        (t("filter.region"), f.region or everything),
+    ]
+    if regions:
+        shown.append((t("report.regions_limit"), "、".join(regions)))
+    return shown
+
+
+def build(
+    qid: str,
+    period: Period,
+    scope: str | None = None,
+    segment: str | None = None,
+    region: str | None = None,
+    regions=None,
+    now: dt.datetime | None = None,
+    lang: str = "zh",
+) -> Report:
+    """Every section of the report for the questionnaire, period and filters (the caller sets
+    the language and the query context: a Streamlit session or dashboard.state.offline)."""
+    found = q("questionnaires").filter(pl.col("questionnaire_id") == qid)
+    if found.is_empty():
+        raise ReportError(f"unknown questionnaire {qid!r}")
+    row = found.row(0, named=True)
+    back = {"month": 12, "quarter": 12, "half": 12, "year": 12}[period.grain]
+    f = Filters(
+        qid, row["title"], row["target"], period.grain, period.start, period.end, scope, segment, region
+    )
+    wide = Filters(
+        qid,
+        row["title"],
+        row["target"],
+        period.grain,
+        data.shift(period.start, period.grain, back),
+        period.end,
+        scope,
+        segment,
+        region,
+    )
+    now = now or dt.datetime.now().astimezone()
+    report = Report(
+        row["title"], qid, period, _filters(f, regions), now.strftime("%Y-%m-%d %H:%M %Z").strip(), lang
+    )
+    dims, items = data.names(f)
+    for make in (_kpis, _trend, _dimensions, _histograms, _pareto_items, _pareto_causes, _fishbone):
+        report.sections.append(make(f, wide, report, dims, items))
+    for make in (_competitors, _key_accounts, _actions, _comments):
+        report.sections.append(make(f, wide, report, dims, items))
+    return report
+
+
+def _kpis(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    kpis, _ = data.overview(wide)
+    in_period = kpis.period == f.date_from
+    if not in_period:
+        kpis, _ = data.overview(f)  # no response in the period: the other KPIs still count
+    csi = kpis.csi if in_period else None
+    vs_prev = kpis.vs_previous if in_period else None
+    vs_ly = kpis.vs_last_year if in_period else None
+    rows = [
+        (
+            t("kpi.csi"),
+            _fmt(csi),
+            f"≥ {f.target:g}",
+            _status(csi, f.target),
+            _change(vs_prev),
+            _change(vs_ly),
+        ),
+        (t("kpi.responses"), _fmt(kpis.responses if in_period else 0), "", "", "", ""),
+        (
+            t("kpi.satisfied_share"),
+            _fmt(kpis.satisfied_pct if in_period else None, suffix="%"),
+            "",
+            "",
+            "",
+            "",
+        ),
+        (t("kpi.satisfaction_rate"), _fmt(kpis.satisfaction_rate, suffix="%"), "", "", "", ""),
+        (t("kpi.complaint_rate"), _fmt(kpis.complaint_rate, 2, "%"), "", "", "", ""),
+    ]
+    for key, value, target in (
+        ("kpi.callback", kpis.callback, data.CALLBACK_TARGET),
+        ("kpi.survey_success", kpis.survey_success, data.SURVEY_SUCCESS_TARGET),
+        ("kpi.coverage", kpis.coverage, data.COVERAGE_TARGET),
+    ):
+        rows.append((t(key), _fmt(value, suffix="%"), f"≥ {target:g}%", _status(value, target), "", ""))
+    report.kpis = {
+        "csi": csi,
+        "responses": kpis.responses if in_period else 0,
+        "satisfied_pct": kpis.satisfied_pct if in_period else None,
+        "satisfaction_rate_pct": kpis.satisfaction_rate,
+        "complaint_rate_pct": kpis.complaint_rate,
+        "callback_pct": kpis.callback,
+        "survey_success_pct": kpis.survey_success,
+        "coverage_pct": kpis.coverage,
+        "csi_vs_previous": vs_prev.delta if vs_prev else None,
+        "csi_vs_previous_p": vs_prev.p_value if vs_prev else None,
+    }
+    heads = [t("report.col.kpi"), t("report.col.value"), t("kpi.target"), t("report.col.status")]
+    table = pl.DataFrame(rows, schema=[*heads, t("kpi.vs_prev"), t("kpi.vs_ly")], orient="row")
+    if csi is None:
+        reading = t("report.read.kpi_none")
+    else:
+        where = t("report.above") if csi >= f.target else t("report.below")
+        reading = t("report.read.kpi", csi=csi, where=where, target=f.target, change=_change(vs_prev))
+    return Section("kpis", reading, table)
+
+
+def _trend(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    trend = q("csi_trend", **wide.params())
+    if trend.is_empty():
+        return Section("trend", t("report.read.empty"))
+    trend = trend.tail(TREND_PERIODS)
+    table = trend.select(
+        pl.col("period_start")
+        .map_elements(lambda d: period_label(d, f.grain), return_dtype=pl.Utf8)
+        .alias(t("report.col.period")),
+        pl.col("responses").alias(t("kpi.responses")),
+        pl.col("csi").round(1).alias("CSI"),
+        pl.col("csi_ci_low").round(1).alias(t("report.col.ci_low")),
+        pl.col("csi_ci_high").round(1).alias(t("report.col.ci_high")),
+    )
+    best = trend.sort("csi").row(-1, named=True)
+    worst = trend.sort("csi").row(0, named=True)
+    reading = t(
+        "report.read.trend",
+        n=trend.height,
+        best=best["csi"],
+        best_at=period_label(best["period_start"], f.grain),
+        worst=worst["csi"],
+        worst_at=period_label(worst["period_start"], f.grain),
+    )
+    return Section("trend", reading, table, charts.csi_trend(trend, f.target))
+
+
+def _dimensions(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    trend = q("dimension_trend", **wide.params())
+    now = trend.filter(pl.col("period_start") == f.date_from)
+    if now.is_empty():
+        return Section("dimensions", t("report.read.empty"))
+    before = trend.filter(pl.col("period_start") == data.shift(f.date_from, f.grain)).select(
+        "dimension_id", pl.col("mean_score").alias("previous")
+    )
+    joined = now.join(before, on="dimension_id", how="left").sort("mean_score")
+    table = joined.select(
+        pl.col("dimension_id")
+        .replace_strict(dims, default=pl.col("dimension_id"))
+        .alias(t("report.col.dimension")),
+        pl.col("ratings").alias(t("report.col.ratings")),
+        pl.col("mean_score").round(1).alias(t("report.col.score")),
+        pl.col("previous").round(1).alias(t("report.col.previous")),
+        (pl.col("mean_score") - pl.col("previous")).round(1).alias(t("report.col.change")),
+        pl.col("dissatisfied_pct").round(1).alias(t("report.col.dissatisfied_pct")),
+    )
+    low = joined.row(0, named=True)
+    reading = t(
+        "report.read.dimensions",
+        dim=dims.get(low["dimension_id"], low["dimension_id"]),
+        score=low["mean_score"],
+    )
+    return Section("dimensions", reading, table)
+
+
+def _histograms(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    levels = q("item_levels_range", **f.params())
+    if levels.is_empty():
+        return Section("histograms", t("report.read.empty"))
+    summary = data.item_summary(levels)
+    table = summary.select(
+        pl.col("item_id").replace_strict(items, default=pl.col("item_id")).alias(t("report.col.item")),
+        pl.col("ratings").alias(t("report.col.ratings")),
+        pl.col("mean_score").round(1).alias(t("report.col.score")),
+        pl.col("satisfied_pct").round(1).alias(t("report.col.satisfied_pct")),
+        pl.col("dissatisfied_pct").round(1).alias(t("report.col.dissatisfied_pct")),
+    )
+    low = summary.row(0, named=True)
+    reading = t("report.read.items", item=items.get(low["item_id"], low["item_id"]), score=low["mean_score"])
+    height = 120 + 34 * levels["item_id"].n_unique()
+    return Section("histograms", reading, table, charts.stacked_levels(levels, items, height))
+
+
+def _pareto_items(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    found = q("pareto_items", **f.params())
+    if found.is_empty():
+        return Section("pareto_items", t("report.read.empty"))
+    names = [items.get(i, i) for i in found["item_id"]]
+    table = found.select(
+        pl.col("rank").alias("#"),
+        pl.Series(t("report.col.item"), names),
+        pl.col("dissatisfied").alias(t("report.col.dissatisfied")),
+        pl.col("share_pct").round(1).alias(t("report.col.share_pct")),
+        pl.col("cumulative_pct").round(1).alias(t("report.col.cumulative_pct")),
+    )
+    vital = int((found["cumulative_pct"] < 80).sum()) + 1
+    reading = t("report.read.pareto", n=min(vital, found.height), total=found.height, first=names[0])
+    figure = charts.pareto(found, names, "dissatisfied", t("report.col.dissatisfied"))
+    return Section("pareto_items", reading, table, figure)
+
+
+def _pareto_causes(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    found = q("pareto_causes", **f.params())
+    if found.is_empty():
+        return Section("pareto_causes", t("report.read.no_complaints"))
+    names = [
+        f"{label('cat', c)} · {cause}"
+        for c, cause in zip(found["cause_category"], found["cause"], strict=True)
+    ]
+    table = found.select(
+        pl.col("rank").alias("#"),
+        pl.Series(t("report.col.cause"), names),
+        pl.col("complaints").alias(t("report.col.complaints")),
+        pl.col("share_pct").round(1).alias(t("report.col.share_pct")),
+        pl.col("cumulative_pct").round(1).alias(t("report.col.cumulative_pct")),
+    )
+    reading = t("report.read.causes", total=int(found["complaints"].sum()), first=names[0])
+    figure = charts.pareto(found, names, "complaints", t("report.col.complaints"))
+    return Section("pareto_causes", reading, table, figure)
+
+
+def _fishbone(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    bones = q("fishbone", **f.params())
+    if bones.is_empty():
+        return Section("fishbone", t("report.read.empty"))
+    per = (
+        bones.group_by("category")
+        .agg(pl.col("complaints").sum(), pl.col("dissatisfied").sum())
+        .with_columns((pl.col("complaints") + pl.col("dissatisfied")).alias("total"))
+        .sort("total", descending=True)
+    )
+    table = per.select(
+        pl.col("category")
+        .map_elements(lambda c: label("cat", c), return_dtype=pl.Utf8)
+        .alias(t("report.col.category")),
+        pl.col("complaints").alias(t("report.col.complaints")),
+        pl.col("dissatisfied").alias(t("report.col.dissatisfied")),
+    )
+    top = per.row(0, named=True)
+    reading = t("report.read.fishbone", cat=label("cat", top["category"]), n=top["total"])
+    return Section("fishbone", reading, table, charts.fishbone(bones))
+
+
+def _competitors(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    gaps = data.competitors(f)
+    if gaps.is_empty():
+        return Section("competitors", t("report.read.no_competitors"))
+    table = gaps.select(
+        pl.col("dimension_id")
+        .replace_strict(dims, default=pl.col("dimension_id"))
+        .alias(t("report.col.dimension")),
+        pl.col("competitor").alias(t("report.col.competitor")),
+        pl.col("own_mean").round(1).alias(t("report.col.own")),
+        pl.col("competitor_mean").round(1).alias(t("report.col.their")),
+        pl.col("gap").round(1).alias(t("report.col.gap")),
+        pl.col("p_value").map_elements(p_text, return_dtype=pl.Utf8).alias("p"),
+        pl.col("verdict")
+        .map_elements(lambda v: t("verdict." + v), return_dtype=pl.Utf8)
+        .alias(t("report.col.verdict")),
+    )
+    behind = gaps.filter((pl.col("gap") < 0) & (pl.col("verdict") == "significant"))
+    reading = t("report.read.competitors", n=gaps.height, behind=behind.height)
+    return Section("competitors", reading, table)
+
+
+def _key_accounts(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    groups = q("csi_breakdown", **f.params(by="segment"))
+    if groups.is_empty():
+        return Section("key_accounts", t("report.read.empty"))
+    table = groups.select(
+        pl.col("group_value")
+        .map_elements(lambda v: label("segment", v), return_dtype=pl.Utf8)
+        .alias(t("filter.segment")),
+        pl.col("responses").alias(t("kpi.responses")),
+        pl.col("csi").round(1).alias("CSI"),
+    )
+    key = groups.filter(pl.col("group_value") == "key")
+    if key.is_empty():
+        return Section("key_accounts", t("report.read.no_key"), table)
+    reading = t("report.read.key", csi=key["csi"][0], n=key["responses"][0])
+    return Section("key_accounts", reading, table)
+
+
+def _actions(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    board = q("actions_board").filter(
+        (pl.col("questionnaire_id") == f.questionnaire_id) | (pl.col("source") == "complaint")
+    )
+    start, end = f.date_from, f.date_to
+
+    def between(column: str) -> pl.Expr:
+        return pl.col(column).is_between(start, end)
+
+    in_period = board.filter(between("created_at") | between("done_at") | pl.col("is_overdue"))
+    if in_period.is_empty():
+        return Section("actions", t("report.read.no_actions"))
+    opened = board.filter(between("created_at")).height
+    done = board.filter(between("done_at")).height
+    overdue = board.filter(pl.col("is_overdue")).height
+    verified = in_period.filter(pl.col("verdict").is_in(["improved", "no_change", "worse"])).height
+    table = in_period.select(
+        pl.col("action_id").alias(t("report.col.action")),
+        pl.col("title").alias(t("report.col.title")),
+        pl.col("responsible_dept").alias(t("report.col.dept")),
+        pl.col("status")
+        .map_elements(lambda s: label("act.status", s), return_dtype=pl.Utf8)
+        .alias(t("report.col.status")),
+        pl.col("due_date").alias(t("report.col.due")),
+        pl.col("verdict")
+        .map_elements(lambda v: label("act.verdict", v), return_dtype=pl.Utf8)
+        .alias(t("report.col.verdict")),
+    )
+    reading = t("report.read.actions", opened=opened, done=done, overdue=overdue, verified=verified)
+    return Section("actions", reading, table)
+
+
+def _comments(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    if not allowed("dissatisfied_comments"):
+        return Section("comments", t("report.read.comments_hidden"))
+    found = q("dissatisfied_comments", **f.params())
+    if found.is_empty():
+        return Section("comments", t("report.read.no_comments"))
+    table = found.select(
+        pl.col("survey_date").alias(t("report.col.date")),
+        pl.col("customer_name").fill_null(pl.col("customer_id")).alias(t("report.col.customer")),
+        pl.col("csi").round(1).alias("CSI"),
+        pl.col("comment").alias(t("report.col.comment")),
+    )
+    return Section("comments", t("report.read.comments", n=found.height), table)
