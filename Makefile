@@ -41,8 +41,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: setup
+bench: setup browser-deps
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) data tests/artifacts .pytest_cache .ruff_cache

@@ -267,7 +267,7 @@ def fishbone(frame: pl.DataFrame, max_causes: int = 4) -> go.Figure:
                 xanchor="right",
                 font={"size": 11},
             )
-    fig.update_xaxes(visible=False, range=[-3.2, 12.5])
+    fig.update_xaxes(visible=False, range=[-3.2, 13.6])  # room for the effect box in English
     fig.update_yaxes(visible=False, range=[-5.3, 5.3])
     return _layout(fig, height=560, showlegend=False, plot_bgcolor="white")
 

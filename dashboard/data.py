@@ -161,6 +161,7 @@ def names(f: Filters) -> tuple[dict, dict]:
 
 def item_summary(levels: pl.DataFrame) -> pl.DataFrame:
     """One row per item: ratings, mean 0-100 score and shares, from the level histogram."""
+    levels = levels.with_columns(pl.col("ratings").cast(pl.Int64))  # SQL sums are 128-bit
     return (
         levels.group_by("dimension_id", "item_id")
         .agg(

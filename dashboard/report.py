@@ -4,8 +4,10 @@ computation — then written as PDF (dashboard.report_pdf) or XLSX (dashboard.re
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -102,7 +104,8 @@ def _fmt(value, digits: int = 1, suffix: str = "") -> str:
 def _change(comparison: stats.Comparison | None) -> str:
     if comparison is None or comparison.delta is None:
         return t("verdict.no data")
-    p = "" if comparison.p_value is None else f", p={p_text(comparison.p_value)}"
+    shown = p_text(comparison.p_value)
+    p = "" if shown is None else f", p{shown}" if shown.startswith("<") else f", p={shown}"
     return f"{comparison.delta:+.1f} ({t('verdict.' + comparison.verdict)}{p})"
 
 
@@ -123,6 +126,13 @@ def _filters(f: Filters, regions) -> list[tuple[str, str]]:
     if regions:
         shown.append((t("report.regions_limit"), "、".join(regions)))
     return shown
+
+
+def _mapped(frame: pl.DataFrame, column: str, fn) -> pl.Expr:
+    """`column` translated by `fn`, looked up here: polars may run a map_elements callback on
+    another thread, which would not see the report's language."""
+    mapping = {v: fn(v) for v in frame[column].unique().to_list() if v is not None}
+    return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
 
 
 def build(
@@ -161,10 +171,16 @@ def build(
         row["title"], qid, period, _filters(f, regions), now.strftime("%Y-%m-%d %H:%M %Z").strip(), lang
     )
     dims, items = data.names(f)
-    for make in (_kpis, _trend, _dimensions, _histograms, _pareto_items, _pareto_causes, _fishbone):
-        report.sections.append(make(f, wide, report, dims, items))
-    for make in (_competitors, _key_accounts, _actions, _comments):
-        report.sections.append(make(f, wide, report, dims, items))
+    data.min_sample()  # read once before the threads
+    makers = (_kpis, _trend, _dimensions, _histograms, _pareto_items, _pareto_causes, _fishbone)
+    makers += (_competitors, _key_accounts, _actions, _comments)
+    # The sections are independent: two at a time (DuckDB runs a query without the GIL), each
+    # in a copy of this context (language, query context).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(contextvars.copy_context().run, make, f, wide, report, dims, items) for make in makers
+        ]
+        report.sections = [future.result() for future in futures]
     return report
 
 
@@ -194,7 +210,14 @@ def _kpis(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
             "",
             "",
         ),
-        (t("kpi.satisfaction_rate"), _fmt(kpis.satisfaction_rate, suffix="%"), "", "", "", ""),
+        (
+            t("kpi.satisfaction_rate"),
+            _fmt(kpis.satisfaction_rate, suffix="%"),
+            "",
+            "" if kpis.has_points else t("kpi.no_points"),
+            "",
+            "",
+        ),
         (t("kpi.complaint_rate"), _fmt(kpis.complaint_rate, 2, "%"), "", "", "", ""),
     ]
     for key, value, target in (
@@ -347,9 +370,7 @@ def _fishbone(f: Filters, wide: Filters, report: Report, dims, items) -> Section
         .sort("total", descending=True)
     )
     table = per.select(
-        pl.col("category")
-        .map_elements(lambda c: label("cat", c), return_dtype=pl.Utf8)
-        .alias(t("report.col.category")),
+        _mapped(per, "category", lambda c: label("cat", c)).alias(t("report.col.category")),
         pl.col("complaints").alias(t("report.col.complaints")),
         pl.col("dissatisfied").alias(t("report.col.dissatisfied")),
     )
@@ -370,10 +391,8 @@ def _competitors(f: Filters, wide: Filters, report: Report, dims, items) -> Sect
         pl.col("own_mean").round(1).alias(t("report.col.own")),
         pl.col("competitor_mean").round(1).alias(t("report.col.their")),
         pl.col("gap").round(1).alias(t("report.col.gap")),
-        pl.col("p_value").map_elements(p_text, return_dtype=pl.Utf8).alias("p"),
-        pl.col("verdict")
-        .map_elements(lambda v: t("verdict." + v), return_dtype=pl.Utf8)
-        .alias(t("report.col.verdict")),
+        _mapped(gaps, "p_value", p_text).alias("p"),
+        _mapped(gaps, "verdict", lambda v: t("verdict." + v)).alias(t("report.col.verdict")),
     )
     behind = gaps.filter((pl.col("gap") < 0) & (pl.col("verdict") == "significant"))
     reading = t("report.read.competitors", n=gaps.height, behind=behind.height)
@@ -385,9 +404,7 @@ def _key_accounts(f: Filters, wide: Filters, report: Report, dims, items) -> Sec
     if groups.is_empty():
         return Section("key_accounts", t("report.read.empty"))
     table = groups.select(
-        pl.col("group_value")
-        .map_elements(lambda v: label("segment", v), return_dtype=pl.Utf8)
-        .alias(t("filter.segment")),
+        _mapped(groups, "group_value", lambda v: label("segment", v)).alias(t("filter.segment")),
         pl.col("responses").alias(t("kpi.responses")),
         pl.col("csi").round(1).alias("CSI"),
     )
@@ -418,13 +435,9 @@ def _actions(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
         pl.col("action_id").alias(t("report.col.action")),
         pl.col("title").alias(t("report.col.title")),
         pl.col("responsible_dept").alias(t("report.col.dept")),
-        pl.col("status")
-        .map_elements(lambda s: label("act.status", s), return_dtype=pl.Utf8)
-        .alias(t("report.col.status")),
+        _mapped(in_period, "status", lambda s: label("act.status", s)).alias(t("report.col.status")),
         pl.col("due_date").alias(t("report.col.due")),
-        pl.col("verdict")
-        .map_elements(lambda v: label("act.verdict", v), return_dtype=pl.Utf8)
-        .alias(t("report.col.verdict")),
+        _mapped(in_period, "verdict", lambda v: label("act.verdict", v)).alias(t("report.col.verdict")),
     )
     reading = t("report.read.actions", opened=opened, done=done, overdue=overdue, verified=verified)
     return Section("actions", reading, table)

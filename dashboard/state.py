@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
 from warehouse import db_path, roles
+from warehouse.lake import LAKE
 from warehouse.reader import Reader
 from warehouse.sql import query, sql_file
 
@@ -49,6 +50,7 @@ class Offline:
     role: str
     regions: tuple[str, ...] | None = None
     unmask: bool = False
+    memo: dict = field(default_factory=dict)  # (query, params) -> frame: each runs once
 
 
 _OFFLINE: ContextVar[Offline | None] = ContextVar("manyi_offline", default=None)
@@ -83,7 +85,15 @@ def q(name: str, **params) -> pl.DataFrame:
         if not roles.may_query(found.role, name):
             raise PermissionError(f"{found.role} may not run {name}")
         params |= {"unmask": found.unmask, "regions": found.regions}
-        return query(found.con, f"queries/{name}", params)
+        key = (name, tuple(sorted(params.items())))
+        if key not in found.memo:
+            cur = found.con.cursor()  # one per call: the report runs sections in threads
+            try:
+                cur.execute(f"use {LAKE}")
+                found.memo[key] = query(cur, f"queries/{name}", params)
+            finally:
+                cur.close()
+        return found.memo[key]
     user = st.session_state.get("auth_user")
     if user is None or not roles.may_query(user.role, name):
         st.error(t("auth.not_permitted"))

@@ -451,3 +451,31 @@ def test_single_sign_on_maps_the_email_to_a_user(demo_db, tmp_path, browser):
         ("logout", "li.engineer"),
         ("login_failed", "sso:stranger@example.com"),
     ]
+
+
+def test_a_manager_downloads_the_monthly_report_pdf(server, browser):
+    """The Report page makes the PDF of the sidebar's filters; the file is a real PDF naming
+    the period, and its first page looks right (tests/artifacts/report_page_*.png)."""
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    login(page, url, "demo-manager")
+    page.get_by_role("link", name="报告").click()
+    settle(page)
+    page.get_by_role("button", name="生成报告 (PDF)").click()
+    settle(page, timeout=120)
+    page.screenshot(path=str(ARTIFACTS / "report_page_zh.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 PDF 报告").click()
+    download = info.value
+    assert download.suggested_filename.startswith("dealer-sales_") and download.suggested_filename.endswith(
+        ".pdf"
+    )
+    pdf = ARTIFACTS / "report_from_page.pdf"
+    download.save_as(str(pdf))
+    period = download.suggested_filename.split("_")[1]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "满意度调查报告" in text and period in text
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "report_pdf")]
+        )

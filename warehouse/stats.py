@@ -7,7 +7,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy import stats
+
+
+class _Scipy:
+    """scipy.stats, imported on first use: it costs 1.3-1.7 s, and most commands (every CLI
+    command opens the warehouse, which registers these functions) never test anything."""
+
+    def __getattr__(self, name: str):
+        from scipy import stats as module
+
+        return getattr(module, name)
+
+
+stats = _Scipy()
 
 MIN_N = 30
 ALPHA = 0.05
