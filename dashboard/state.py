@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from warehouse import db_path, roles
-from warehouse.lake import LAKE
+from warehouse.lake import LAKE, exists
 from warehouse.reader import Reader
 from warehouse.sql import query, sql_file
 
@@ -26,7 +26,7 @@ def reader() -> Reader:
     """The warehouse reader; a missing warehouse stops the page with its path (a mistyped
     MANYI_DB must not serve a new, empty warehouse)."""
     path = db_path().absolute()
-    if not path.exists():
+    if not exists(path):
         st.error(t("no_warehouse_at", path=str(path)))
         st.stop()
     return _reader(str(path))

@@ -17,6 +17,7 @@ from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, reso
 from pipelines.questionnaire import Questionnaire
 from pipelines.reader import read_table
 from warehouse import open_warehouse, settings
+from warehouse.lake import write
 
 IGNORE = ""
 
@@ -133,9 +134,7 @@ def saved_mapping(kind: str, qid: str | None) -> dict[str, str]:
 def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
     con = open_warehouse()
     try:
-        con.execute("begin transaction")
-        settings.replace(con, _mapping_key(kind, qid), json.dumps(mapping))
-        con.execute("commit")
+        write(con, lambda: settings.replace(con, _mapping_key(kind, qid), json.dumps(mapping)))
     finally:
         con.close()
 

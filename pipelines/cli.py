@@ -20,6 +20,7 @@ from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
 from warehouse import db_path, open_warehouse, public, settings, users
+from warehouse.lake import exists as lake_exists
 from warehouse.maintain import maintain
 
 PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
@@ -298,7 +299,7 @@ def _run(args, path: Path) -> int:
     reads = args.command in ("query", "batches", "rollback", "maintain", "report") or (
         args.command in ("setting", "user") and args.action == "list"
     )
-    if reads and not path.exists():
+    if reads and not lake_exists(path):
         print(
             f"no warehouse at {path.absolute()}: check $MANYI_DB or --db "
             "(a load, `questionnaire add` or `demo` creates one)",

@@ -19,7 +19,7 @@ from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
-from warehouse.lake import rollback
+from warehouse.lake import write
 from warehouse.sql import bind
 
 Progress = Callable[[float, str], None]
@@ -98,6 +98,7 @@ class LoadResult:
     encoding: str | None = None
     date_readings: dict[str, str] | None = None
     warnings: list[dict] | None = None
+    retries: int | None = None  # commits retried because another writer committed first
 
     def summary(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -712,7 +713,9 @@ def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
 
 
 def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
-    """Write a prepared upload in one transaction; nothing is written if anything fails."""
+    """Write a prepared upload in one transaction; nothing is written if anything fails. A
+    commit that meets another writer's is retried (warehouse.lake.write): only the writes run
+    again, not the validation or the scoring."""
     job = prepared.job
     if prepared.duplicate_of:
         return LoadResult(
@@ -720,51 +723,51 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         )
     batch_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     now = datetime.now(UTC)
-    progress(0.65, "writing")
-    con.execute("begin transaction")
+    retries = []
     try:
-        superseded = (
-            store.supersede(con, job.kind, batch_id, now, job.questionnaire_id) if job.replace else []
-        )
-        con.execute(
-            "insert into batches values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
-            [
-                batch_id,
-                job.kind,
-                job.file_name,
-                job.sha256,
-                prepared.rows,
-                job.questionnaire_id,
-                now,
-                json.dumps(job.options(), ensure_ascii=False),
-            ],
-        )
-        if job.kind == "survey":
-            _write_survey(con, prepared, batch_id, progress)
-        else:
-            _write_records(con, job.kind, job, batch_id)
-        if superseded and job.kind == "survey":
-            progress(0.9, "refreshing superseded batches")
-            store.rebuild_survey_rollups(con, superseded)
-        store.audit(
-            con,
-            "load",
-            batch_id,
-            {
+        scores = _score_survey(con, prepared, batch_id, progress) if job.kind == "survey" else None
+        progress(0.75 if scores is not None else 0.65, "writing")
+
+        def body() -> None:
+            superseded = (
+                store.supersede(con, job.kind, batch_id, now, job.questionnaire_id) if job.replace else []
+            )
+            con.execute(
+                "insert into batches values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
+                [
+                    batch_id,
+                    job.kind,
+                    job.file_name,
+                    job.sha256,
+                    prepared.rows,
+                    job.questionnaire_id,
+                    now,
+                    json.dumps(job.options(), ensure_ascii=False),
+                ],
+            )
+            if scores is not None:
+                _write_survey(con, prepared, batch_id, scores, progress)
+            else:
+                _write_records(con, job.kind, job, batch_id)
+            if superseded and job.kind == "survey":
+                progress(0.9, "refreshing superseded batches")
+                store.rebuild_survey_rollups(con, superseded)
+            detail = {
                 "kind": job.kind,
                 "file": job.file_name,
                 "rows": prepared.rows,
                 "superseded": prepared.existing,
                 **({"note": job.note} if job.note else {}),
-            },
-            now,
-            job.user,
-        )
-        progress(0.97, "committing")
-        con.execute("commit")
-    except BaseException:
-        rollback(con)
-        raise
+                **({"retries": len(retries)} if retries else {}),
+            }
+            store.audit(con, "load", batch_id, detail, now, job.user)
+            progress(0.97, "committing")
+
+        def again(tries: int, exc: BaseException) -> None:
+            retries.append(str(exc).splitlines()[0])
+            progress(0.97, f"the warehouse is busy; trying again ({tries})")
+
+        write(con, body, on_retry=again)
     finally:
         _drop_temp(con)
     progress(1.0, "loaded")
@@ -780,6 +783,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         encoding=prepared.encoding,
         date_readings=prepared.date_readings or None,
         warnings=prepared.warnings or None,
+        retries=len(retries) or None,
     )
 
 
@@ -803,28 +807,37 @@ def _write_records(con, kind: str, job: LoadJob, batch_id: str) -> None:
     )
 
 
-def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) -> None:
+_RESPONSE_COLUMNS = """
+    ? as batch_id, ? as questionnaire_id, response_id, customer_id, survey_date,
+    coalesce(scope, ?) as scope, channel, coalesce(subject, 'own') as subject, staff_id
+"""
+
+
+def _score_survey(con, prepared: Prepared, batch_id: str, progress: Progress):
+    """The answers and scores of a staged survey, computed once before the transaction."""
     q = prepared.questionnaire
-    # The responses go straight from the staged table; only what scoring needs (not the
-    # comments) comes back to Python.
-    columns = """
-        ? as batch_id, ? as questionnaire_id, response_id, customer_id, survey_date,
-        coalesce(scope, ?) as scope, channel, coalesce(subject, 'own') as subject, staff_id
-    """
     params = [batch_id, q.id, q.scope]
-    # typed is in file order (DuckDB preserves insertion order); sorting 1,000,000 rows again
-    # here cost 0.1-0.3 s, so the order is only checked.
-    con.execute(f"insert into responses select {columns}, comment, __row from typed", params)
-    responses = con.execute(f"select __row, {columns} from typed", params).pl()
+    # Only what scoring needs (not the comments) comes back to Python; typed is in file order
+    # (DuckDB preserves insertion order): sorting 1,000,000 rows again cost 0.1-0.3 s, so the
+    # order is only checked.
+    responses = con.execute(f"select __row, {_RESPONSE_COLUMNS} from typed", params).pl()
     if not responses["__row"].is_sorted():
         responses = responses.sort("__row")
     values = prepared.values.sort("__row")
     if not responses["__row"].equals(values["__row"]):
         raise RuntimeError("staged responses and their answers are out of step")
-    responses, values = responses.drop("__row"), values.drop("__row")
     progress(0.7, "computing scores")
-    scores = score(responses, values, q)
-    progress(0.75, f"writing {prepared.ratings:,} ratings")
+    return score(responses.drop("__row"), values.drop("__row"), q)
+
+
+def _write_survey(con, prepared: Prepared, batch_id: str, scores, progress: Progress) -> None:
+    q = prepared.questionnaire
+    # The responses go straight from the staged table.
+    con.execute(
+        f"insert into responses select {_RESPONSE_COLUMNS}, comment, __row from typed",
+        [batch_id, q.id, q.scope],
+    )
+    progress(0.8, f"writing {prepared.ratings:,} ratings")
     store.insert_answers(con, scores.answers)
     store.insert_survey_scores(con, scores)
 

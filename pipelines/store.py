@@ -12,7 +12,7 @@ from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
 from warehouse import settings
-from warehouse.lake import rollback as rollback_quietly
+from warehouse.lake import write
 
 ROLLUPS = (
     "response_scores",
@@ -87,8 +87,8 @@ def add_questionnaire(con, text: str, user: str | None = None) -> dict:
         "select coalesce(max(version), 0) + 1 from questionnaires where questionnaire_id = ?", [new.id]
     ).fetchall()[0][0]
     now = datetime.now(UTC)
-    con.execute("begin transaction")
-    try:
+
+    def body() -> None:
         con.execute(
             "insert into questionnaires values (?, ?, ?, ?, ?, ?)",
             [new.id, version, new.title, new.scope, new.source, now],
@@ -132,10 +132,8 @@ def add_questionnaire(con, text: str, user: str | None = None) -> dict:
         settings.put(con, f"target:{new.id}", str(new.target))
         settings.put(con, f"cadence:{new.id}", new.cadence)
         audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now, user)
-        con.execute("commit")
-    except BaseException:
-        rollback_quietly(con)
-        raise
+
+    write(con, body)
     return {"questionnaire_id": new.id, "status": "added" if version == 1 else "updated", "version": version}
 
 
@@ -359,15 +357,13 @@ def _unlink_supersessions(con, batch_id: str) -> tuple[list[str], list[str]]:
 def change_setting(con, name: str, value: str, via: str = "cli", user: str | None = None) -> str:
     """Validate and record a user setting in its own audited transaction; returns the value
     stored. settings.SettingError says why a value is refused (nothing written)."""
-    con.execute("begin transaction")
-    try:
+
+    def body() -> str:
         stored = settings.set_setting(con, name, value)
         audit(con, "setting", None, {"name": name, "value": stored, "via": via}, user=user)
-        con.execute("commit")
-    except BaseException:
-        rollback_quietly(con)
-        raise
-    return stored
+        return stored
+
+    return write(con, body)
 
 
 def rollback(con, batch_id: str, user: str | None = None) -> dict:
@@ -378,8 +374,8 @@ def rollback(con, batch_id: str, user: str | None = None) -> dict:
     kind, status, rows = found[0]
     if status != "loaded":
         raise BatchError(f"batch {batch_id} is already {status}")
-    con.execute("begin transaction")
-    try:
+
+    def body() -> list:
         touched, restored = _unlink_supersessions(con, batch_id)
         con.execute(f"delete from {KIND_TABLES[kind]} where batch_id = ?", [batch_id])
         if kind == "survey":
@@ -390,8 +386,7 @@ def rollback(con, batch_id: str, user: str | None = None) -> dict:
         audit(
             con, "rollback", batch_id, {"kind": kind, "rows": rows, "restored_batches": restored}, user=user
         )
-        con.execute("commit")
-    except BaseException:
-        rollback_quietly(con)
-        raise
+        return restored
+
+    restored = write(con, body)
     return {"batch_id": batch_id, "kind": kind, "rows": rows, "status": "rolled_back", "restored": restored}

@@ -43,40 +43,114 @@ def _package_extension(package: str, name: str) -> Path:
     return found
 
 
+def _as_named(found: Path, name: str) -> Path:
+    """The extension file under the name DuckDB must load it by (it derives the extension's
+    name from the file name: the sqlite and postgres extensions call themselves *_scanner)."""
+    cache = Path(tempfile.gettempdir()) / f"manyi-ext-{os.getuid()}-{duckdb.__version__}"
+    target = cache / name
+    if not target.exists() or target.stat().st_size != found.stat().st_size:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{name}.{os.getpid()}.tmp"
+        shutil.copyfile(found, tmp)
+        os.replace(tmp, target)
+    return target
+
+
 def _extension_files() -> tuple[Path, Path]:
     ducklake = _package_extension("duckdb_extension_ducklake", "ducklake.duckdb_extension")
     sqlite = _package_extension("duckdb_extension_sqlite", "sqlite.duckdb_extension")
-    # DuckDB derives the extension name from the file name, and the sqlite
-    # extension calls itself sqlite_scanner: it must be loaded under that name.
-    cache = Path(tempfile.gettempdir()) / f"manyi-ext-{os.getuid()}-{duckdb.__version__}"
-    target = cache / "sqlite_scanner.duckdb_extension"
-    if not target.exists() or target.stat().st_size != sqlite.stat().st_size:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".sqlite.{os.getpid()}.tmp"
-        shutil.copyfile(sqlite, tmp)
-        os.replace(tmp, target)
-    return ducklake, target
+    return ducklake, _as_named(sqlite, "sqlite_scanner.duckdb_extension")
+
+
+def catalog_url() -> str | None:
+    """MANYI_CATALOG when it names a PostgreSQL catalog ('postgres:dbname=… host=…'), else
+    None: the SQLite file $MANYI_DB (CONTRACT §8)."""
+    found = os.environ.get("MANYI_CATALOG", "").strip()
+    if not found:
+        return None
+    if not found.startswith("postgres:"):
+        raise RuntimeError(
+            f"MANYI_CATALOG must start with 'postgres:' (or be unset for SQLite), got {found!r}"
+        )
+    return found
+
+
+def data_path(path: Path) -> str:
+    """Where the data files go: MANYI_DATA_PATH (a folder or s3://bucket/prefix), else the
+    folder beside the catalog; always ending in '/'."""
+    found = os.environ.get("MANYI_DATA_PATH", "").strip()
+    if not found:
+        return str(data_dir(path)) + "/"
+    if not found.startswith("s3://"):
+        found = str(Path(found).absolute())
+    return found.rstrip("/") + "/"
+
+
+def shared() -> bool:
+    """Whether the warehouse lives on shared services (a PostgreSQL catalog)."""
+    return catalog_url() is not None
+
+
+def exists(path: str | os.PathLike | None = None) -> bool:
+    """Whether there is a warehouse to read: the SQLite catalog file, or a configured
+    PostgreSQL catalog (the service answers for itself on connect)."""
+    return shared() or db_path(path).exists()
+
+
+def _s3_secret(con) -> None:
+    """An S3 secret from the usual AWS variables (endpoint, keys, region), for s3:// data."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    options = {
+        "KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+        "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+        "REGION": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+    }
+    if endpoint:
+        host = endpoint.split("://", 1)[-1].rstrip("/")
+        options |= {
+            "ENDPOINT": host,
+            "URL_STYLE": "path",
+            "USE_SSL": str(endpoint.startswith("https")).lower(),
+        }
+    parts = ", ".join(
+        f"{key} {value}" if key == "USE_SSL" else f"{key} '{_quote(value)}'" for key, value in options.items()
+    )
+    con.execute(f"create or replace secret manyi_s3 (type s3, {parts})")
 
 
 def connect(path: str | os.PathLike | None = None, *, threads: int | None = None):
-    """A DuckDB connection with the warehouse attached as `lake` and in use.
+    """A DuckDB connection with the warehouse attached as `lake` and in use: the catalog in
+    SQLite ($MANYI_DB) or PostgreSQL (MANYI_CATALOG), the data in a folder or on S3
+    (MANYI_DATA_PATH).
 
     Creates an empty warehouse when none exists; run `migrate` before use.
     """
     path = db_path(path).absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    files = data_dir(path)
-    files.mkdir(parents=True, exist_ok=True)
-    _use_wal(path)
+    url = catalog_url()
+    files = data_path(path)
+    if url is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _use_wal(path)
+    if not files.startswith("s3://"):
+        Path(files).mkdir(parents=True, exist_ok=True)
     ducklake, sqlite = _extension_files()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     if threads:
         con.execute(f"set threads = {int(threads)}")
     con.execute(f"load '{_quote(ducklake)}'")
-    con.execute(f"load '{_quote(sqlite)}'")
-    con.execute(
-        f"attach 'ducklake:sqlite:{_quote(path)}' as {LAKE} (data_path '{_quote(files)}/', override_data_path true)"
-    )
+    if url is None:
+        con.execute(f"load '{_quote(sqlite)}'")
+        target = f"ducklake:sqlite:{path}"
+    else:
+        postgres = _package_extension("duckdb_extension_postgres", "postgres.duckdb_extension")
+        con.execute(f"load '{_quote(_as_named(postgres, 'postgres_scanner.duckdb_extension'))}'")
+        target = f"ducklake:{url}"
+    if files.startswith("s3://"):
+        con.execute(
+            f"load '{_quote(_package_extension('duckdb_extension_httpfs', 'httpfs.duckdb_extension'))}'"
+        )
+        _s3_secret(con)
+    con.execute(f"attach '{_quote(target)}' as {LAKE} (data_path '{_quote(files)}', override_data_path true)")
     con.execute(f"use {LAKE}")
     _register_functions(con)
     return con
@@ -141,8 +215,8 @@ def _use_wal(path: Path) -> None:
             catalog.execute("pragma journal_mode=wal")
 
 
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
+def _quote(text) -> str:
+    return str(text).replace("'", "''")
 
 
 def rollback(con) -> None:
@@ -150,6 +224,60 @@ def rollback(con) -> None:
     transaction, DuckDB's 'no transaction is active' would replace the real error."""
     with contextlib.suppress(duckdb.Error):
         con.execute("rollback")
+
+
+# A commit that meets another writer's (SQLite's lock, DuckLake's write-write conflict, a
+# PostgreSQL serialisation failure) is retried with backoff for at most this many seconds.
+RETRY_SECONDS = float(os.environ.get("MANYI_RETRY_SECONDS", "120"))
+_CONFLICTS = (
+    "database is locked",
+    "database is busy",
+    "conflict",
+    "could not serialize",
+    "deadlock detected",
+    "duplicate key value violates unique constraint",  # two commits took the same snapshot id
+)
+
+
+class Busy(RuntimeError):
+    """The warehouse stayed busy with other writers for RETRY_SECONDS: nothing was written."""
+
+
+def is_conflict(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(word in text for word in _CONFLICTS)
+
+
+def write(con, body, *, seconds: float | None = None, on_retry=None):
+    """Run `body()` in one transaction and commit; when the commit (or a write) conflicts
+    with another writer, roll back and run `body()` again after a randomised backoff, for at
+    most `seconds` (RETRY_SECONDS). `body` must only write what was prepared before (the
+    validation is not redone). Raises Busy when the time is up; any other error as it is."""
+    import random
+    import time
+
+    deadline = time.monotonic() + (RETRY_SECONDS if seconds is None else seconds)
+    delay, tries = 0.05, 0
+    while True:
+        con.execute("begin transaction")
+        try:
+            result = body()
+            con.execute("commit")
+            return result
+        except BaseException as exc:
+            rollback(con)
+            if not is_conflict(exc):
+                raise
+            tries += 1
+            if time.monotonic() + delay > deadline:
+                raise Busy(
+                    f"the warehouse is busy (other writers kept committing for {tries} tries): "
+                    "nothing was written; try again"
+                ) from exc
+            if on_retry is not None:
+                on_retry(tries, exc)
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 2.0)
 
 
 def snapshot_id(con) -> int:

@@ -14,12 +14,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from warehouse.lake import LAKE, data_dir
+from warehouse.lake import LAKE, data_path
 
 
-def data_files(path: Path) -> set[str]:
-    """Every Parquet file in the warehouse's data folder."""
-    return {str(p) for p in data_dir(path.absolute()).rglob("*.parquet")}
+def _name(file: str) -> str:
+    return file if file.startswith("s3://") else str(Path(file))
+
+
+def data_files(path: Path, con=None) -> set[str]:
+    """Every Parquet file where the warehouse keeps its data: its folder, or its S3 prefix
+    (listed through `con`)."""
+    root = data_path(path.absolute())
+    if root.startswith("s3://"):
+        return {r[0] for r in con.execute("select file from glob(?)", [root + "**/*.parquet"]).fetchall()}
+    return {str(p) for p in Path(root).rglob("*.parquet")}
 
 
 def listed_files(con) -> set[str]:
@@ -33,15 +41,15 @@ def listed_files(con) -> set[str]:
         for data_file, delete_file in con.execute(
             f"select data_file, delete_file from ducklake_list_files('{LAKE}', ?)", [table]
         ).fetchall():
-            found.add(str(Path(data_file)))
+            found.add(_name(data_file))
             if delete_file:
-                found.add(str(Path(delete_file)))
+                found.add(_name(delete_file))
     return found
 
 
 def maintain(con, path: Path, orphans_older_than: dt.timedelta = dt.timedelta(hours=1)) -> dict:
     """Flush inlined data, merge adjacent files, delete old orphaned files; returns counts."""
-    before = data_files(path)
+    before = data_files(path, con)
     con.execute(f"call ducklake_flush_inlined_data('{LAKE}')")
     con.execute(f"call ducklake_merge_adjacent_files('{LAKE}')")
     cutoff = dt.datetime.now(dt.UTC) - orphans_older_than
@@ -49,5 +57,5 @@ def maintain(con, path: Path, orphans_older_than: dt.timedelta = dt.timedelta(ho
         f"select count(*) from ducklake_delete_orphaned_files('{LAKE}', older_than => ?::timestamptz)",
         [cutoff],
     ).fetchall()[0][0]
-    after = data_files(path)
+    after = data_files(path, con)
     return {"files_before": len(before), "files_after": len(after), "orphans_removed": int(removed)}

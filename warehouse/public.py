@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from warehouse.lake import LAKE, data_dir
+from warehouse.lake import LAKE, data_path, shared
 from warehouse.migrate import SQL_DIR
 
 PUBLIC_VIEWS = frozenset(p.stem for p in (SQL_DIR / "marts").glob("v_*.sql"))
@@ -85,7 +85,8 @@ def _walk(node, ctes: set[str]) -> None:
 def lock_down(con, path) -> None:
     """Let `con` reach only the warehouse's own catalog and data files, configuration locked."""
     catalog = str(path.absolute())
-    con.execute("set allowed_directories = [?]", [str(data_dir(path.absolute())) + "/"])
-    con.execute("set allowed_paths = [?, ?, ?]", [catalog, catalog + "-wal", catalog + "-shm"])
+    con.execute("set allowed_directories = [?]", [data_path(path.absolute())])
+    if not shared():
+        con.execute("set allowed_paths = [?, ?, ?]", [catalog, catalog + "-wal", catalog + "-shm"])
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")

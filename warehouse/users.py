@@ -129,17 +129,13 @@ def _regions(regions) -> str | None:
 
 def _write(con, by: str, event: dict, values: list) -> None:
     from pipelines import store  # the audit writer (pipelines depends on warehouse, not back)
+    from warehouse.lake import write
 
-    con.execute("begin transaction")
-    try:
+    def body() -> None:
         con.execute("insert into users values (?, ?, ?, ?, ?, ?, ?, ?)", values)
         store.audit(con, "user", None, event, user=by)
-        con.execute("commit")
-    except BaseException:
-        from warehouse.lake import rollback
 
-        rollback(con)
-        raise
+    write(con, body)
 
 
 def add(

@@ -1,0 +1,202 @@
+"""The warehouse on shared services (CONTRACT §8): DuckLake's catalog in PostgreSQL and its
+data files on S3, both started here on 127.0.0.1 (Debian's PostgreSQL, moto's S3 server).
+The same CLI and the same numbers as on SQLite; loaders at the same moment all succeed, on
+SQLite too; readers never see half a batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from conftest import DATA, EXAMPLES, ROOT, last_json, run_cli
+from services import bucket, keys, new_database, postgres, postgres_available, s3
+
+from bench.synth import questionnaire, write_survey
+from warehouse.maintain import data_files, listed_files
+
+pytestmark = pytest.mark.skipif(
+    not postgres_available(), reason="PostgreSQL (Debian postgresql) not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def services():
+    with postgres() as (_, port, _user), s3() as env:
+        yield port, env
+
+
+@pytest.fixture
+def shared(services, monkeypatch, tmp_path):
+    """A new PostgreSQL database and S3 bucket, set in the environment as a deployment would."""
+    port, env = services
+    name = "w" + uuid.uuid4().hex[:10]
+    catalog = new_database(port, name)
+    client = bucket(env, name)
+    for key, value in {**env, "MANYI_CATALOG": catalog, "MANYI_DATA_PATH": f"s3://{name}/lake"}.items():
+        monkeypatch.setenv(key, value)
+    return tmp_path / "unused" / "manyi.duckdb", client, name
+
+
+def _tiny(db):
+    for toml in ("dealer-sales.toml",):
+        run_cli(db, "questionnaire", "add", str(EXAMPLES / toml), check=True)
+    run_cli(db, "questionnaire", "add", str(DATA / "tiny.toml"), check=True)
+    run_cli(db, "load", "survey", str(DATA / "tiny_survey.csv"), "--questionnaire", "tiny", check=True)
+    for kind, file in (
+        ("sales", "sales_ok.csv"),
+        ("complaints", "complaints_ok.csv"),
+        ("contacts", "contacts_ok.csv"),
+    ):
+        run_cli(db, "load", kind, str(DATA / file), check=True)
+    run_cli(db, "load", "customers", str(DATA / "customers_ok.csv"), check=True)
+
+
+VIEWS = (
+    "select period_grain, period_start, scope, segment, responses, round(csi, 9) as csi from v_csi_period "
+    "where questionnaire_id = 'tiny' order by all",
+    "select period_grain, period_start, complaints, shipments, round(complaint_rate_pct, 9) from v_complaint_rate "
+    "order by all",
+    "select period_grain, period_start, scope, planned, reached, completed from v_contact_kpis order by all",
+)
+
+
+def _views(db) -> list:
+    return [last_json(run_cli(db, "query", sql, check=True)) for sql in VIEWS]
+
+
+def test_the_same_warehouse_on_postgres_and_s3(shared, tmp_path, monkeypatch):
+    db, client, name = shared
+    _tiny(db)
+    on_services = _views(db)
+    assert not db.parent.exists(), "nothing is written beside MANYI_DB"
+    # Small inserts may stay inlined in the PostgreSQL catalog until maintain flushes them.
+    run_cli(db, "maintain", check=True)
+    assert _views(db) == on_services
+    files = keys(client, name)
+    assert files and all(k.startswith("lake/") and k.endswith(".parquet") for k in files)
+    # The same files on SQLite and a local folder give the same numbers.
+    for key in ("MANYI_CATALOG", "MANYI_DATA_PATH"):
+        monkeypatch.delenv(key)
+    local = tmp_path / "local" / "manyi.duckdb"
+    _tiny(local)
+    assert _views(local) == on_services
+
+
+def test_rollback_maintain_and_the_dashboard_reader_on_services(shared):
+    db, _, _ = shared
+    _tiny(db)
+    batches = last_json(run_cli(db, "batches", check=True))
+    survey = next(b for b in batches if b["kind"] == "survey")
+    assert last_json(run_cli(db, "rollback", survey["batch_id"], check=True))["status"] == "rolled_back"
+    assert (
+        last_json(
+            run_cli(db, "query", "select count(*) as n from v_csi_period where questionnaire_id = 'tiny'")
+        )[0]["n"]
+        == 0
+    )
+    done = last_json(run_cli(db, "maintain", "--orphans-older-than", "0", check=True))
+    assert done["status"] == "maintained" and done["files_after"] >= 1
+    from warehouse import open_warehouse
+    from warehouse.reader import Reader
+
+    con = open_warehouse(db)
+    try:
+        assert data_files(db, con) == listed_files(con)  # no orphan left on S3
+    finally:
+        con.close()
+    reader = Reader(db)
+    assert reader.query("questionnaires").height >= 2 and reader.version() > 0
+
+
+LOADER = [sys.executable, "-m", "pipelines", "load", "survey"]
+
+
+def _concurrent(db, tmp_path, loaders: int, rows: int, readers: int = 0, read_seconds: float = 0):
+    """`loaders` CLI loads of different files started at the same moment (and `readers` reader
+    processes meanwhile); returns (load summaries, reader results)."""
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    csvs = [write_survey(tmp_path / f"part{n}.csv", rows, items=20, seed=n + 1) for n in range(loaders)]
+    env = {**os.environ, "MANYI_DB": str(db), "PYTHONPATH": str(ROOT)}
+    watchers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(db), str(read_seconds)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(readers)
+    ]
+    if readers:
+        time.sleep(3)
+    procs = [
+        subprocess.Popen(
+            [*LOADER, str(csv), "--questionnaire", "bench", "--ignore-extra"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for csv in csvs
+    ]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+        assert "Traceback" not in err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    seen = [json.loads(w.communicate(timeout=300)[0]) for w in watchers]
+    return results, seen
+
+
+READER = """
+import sys, time, json
+from warehouse import open_warehouse
+con = open_warehouse(sys.argv[1])
+seen, errors, t0 = [], [], time.time()
+while time.time() - t0 < float(sys.argv[2]):
+    try:
+        r = con.execute(
+            "select (select count(*) from responses), (select count(*) from response_scores), "
+            "(select count(*) from batches where kind = 'survey')"
+        ).fetchone()
+        seen.append(list(r))
+    except Exception as exc:
+        errors.append(str(exc))
+    time.sleep(0.1)
+print(json.dumps({"seen": seen, "errors": errors}))
+"""
+
+
+def _check(db, results, seen, rows):
+    batches = last_json(run_cli(db, "batches", check=True))
+    surveys = [b for b in batches if b["kind"] == "survey" and b["status"] == "loaded"]
+    assert sorted(b["batch_id"] for b in surveys) == sorted(r["batch_id"] for r in results)  # each once
+    total = last_json(
+        run_cli(db, "query", "select sum(responses) as n from v_csi_period where period_grain = 'year'")
+    )
+    assert total[0]["n"] == rows * len(results)
+    for reader in seen:
+        assert reader["errors"] == []
+        for responses, scores, loaded in reader["seen"]:
+            assert responses == scores == rows * loaded, (responses, scores, loaded)  # never half a batch
+
+
+def test_three_loaders_at_once_on_sqlite_all_succeed(db, tmp_path):
+    results, seen = _concurrent(db, tmp_path, 3, 20_000, readers=2, read_seconds=20)
+    _check(db, results, seen, 20_000)
+
+
+def test_three_loaders_and_five_readers_at_once_on_postgres_and_s3(shared, tmp_path):
+    db, client, name = shared
+    results, seen = _concurrent(db, tmp_path, 3, 20_000, readers=5, read_seconds=25)
+    _check(db, results, seen, 20_000)
+    assert all(k.startswith("lake/") for k in keys(client, name))
