@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--segment", choices=("key", "general"))
     rp.add_argument("--region")
     rp.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
+    mc = sub.add_parser("migrate-catalog", help="move a SQLite-catalog warehouse to PostgreSQL (and S3)")
+    mc.add_argument("--to", required=True, help="postgres:dbname=… host=… user=… (an empty database)")
+    mc.add_argument("--data", help="where the data files go: s3://bucket/prefix or a folder")
+    ex = sub.add_parser("export", help="the public views as plain Parquet, for Spark, Trino or pandas")
+    ex.add_argument("--format", choices=("parquet",), default="parquet")
+    ex.add_argument("dir")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -296,7 +302,16 @@ def _run(args, path: Path) -> int:
             return 1
         emit(summary)
         return 0
-    reads = args.command in ("query", "batches", "rollback", "maintain", "report") or (
+    if args.command == "migrate-catalog":
+        from warehouse.move import MoveError, migrate_catalog
+
+        try:
+            emit(migrate_catalog(path, args.to, args.data))
+        except MoveError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        return 0
+    reads = args.command in ("query", "batches", "rollback", "maintain", "report", "export") or (
         args.command in ("setting", "user") and args.action == "list"
     )
     if reads and not lake_exists(path):
@@ -349,6 +364,12 @@ def _run(args, path: Path) -> int:
             return cmd_user(con, args)
         if args.command == "report":
             return cmd_report(con, args)
+        if args.command == "export":
+            from warehouse.move import export
+
+            written = export(con, Path(args.dir))
+            emit({"status": "exported", "dir": str(Path(args.dir).absolute()), "views": written})
+            return 0
         if args.command == "maintain":
             if args.orphans_older_than < 0:
                 print("--orphans-older-than must be 0 or more minutes", file=sys.stderr)

@@ -118,27 +118,44 @@ def _s3_secret(con) -> None:
     con.execute(f"create or replace secret manyi_s3 (type s3, {parts})")
 
 
-def connect(path: str | os.PathLike | None = None, *, threads: int | None = None):
+_ENV = object()  # connect(): read the catalog or data path from the environment
+
+
+def connect(path: str | os.PathLike | None = None, *, threads: int | None = None, catalog=_ENV, data=_ENV):
     """A DuckDB connection with the warehouse attached as `lake` and in use: the catalog in
     SQLite ($MANYI_DB) or PostgreSQL (MANYI_CATALOG), the data in a folder or on S3
-    (MANYI_DATA_PATH).
+    (MANYI_DATA_PATH). `catalog` and `data` override the environment ('' = the defaults).
 
     Creates an empty warehouse when none exists; run `migrate` before use.
     """
     path = db_path(path).absolute()
-    url = catalog_url()
-    files = data_path(path)
-    if url is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _use_wal(path)
-    if not files.startswith("s3://"):
-        Path(files).mkdir(parents=True, exist_ok=True)
-    ducklake, sqlite = _extension_files()
+    ducklake, _ = _extension_files()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     if threads:
         con.execute(f"set threads = {int(threads)}")
     con.execute(f"load '{_quote(ducklake)}'")
+    attach(con, LAKE, path, catalog, data)
+    con.execute(f"use {LAKE}")
+    _register_functions(con)
+    return con
+
+
+def attach(con, name: str, path: Path, catalog=_ENV, data=_ENV) -> None:
+    """Attach a warehouse to `con` as `name` (see connect), loading what its services need."""
+    url = catalog_url() if catalog is _ENV else (catalog or None)
+    if url is not None and not url.startswith("postgres:"):
+        raise RuntimeError(f"a catalog must start with 'postgres:', got {url!r}")
+    if data is _ENV:
+        files = data_path(path)
+    elif data:
+        files = data if data.startswith("s3://") else str(Path(data).absolute())
+        files = files.rstrip("/") + "/"
+    else:
+        files = str(data_dir(path)) + "/"
     if url is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _use_wal(path)
+        _, sqlite = _extension_files()
         con.execute(f"load '{_quote(sqlite)}'")
         target = f"ducklake:sqlite:{path}"
     else:
@@ -150,10 +167,9 @@ def connect(path: str | os.PathLike | None = None, *, threads: int | None = None
             f"load '{_quote(_package_extension('duckdb_extension_httpfs', 'httpfs.duckdb_extension'))}'"
         )
         _s3_secret(con)
-    con.execute(f"attach '{_quote(target)}' as {LAKE} (data_path '{_quote(files)}', override_data_path true)")
-    con.execute(f"use {LAKE}")
-    _register_functions(con)
-    return con
+    else:
+        Path(files).mkdir(parents=True, exist_ok=True)
+    con.execute(f"attach '{_quote(target)}' as {name} (data_path '{_quote(files)}', override_data_path true)")
 
 
 def _vectorised(function, arity: int):

@@ -75,7 +75,21 @@ def current_version(con) -> int:
 
 
 def migrate(con) -> int:
-    """Bring the warehouse up to date; return the schema version. Writes nothing when current."""
+    """Bring the warehouse up to date; return the schema version. Writes nothing when current.
+    Two processes opening a new warehouse at once: the one whose commit conflicts looks again."""
+    import time
+
+    for attempt in range(20):
+        try:
+            return _migrate_once(con)
+        except Exception as exc:
+            if not lake.is_conflict(exc) or attempt == 19:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _migrate_once(con) -> int:
     steps = migrations()
     version, stored_hash = _state(con)
     stale_views = version == 0 or stored_hash != _views_hash()
