@@ -218,7 +218,15 @@ def test_migrate_catalog_moves_every_row_and_export_writes_parquet(services, tmp
     run_cli(db, "rollback", first["batch_id"], check=True)
     run_cli(db, "setting", "set", "min_sample", "20", check=True)
     before = _views(db)
-    tables = ("batches", "supersessions", "questionnaires", "settings", "audit_log", "responses", "answer_sets")
+    tables = (
+        "batches",
+        "supersessions",
+        "questionnaires",
+        "settings",
+        "audit_log",
+        "responses",
+        "answer_sets",
+    )
     name = "m" + uuid.uuid4().hex[:8]
     catalog = new_database(port, name)
     bucket(env, name)
