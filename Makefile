@@ -44,6 +44,7 @@ format: setup
 bench: setup browser-deps
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.concurrent
 
 clean:
 	rm -rf $(VENV) data tests/artifacts .pytest_cache .ruff_cache
