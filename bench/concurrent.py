@@ -54,25 +54,22 @@ def _loads(db: Path, env: dict, files: list[Path], together: bool) -> dict:
     start = time.perf_counter()
     results, failures, each = [], 0, []
     args = [["load", "survey", str(f), "--questionnaire", "bench", "--ignore-extra"] for f in files]
+
+    def finish(began: float, proc: subprocess.Popen) -> None:
+        nonlocal failures
+        out, _ = proc.communicate()
+        each.append(time.perf_counter() - began)
+        if proc.returncode:
+            failures += 1
+        else:
+            results.append(json.loads(out.strip().splitlines()[-1]))
+
     if together:
-        procs = [(time.perf_counter(), _cli(db, env, *a)) for a in args]
-        for began, proc in procs:
-            out, _ = proc.communicate()
-            each.append(time.perf_counter() - began)
-            if proc.returncode:
-                failures += 1
-            else:
-                results.append(json.loads(out.strip().splitlines()[-1]))
+        for began, proc in [(time.perf_counter(), _cli(db, env, *a)) for a in args]:
+            finish(began, proc)
     else:
         for a in args:
-            began = time.perf_counter()
-            proc = _cli(db, env, *a)
-            out, _ = proc.communicate()
-            each.append(time.perf_counter() - began)
-            if proc.returncode:
-                failures += 1
-            else:
-                results.append(json.loads(out.strip().splitlines()[-1]))
+            finish(time.perf_counter(), _cli(db, env, *a))
     after = os.times()
     return {
         "total": time.perf_counter() - start,
@@ -102,7 +99,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="manyi-bench-conc-") as tmp:
         work = Path(tmp)
         files = [
-            write_survey(work / f"f{n}.csv", args.rows, items=20, seed=n + 1) for n in range(max(counts))
+            write_survey(work / f"f{n}.csv", args.rows, items=20, seed=n + 1, start=n * args.rows)
+            for n in range(max(counts))
         ]
         setups = [("SQLite + folder", lambda: {})]
         stack = []

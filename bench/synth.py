@@ -46,6 +46,7 @@ def survey_frame(responses: int, items: int = 20, seed: int = 7, start: int = 0)
     return pl.DataFrame(columns)
 
 
-def write_survey(path: Path, responses: int, items: int = 20, seed: int = 7) -> Path:
-    survey_frame(responses, items, seed).write_csv(path)
+def write_survey(path: Path, responses: int, items: int = 20, seed: int = 7, start: int = 0) -> Path:
+    """A survey CSV; `start` shifts the response ids (files that load side by side)."""
+    survey_frame(responses, items, seed, start).write_csv(path)
     return path

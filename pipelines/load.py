@@ -119,6 +119,7 @@ class Prepared:
     values: pl.DataFrame | None = None  # survey: level value per item id, one row per response
     date_readings: dict[str, str] = field(default_factory=dict)  # file column -> how d/m/y was read
     warnings: list[dict] = field(default_factory=list)  # loaded anyway: see data_warnings
+    seen_batches: frozenset[str] = frozenset()  # loaded batches of the kind when keys were checked
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
@@ -270,6 +271,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     """Read and validate the whole file into temp tables; raise ValidationError listing every problem."""
     if job.kind not in KINDS:
         raise refuse(f"unknown kind {job.kind!r}; one of {', '.join(KINDS)}")
+    seen = _loaded_batches(con, job.kind)  # before the keys are checked: see _recheck_keys
     questionnaire = None
     if job.kind == "survey":
         if not job.questionnaire_id:
@@ -350,6 +352,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         values=values,
         date_readings={header_names.get(k, k): v for k, v in readings.items()},
         warnings=warnings,
+        seen_batches=seen,
     )
 
 
@@ -685,6 +688,23 @@ def _duplicate_keys(con, kind: str) -> list[Problem]:
     ]
 
 
+def _loaded_batches(con, kind: str) -> frozenset[str]:
+    rows = con.execute("select batch_id from batches where kind = ? and status = 'loaded'", [kind]).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def _recheck_keys(con, prepared: Prepared) -> None:
+    """When another load of the kind committed since this one was validated, the keys are
+    checked again inside the transaction: two analysts loading the same ids at the same
+    moment get one batch and one clear refusal, never the same response twice."""
+    job = prepared.job
+    if not _loaded_batches(con, job.kind) - prepared.seen_batches:
+        return
+    problems: list[Problem] = []
+    if _existing_keys(con, job, problems):
+        raise ValidationError(problems)
+
+
 def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
     """Count keys already active in the warehouse; without --replace each is a problem."""
     kind = job.kind
@@ -729,6 +749,12 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         progress(0.75 if scores is not None else 0.65, "writing")
 
         def body() -> None:
+            # Loads commit one at a time (sql/raw/write_locks.sql); one that follows another's
+            # commit checks its keys again against what that load wrote.
+            con.execute("delete from write_locks where name = 'load'")
+            con.execute("insert into write_locks values ('load')")
+            if not job.replace:
+                _recheck_keys(con, prepared)
             superseded = (
                 store.supersede(con, job.kind, batch_id, now, job.questionnaire_id) if job.replace else []
             )

@@ -123,7 +123,10 @@ def _concurrent(db, tmp_path, loaders: int, rows: int, readers: int = 0, read_se
     qfile = tmp_path / "bench.toml"
     qfile.write_text(questionnaire(items=20), encoding="utf-8")
     run_cli(db, "questionnaire", "add", str(qfile), check=True)
-    csvs = [write_survey(tmp_path / f"part{n}.csv", rows, items=20, seed=n + 1) for n in range(loaders)]
+    csvs = [
+        write_survey(tmp_path / f"part{n}.csv", rows, items=20, seed=n + 1, start=n * rows)
+        for n in range(loaders)
+    ]
     env = {**os.environ, "MANYI_DB": str(db), "PYTHONPATH": str(ROOT)}
     watchers = [
         subprocess.Popen(
@@ -260,3 +263,111 @@ def test_migrate_catalog_moves_every_row_and_export_writes_parquet(services, tmp
     back = pl.read_parquet(out / "v_csi_period", hive_partitioning=True)
     assert back.height == done["views"]["v_csi_period"]
     assert sorted(back["period_grain"].unique()) == ["month", "quarter", "year"]
+
+
+def test_two_dashboards_serve_one_warehouse_on_services(shared, monkeypatch):
+    """Two dashboard sessions (AppTest) log in and draw the Overview from the PostgreSQL + S3
+    warehouse while a loader writes to it."""
+    from streamlit.testing.v1 import AppTest
+
+    db, _, _ = shared
+    _tiny(db)
+    added = subprocess.run(
+        [sys.executable, "-m", "pipelines", "user", "add", "boss", "--role", "admin"],
+        cwd=ROOT,
+        env={**os.environ, "MANYI_DB": str(db)},
+        input="pw-boss\n",
+        capture_output=True,
+        text=True,
+    )
+    assert added.returncode == 0, added.stderr
+    monkeypatch.setenv("MANYI_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "load", "sales", str(DATA / "sales_ok.csv"), "--replace"],
+        cwd=ROOT,
+        env={**os.environ, "MANYI_DB": str(db)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(2):
+        at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=120)
+        at.run()
+        at.text_input(key="login_name").set_value("boss")
+        at.text_input(key="login_password").set_value("pw-boss")
+        next(b for b in at.button if b.label in ("登录", "Sign in")).click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        csi = next(m for m in at.metric if m.label.startswith("CSI"))
+        assert csi.value not in ("", "—", "无数据"), csi.value
+    assert loader.wait(timeout=120) == 0
+
+
+def test_a_killed_loader_leaves_nothing_on_services(shared, tmp_path):
+    import select
+    import signal
+
+    db, _, _ = shared
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    csv = write_survey(tmp_path / "big.csv", 150_000, items=20)
+    proc = subprocess.Popen(
+        [*LOADER, str(csv), "--questionnaire", "bench", "--ignore-extra"],
+        cwd=ROOT,
+        env={**os.environ, "MANYI_DB": str(db)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    seen, deadline = b"", time.time() + 240
+    while b"writing" not in seen and time.time() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([proc.stderr], [], [], 1)
+        if ready:
+            seen += os.read(proc.stderr.fileno(), 4096)
+    assert b"writing" in seen, seen
+    time.sleep(0.5)  # inside the write transaction
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    counts = last_json(
+        run_cli(db, "query", "select (select count(*) from v_csi_response) as responses", check=True)
+    )
+    assert counts == [{"responses": 0}]
+    assert last_json(run_cli(db, "batches", check=True)) == []
+    run_cli(db, "maintain", "--orphans-older-than", "0", check=True)
+    from warehouse import open_warehouse
+
+    con = open_warehouse(db)
+    try:
+        assert data_files(db, con) - listed_files(con) == set()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("where", ["sqlite", "services"])
+def test_the_same_ids_loaded_twice_at_once_give_one_batch(where, db, request, tmp_path):
+    """Two analysts load files with the same response ids at the same moment: one batch, and
+    the other is refused with 'already loaded', never the same responses twice."""
+    if where == "services":
+        db = request.getfixturevalue("shared")[0]
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=20), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    files = [write_survey(tmp_path / f"same{n}.csv", 30_000, items=20, seed=n + 1) for n in range(2)]
+    env = {**os.environ, "MANYI_DB": str(db)}
+    procs = [
+        subprocess.Popen(
+            [*LOADER, str(f), "--questionnaire", "bench", "--ignore-extra"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    outcomes = [(p.returncode, *p.communicate(timeout=600)) for p in procs]
+    outcomes = [(p.returncode, out, err) for p, (_, out, err) in zip(procs, outcomes, strict=True)]
+    assert sorted(code for code, _, _ in outcomes) == [0, 1], [e[-500:] for _, _, e in outcomes]
+    refused = next(err for code, _, err in outcomes if code == 1)
+    assert "already loaded by batch" in refused and "Traceback" not in refused
+    total = last_json(run_cli(db, "query", "select count(*) as n from v_csi_response", check=True))
+    assert total == [{"n": 30_000}]
