@@ -225,11 +225,10 @@ def make(
             "questionnaire": qid,
             "lang": lang,
         }
+        buffer = io.BytesIO()
         if kind == "pdf":
-            buffer = io.BytesIO()
             summary["pages"] = to_pdf(report, buffer)
         else:
-            buffer = io.BytesIO()
             summary["sheets"] = to_xlsx(report, buffer)
     data = buffer.getvalue()
     if isinstance(out, io.BytesIO):

@@ -13,7 +13,7 @@ from dashboard.i18n import t
 from warehouse import db_path, roles
 from warehouse.lake import LAKE, exists
 from warehouse.reader import Reader
-from warehouse.sql import query, sql_file
+from warehouse.sql import honours_regions, query
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,13 +68,10 @@ def offline(con, role: str = "analyst", regions=None, unmask: bool = False):
 
 def allowed(name: str) -> bool:
     """Whether the current user (or offline caller) may run query `name`: role and region limit."""
-    found = _OFFLINE.get()
-    if found is not None:
-        return roles.may_query(found.role, name) and (
-            not found.regions or roles.region_free(name) or "$regions" in sql_file(f"queries/{name}")
-        )
-    user = st.session_state.get("auth_user")
-    return user is not None and roles.may_query(user.role, name) and region_ok(name)
+    found = _OFFLINE.get() or st.session_state.get("auth_user")
+    if found is None:
+        return False
+    return roles.may_query(found.role, name) and (not found.regions or honours_regions(name))
 
 
 def q(name: str, **params) -> pl.DataFrame:
@@ -113,9 +110,7 @@ def region_ok(name: str) -> bool:
     """Whether the logged-in user may run query `name` (region-limited users: only queries
     that honour the limit)."""
     user = st.session_state.get("auth_user")
-    if user is None or not user.regions:
-        return True
-    return roles.region_free(name) or "$regions" in sql_file(f"queries/{name}")
+    return user is None or not user.regions or honours_regions(name)
 
 
 def settings_row() -> dict:

@@ -27,6 +27,12 @@ def bind(sql: str, params: dict | None) -> dict:
     return {name: params.get(name) for name in names}
 
 
+def honours_regions(name: str) -> bool:
+    """Whether sql/queries/<name>.sql may run for a region-limited user: it filters on
+    `$regions`, or it reads no customer's rows (roles.REGION_FREE)."""
+    return roles.region_free(name) or "$regions" in sql_file(f"queries/{name}")
+
+
 class RegionLimitError(PermissionError):
     """A query that does not honour a user's region limit, refused for that user."""
 
