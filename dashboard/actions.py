@@ -20,6 +20,7 @@ from pipelines import actions
 from pipelines.errors import ValidationError
 from pipelines.fields import ENUMS
 from warehouse import open_warehouse, roles
+from warehouse.lake import Busy
 
 DRAFT = "action_draft"
 PICKED = "action_picked"
@@ -51,6 +52,8 @@ def _write(run):
         return None, exc.problems
     except actions.ActionError as exc:
         return None, [str(exc)]
+    except Busy:
+        return None, [t("up.busy")]
     finally:
         con.close()
 

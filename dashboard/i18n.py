@@ -173,6 +173,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "与仪表盘相同的数据和筛选条件；电话与证件号码脱敏。",
         "The same data and filters as the dashboard; phone and ID numbers masked.",
     ),
+    "up.busy": (
+        "仓库正忙（其他上传正在提交），本次没有写入任何数据；请稍后重试。",
+        "The warehouse is busy (other uploads are committing): nothing was written; try again.",
+    ),
     "auth.region_limited": (
         "此内容按全部区域的数据计算；您的账号只能查看部分区域，因此不显示。",
         "This is computed from every region's data; your account may see only some regions, so it is not shown.",

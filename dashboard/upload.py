@@ -17,7 +17,7 @@ from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, reso
 from pipelines.questionnaire import Questionnaire
 from pipelines.reader import read_table
 from warehouse import open_warehouse, settings
-from warehouse.lake import write
+from warehouse.lake import Busy, write
 
 IGNORE = ""
 
@@ -115,9 +115,17 @@ def _validate(sha256: str, options: str, version: int, job: LoadJob):
 
 
 def run_load(job: LoadJob, progress) -> LoadResult:
+    """Load the file; a warehouse busy past the retries, or ids another upload committed
+    meanwhile, stop the page with what happened (nothing was written either way)."""
     con = open_warehouse()
     try:
         return load(con, job, progress)
+    except Busy:
+        st.error(t("up.busy"))
+        st.stop()
+    except ValidationError as exc:
+        st.error(exc.report(limit=20))
+        st.stop()
     finally:
         con.close()
 

@@ -20,6 +20,7 @@ from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
 from warehouse import db_path, open_warehouse, public, settings, users
+from warehouse.lake import Busy
 from warehouse.lake import exists as lake_exists
 from warehouse.maintain import maintain
 
@@ -278,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
 def fault_message(exc: BaseException, path: Path) -> str:
     """One line for a fault of the machine or the warehouse (the transaction was rolled back)."""
     text = str(exc)
+    if isinstance(exc, Busy):
+        return text
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in text:
         return (
             f"the disk is full: nothing was written; free space where {path.absolute().parent} lives "

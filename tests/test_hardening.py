@@ -115,8 +115,10 @@ def test_negative_skip_rows_is_refused(wh, tmp_path):
     assert "skip rows must be 0 or more" in report
 
 
-def test_a_busy_catalog_ends_in_one_line_and_nothing_written(wh):
+def test_a_busy_catalog_ends_in_one_line_and_nothing_written(wh, monkeypatch):
     import sqlite3
+
+    monkeypatch.setenv("MANYI_RETRY_SECONDS", "3")  # the retries' bound, short for the test
 
     lock = sqlite3.connect(wh, timeout=1, isolation_level=None)
     lock.execute("begin exclusive")

@@ -255,8 +255,9 @@ _CONFLICTS = (
 )
 
 
-class Busy(RuntimeError):
-    """The warehouse stayed busy with other writers for RETRY_SECONDS: nothing was written."""
+class Busy(duckdb.Error):
+    """The warehouse stayed busy with other writers for RETRY_SECONDS: nothing was written
+    (a duckdb.Error, so every handler of a failed write handles it)."""
 
 
 def is_conflict(exc: BaseException) -> bool:
@@ -272,7 +273,8 @@ def write(con, body, *, seconds: float | None = None, on_retry=None):
     import random
     import time
 
-    deadline = time.monotonic() + (RETRY_SECONDS if seconds is None else seconds)
+    budget = float(os.environ.get("MANYI_RETRY_SECONDS", RETRY_SECONDS)) if seconds is None else seconds
+    deadline = time.monotonic() + budget
     delay, tries = 0.05, 0
     while True:
         con.execute("begin transaction")
