@@ -117,6 +117,18 @@ def test_rollback_maintain_and_the_dashboard_reader_on_services(shared):
 LOADER = [sys.executable, "-m", "pipelines", "load", "survey"]
 
 
+def _loader(env: dict, csv, text: bool = True) -> subprocess.Popen:
+    """A CLI load of a synthetic survey file, started and left running."""
+    return subprocess.Popen(
+        [*LOADER, str(csv), "--questionnaire", "bench", "--ignore-extra"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=text,
+    )
+
+
 def _concurrent(db, tmp_path, loaders: int, rows: int, readers: int = 0, read_seconds: float = 0):
     """`loaders` CLI loads of different files started at the same moment (and `readers` reader
     processes meanwhile); returns (load summaries, reader results)."""
@@ -140,17 +152,7 @@ def _concurrent(db, tmp_path, loaders: int, rows: int, readers: int = 0, read_se
     ]
     if readers:
         time.sleep(3)
-    procs = [
-        subprocess.Popen(
-            [*LOADER, str(csv), "--questionnaire", "bench", "--ignore-extra"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for csv in csvs
-    ]
+    procs = [_loader(env, csv) for csv in csvs]
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=600)
@@ -311,13 +313,7 @@ def test_a_killed_loader_leaves_nothing_on_services(shared, tmp_path):
     qfile.write_text(questionnaire(items=20), encoding="utf-8")
     run_cli(db, "questionnaire", "add", str(qfile), check=True)
     csv = write_survey(tmp_path / "big.csv", 150_000, items=20)
-    proc = subprocess.Popen(
-        [*LOADER, str(csv), "--questionnaire", "bench", "--ignore-extra"],
-        cwd=ROOT,
-        env={**os.environ, "MANYI_DB": str(db)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = _loader({**os.environ, "MANYI_DB": str(db)}, csv, text=False)
     seen, deadline = b"", time.time() + 240
     while b"writing" not in seen and time.time() < deadline and proc.poll() is None:
         ready, _, _ = select.select([proc.stderr], [], [], 1)
@@ -353,19 +349,11 @@ def test_the_same_ids_loaded_twice_at_once_give_one_batch(where, db, request, tm
     run_cli(db, "questionnaire", "add", str(qfile), check=True)
     files = [write_survey(tmp_path / f"same{n}.csv", 30_000, items=20, seed=n + 1) for n in range(2)]
     env = {**os.environ, "MANYI_DB": str(db)}
-    procs = [
-        subprocess.Popen(
-            [*LOADER, str(f), "--questionnaire", "bench", "--ignore-extra"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in files
-    ]
-    outcomes = [(p.returncode, *p.communicate(timeout=600)) for p in procs]
-    outcomes = [(p.returncode, out, err) for p, (_, out, err) in zip(procs, outcomes, strict=True)]
+    procs = [_loader(env, f) for f in files]
+    outcomes = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        outcomes.append((proc.returncode, out, err))
     assert sorted(code for code, _, _ in outcomes) == [0, 1], [e[-500:] for _, _, e in outcomes]
     refused = next(err for code, _, err in outcomes if code == 1)
     assert "already loaded by batch" in refused and "Traceback" not in refused
