@@ -99,7 +99,7 @@ def q(name: str, **params) -> pl.DataFrame:
     params["unmask"] = roles.can(user.role, "unmask")
     # A user limited to regions sees only their customers' rows: enforced by warehouse.sql.
     params["regions"] = tuple(user.regions) if user.regions else None
-    if user.regions and not region_ok(name):
+    if user.regions and not honours_regions(name):
         st.info(t("auth.region_limited"))
         st.stop()
     path = str(db_path().absolute())
