@@ -28,6 +28,7 @@ LAYOUT = [
     ("nav.section.analysis", "dimensions", ":material/stacked_bar_chart:"),
     ("nav.section.analysis", "pareto", ":material/bar_chart:"),
     ("nav.section.analysis", "causes", ":material/account_tree:"),
+    ("nav.section.analysis", "voice", ":material/forum:"),
     ("nav.section.analysis", "competitors", ":material/compare_arrows:"),
     ("nav.section.analysis", "actions", ":material/task_alt:"),
     ("nav.section.analysis", "report", ":material/picture_as_pdf:"),

@@ -107,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="the public views as plain Parquet, for Spark, Trino or pandas")
     ex.add_argument("--format", choices=("parquet",), default="parquet")
     ex.add_argument("dir")
+    tp = sub.add_parser("topics", help="company-wide comment topics: load a topic file, list, export")
+    tpsub = tp.add_subparsers(dest="action", required=True)
+    tpload = tpsub.add_parser("load", help="replace the company-wide topics with a TOML of [[topics]]")
+    tpload.add_argument("file")
+    tplist = tpsub.add_parser("list", help="the topics in force (for one questionnaire with --questionnaire)")
+    tplist.add_argument("--questionnaire")
+    tpsub.add_parser("export", help="print the company-wide topics as a topic file")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -315,7 +322,7 @@ def _run(args, path: Path) -> int:
             return 1
         return 0
     reads = args.command in ("query", "batches", "rollback", "maintain", "report", "export") or (
-        args.command in ("setting", "user") and args.action == "list"
+        args.command in ("setting", "user", "topics") and args.action in ("list", "export")
     )
     if reads and not lake_exists(path):
         print(
@@ -367,6 +374,8 @@ def _run(args, path: Path) -> int:
             return cmd_user(con, args)
         if args.command == "report":
             return cmd_report(con, args)
+        if args.command == "topics":
+            return cmd_topics(con, args)
         if args.command == "export":
             from warehouse.move import export
 
@@ -384,6 +393,36 @@ def _run(args, path: Path) -> int:
     finally:
         con.close()
     return 2
+
+
+def cmd_topics(con, args) -> int:
+    """Comment topics (pipelines/topics.py): the last stdout line is JSON (or the TOML)."""
+    from pipelines import topics
+
+    if args.action == "list":
+        sql = (
+            "select owner, topic_id, label, category, keywords, exclude from topics order by owner, position"
+        )
+        params: list = []
+        if args.questionnaire:
+            sql = "select * exclude (patterns, exclude_patterns) from stg_topic_rules where questionnaire_id = ? "
+            sql += "order by is_company, position"
+            params = [args.questionnaire]
+        emit(con.execute(sql, params).pl().to_dicts())
+        return 0
+    if args.action == "export":
+        print(topics.to_toml(topics.company(con)), end="")
+        return 0
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+        emit(topics.save_company(con, topics.parse_file(text), user=_os_user()))
+    except QuestionnaireError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_report(con, args) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines import store
+from pipelines import store, topics
 from pipelines.load import LoadJob, load
 from warehouse import open_warehouse, users
 from warehouse.lake import data_dir
@@ -529,6 +529,9 @@ def build_demo(
     try:
         for name in ("dealer-sales", "after-sales"):
             store.add_questionnaire(con, (EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"))
+        topics.save_company(
+            con, topics.parse_file((EXAMPLES / "topics.toml").read_text(encoding="utf-8")), via="demo"
+        )
         with tempfile.TemporaryDirectory() as tmp:
             for kind, name, frame, encoding, qid in files:
                 file = _write(frame, Path(tmp) / name, encoding)

@@ -50,5 +50,12 @@ class QuestionnaireError(Exception):
         return "Questionnaire refused:\n" + "\n".join(f"  {p}" for p in self.problems)
 
 
+class TopicError(QuestionnaireError):
+    """A topic file is invalid (nothing was saved)."""
+
+    def report(self) -> str:
+        return "Topic file refused (nothing saved):\n" + "\n".join(f"  {p}" for p in self.problems)
+
+
 class BatchError(Exception):
     """A batch operation (rollback) cannot be done."""

@@ -19,6 +19,7 @@ from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
+from pipelines.text import frame as comment_frame
 from warehouse.lake import write
 from warehouse.sql import bind
 
@@ -746,6 +747,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
     retries = []
     try:
         scores = _score_survey(con, prepared, batch_id, progress) if job.kind == "survey" else None
+        words = _comment_words(con, job.kind, batch_id, progress)
         progress(0.75 if scores is not None else 0.65, "writing")
 
         def body() -> None:
@@ -775,6 +777,9 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
                 _write_survey(con, prepared, batch_id, scores, progress)
             else:
                 _write_records(con, job.kind, job, batch_id)
+            if words is not None:
+                store.insert_frame(con, "comment_tokens", words[0])
+                store.insert_frame(con, "comment_texts", words[1])
             if superseded and job.kind == "survey":
                 progress(0.9, "refreshing superseded batches")
                 store.rebuild_survey_rollups(con, superseded)
@@ -854,6 +859,27 @@ def _score_survey(con, prepared: Prepared, batch_id: str, progress: Progress):
         raise RuntimeError("staged responses and their answers are out of step")
     progress(0.7, "computing scores")
     return score(responses.drop("__row"), values.drop("__row"), q)
+
+
+# kind -> (id column, text column) of the staged rows whose words are stored at load
+_TEXTS = {"survey": ("response_id", "comment"), "complaints": ("complaint_id", "description")}
+
+
+def _comment_words(con, kind: str, batch_id: str, progress: Progress):
+    """The comment_tokens and comment_texts rows of a staged upload (pipelines/text.py),
+    worked out before the transaction; None without texts."""
+    if kind not in _TEXTS:
+        return None
+    key, column = _TEXTS[kind]
+    staged = con.execute(
+        f"select {key}::varchar as id, {column} as text from typed where nullif(trim({column}), '') is not null"
+    ).pl()
+    if staged.is_empty():
+        return None
+    progress(0.72, f"reading the words of {staged.height:,} comments")
+    records, texts = comment_frame(staged["id"], staged["text"])
+    head = [pl.lit(batch_id).alias("batch_id"), pl.lit(kind).alias("source")]
+    return records.select(*head, "record_id", "text_id"), texts.select(*head, "text_id", "tokens", "terms")
 
 
 def _write_survey(con, prepared: Prepared, batch_id: str, scores, progress: Progress) -> None:

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from pipelines.errors import QuestionnaireError
 from pipelines.fields import ENUMS
+from pipelines.topics import Topic, parse_list
 
 CADENCES = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}  # months per survey round
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
@@ -74,6 +75,7 @@ class Questionnaire:
     target: float = 90.0
     cadence: str = "month"  # how often the programme surveys: the actions' verification window
     overall_item: str | None = None  # an overall-satisfaction item, for key-driver analysis
+    topics: tuple[Topic, ...] = ()  # comment topics (pipelines/topics.py)
     source: str = ""
 
     def scale(self, scale_id: str) -> Scale:
@@ -87,6 +89,7 @@ class Questionnaire:
         data.pop("target")
         data.pop("overall_item")
         data.pop("cadence")
+        data.pop("topics")
         return json.loads(json.dumps(data, sort_keys=True, default=str))
 
 
@@ -166,6 +169,7 @@ def parse(text: str) -> Questionnaire:
         "items",
         "description",
         "overall_item",
+        "topics",
     }
     for key in raw:
         if key not in known:
@@ -174,6 +178,7 @@ def parse(text: str) -> Questionnaire:
     scales = _parse_scales(raw.get("scales", []), problems)
     dimensions = _parse_dimensions(raw.get("dimensions", []), scales, problems)
     items = _parse_items(raw.get("items", []), scales, dimensions, problems)
+    topics = parse_list(raw.get("topics"), problems)
     overall = raw.get("overall_item")
     if overall is not None and (not isinstance(overall, str) or overall not in {i.id for i in items}):
         problems.append(f"overall_item: {overall!r} is not an item id")
@@ -189,6 +194,7 @@ def parse(text: str) -> Questionnaire:
         target=target if target is not None else 90.0,
         cadence=cadence,
         overall_item=overall,
+        topics=topics,
         source=text,
     )
 

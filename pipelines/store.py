@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from pipelines import topics
 from pipelines.errors import BatchError, QuestionnaireError
 from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
@@ -131,6 +132,7 @@ def add_questionnaire(con, text: str, user: str | None = None) -> dict:
             con.executemany("insert into q_points values (?, ?, ?, ?)", points)
         settings.put(con, f"target:{new.id}", str(new.target))
         settings.put(con, f"cadence:{new.id}", new.cadence)
+        topics.replace(con, new.id, new.topics, user)
         audit(con, "questionnaire", None, {"questionnaire_id": new.id, "version": version}, now, user)
 
     write(con, body)
@@ -378,6 +380,8 @@ def rollback(con, batch_id: str, user: str | None = None) -> dict:
     def body() -> list:
         touched, restored = _unlink_supersessions(con, batch_id)
         con.execute(f"delete from {KIND_TABLES[kind]} where batch_id = ?", [batch_id])
+        for table in ("comment_tokens", "comment_texts"):
+            con.execute(f"delete from {table} where batch_id = ?", [batch_id])
         if kind == "survey":
             for table in (*ANSWER_TABLES, *ROLLUPS):
                 con.execute(f"delete from {table} where batch_id = ?", [batch_id])

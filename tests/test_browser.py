@@ -29,6 +29,7 @@ PAGES = {
     "dimensions": ("维度分析", "Dimensions"),
     "pareto": ("帕累托", "Pareto"),
     "causes": ("原因分析", "Cause analysis"),
+    "voice": ("客户声音", "Voice of customer"),
     "competitors": ("竞品对比", "Competitors"),
     "actions": ("整改跟踪", "Actions"),
     "upload": ("数据上传", "Upload"),
@@ -479,3 +480,41 @@ def test_a_manager_downloads_the_monthly_report_pdf(server, browser):
         subprocess.run(
             ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "report_pdf")]
         )
+
+
+def test_a_click_on_a_word_of_dissatisfaction_lists_its_comments_beside_the_chart(server, browser):
+    """Voice of customer: the keyword Pareto's first bar lists the comments using that word right
+    of the chart, with approximate sentiment; the word becomes a company topic in two clicks."""
+    url, db = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    login(page, url, "demo-engineer")
+    page.get_by_role("link", name="客户声音").click()
+    settle(page)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    assert charts.count() == 4  # topics, trend, topic x dimension, words
+    words = charts.nth(3)
+    words.scroll_into_view_if_needed()
+    # Horizontal bars, the best-scoring word on top (the last point of the trace).
+    bar = words.locator("g.trace.bars g.point path").last.bounding_box()
+    page.mouse.click(bar["x"] + bar["width"] * 0.6, bar["y"] + bar["height"] / 2)
+    settle(page)
+    heading = page.locator("[data-testid='stMain'] strong").filter(has_text="z =").first
+    term = heading.inner_text().split(" · ")[0]
+    assert term
+    # The list is beside the chart, not under the page: its top is within the chart's height.
+    table = page.locator("[data-testid='stDataFrame']").nth(1)
+    chart_box, table_box = words.bounding_box(), table.bounding_box()
+    assert table_box["x"] > chart_box["x"] + chart_box["width"] * 0.9
+    assert table_box["y"] < chart_box["y"] + chart_box["height"]
+    page.screenshot(path=str(ARTIFACTS / "voice_term_drill_zh.png"), full_page=True)
+    page.get_by_role("button", name="设为话题").click()
+    page.get_by_role("button", name="保存为公司话题").click()
+    settle(page)
+    assert page.get_by_text("已保存").count() == 1
+    con = open_warehouse(db)
+    try:
+        saved = con.execute("select label, keywords from topics where owner = '*' and label = ?", [term]).fetchall()
+    finally:
+        con.close()
+    assert saved == [(term, [term])]

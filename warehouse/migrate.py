@@ -104,6 +104,8 @@ def _migrate_once(con) -> int:
                 continue
             if version > 0:
                 con.execute(sql)
+                if number in _BACKFILL:
+                    _BACKFILL[number](con)
             con.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
         if stale_views or version < len(steps):
             _create_views(con)
@@ -112,6 +114,16 @@ def _migrate_once(con) -> int:
         lake.rollback(con)
         raise
     return len(steps)
+
+
+def _tokenise_comments(con) -> None:
+    from pipelines.comments import backfill
+
+    backfill(con)
+
+
+# schema version -> what fills its new tables from the rows an older warehouse already holds
+_BACKFILL = {10: _tokenise_comments}
 
 
 def _state(con) -> tuple[int, str | None]:
