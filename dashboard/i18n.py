@@ -45,7 +45,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "nav.report": ("报告", "Report"),
     "nav.voice": ("客户声音", "Voice of customer"),
-    "voice.title": ("客户声音：意见话题与不满意关键词", "Voice of customer: comment topics and words of dissatisfaction"),
+    "voice.title": (
+        "客户声音：意见话题与不满意关键词",
+        "Voice of customer: comment topics and words of dissatisfaction",
+    ),
     "voice.caption": (
         "统计筛选范围内本公司答卷的意见建议；有任一不满意评分的答卷算作“不满意”，其余算作“满意”。每条意见在上传时分词一次。",
         "Comments of own responses in the filters; a response with any dissatisfied rating counts as dissatisfied, the rest as satisfied. Each comment is split into words once, when it is loaded.",
@@ -55,9 +58,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "voice.dissatisfied_comments": ("不满意客户的意见", "Comments of dissatisfied customers"),
     "voice.topics": ("话题数", "Topics"),
     "voice.topics_title": ("话题", "Topics"),
-    "voice.no_topic_hits": ("没有意见属于任何话题：在下方“话题管理”中添加话题。", "No comment belongs to a topic: add topics under Manage topics below."),
-    "voice.click_topic": ("点击左侧的话题条，在这里查看意见原文。", "Click a topic's bar to read its comments here."),
-    "voice.click_term": ("点击左侧的关键词，在这里查看意见原文。", "Click a word's bar to read its comments here."),
+    "voice.no_topic_hits": (
+        "没有意见属于任何话题：在下方“话题管理”中添加话题。",
+        "No comment belongs to a topic: add topics under Manage topics below.",
+    ),
+    "voice.click_topic": (
+        "点击左侧的话题条，在这里查看意见原文。",
+        "Click a topic's bar to read its comments here.",
+    ),
+    "voice.click_term": (
+        "点击左侧的关键词，在这里查看意见原文。",
+        "Click a word's bar to read its comments here.",
+    ),
     "voice.dissatisfied": ("不满意", "dissatisfied"),
     "voice.satisfied": ("满意", "satisfied"),
     "voice.other": ("其他", "other"),
@@ -79,7 +91,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "样本太少，不排关键词：不满意意见 {dissatisfied} 条、满意意见 {satisfied} 条，各需至少 {n} 条。",
         "Too few to rank words: {dissatisfied} dissatisfied and {satisfied} satisfied comments, at least {n} of each needed.",
     ),
-    "voice.no_terms": ("没有被不满意客户明显多用的词。", "No word is used clearly more by dissatisfied customers."),
+    "voice.no_terms": (
+        "没有被不满意客户明显多用的词。",
+        "No word is used clearly more by dissatisfied customers.",
+    ),
     "voice.sentiment": ("情感（近似）", "Sentiment (approximate)"),
     "voice.sentiment_help": (
         "snownlp 的情感模型给出的近似值，0 = 负面，1 = 正面；只适用于中文，仅供阅读时参考，不作为指标。",

@@ -148,10 +148,11 @@ def _scores(texts: tuple[str | None, ...]) -> list[float | None]:
 def with_sentiment(comments: pl.DataFrame) -> pl.DataFrame:
     """The drill list with snownlp's approximate sentiment (0 negative - 1 positive)."""
     if comments.is_empty():
-        return comments.with_columns(pl.lit(None, pl.Float64).alias("sentiment"))
+        return comments.select("comment", pl.lit(None, pl.Float64).alias("sentiment"), pl.exclude("comment"))
     with st.spinner(t("voice.scoring", n=comments.height)):
         found = _scores(tuple(comments["comment"].to_list()))
-    return comments.with_columns(pl.Series("sentiment", found, dtype=pl.Float64).round(2))
+    scored = comments.with_columns(pl.Series("sentiment", found, dtype=pl.Float64).round(2))
+    return scored.select("comment", "sentiment", pl.exclude("comment", "sentiment"))
 
 
 def slug(text: str) -> str:

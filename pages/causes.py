@@ -77,6 +77,18 @@ if kpis["complaints"] and auth.can("detail"):
         },
     )
 
+topic_rows = q("complaint_topics", **f.params()) if kpis["complaints"] else None
+if topic_rows is not None and topic_rows.height:
+    st.subheader(t("cause.topics"))
+    st.caption(t("cause.topics_note"))
+    cats = labels(charts.CATEGORIES, "cat")
+    table(
+        topic_rows.with_columns(
+            pl.col(c).replace_strict(cats, default=pl.col(c)) for c in ("topic_category", "cause_category")
+        ),
+        "complaint_topics",
+    )
+
 st.subheader(t("cause.comments"))
 if not auth.can("detail"):
     st.caption(t("auth.detail_hidden"))

@@ -36,9 +36,13 @@ def drill(key: str, **params) -> None:
         comments,
         key,
         column_config={
-            "comment": st.column_config.TextColumn(width="large"),
+            "comment": st.column_config.TextColumn(width="medium"),
             "sentiment": st.column_config.ProgressColumn(
-                t("voice.sentiment"), help=t("voice.sentiment_help"), min_value=0.0, max_value=1.0, format="%.2f"
+                t("voice.sentiment"),
+                help=t("voice.sentiment_help"),
+                min_value=0.0,
+                max_value=1.0,
+                format="%.2f",
             ),
             "is_dissatisfied": st.column_config.CheckboxColumn(t("voice.dissatisfied")),
         },
@@ -66,7 +70,7 @@ else:
             drill(f"topic_{topic_id}", topic=topic_id)
     categories = labels(["man", "machine", "material", "method", "measurement", "environment"], "cat")
     table(
-        found.with_columns(pl.col("topic_category").replace_strict(categories, default=pl.col("topic_category"))).drop(
+        found.with_columns(pl.col("topic_category").replace_strict(categories, default="—")).drop(
             "all_comments", "all_dissatisfied", "is_company"
         ),
         "comment_topics",

@@ -19,7 +19,7 @@ from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
-from pipelines.text import frame as comment_frame
+from pipelines.text import analyse_many
 from warehouse.lake import write
 from warehouse.sql import bind
 
@@ -359,6 +359,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
 
 def _drop_temp(con) -> None:
     con.execute("drop table if exists temp.typed")
+    con.execute("drop table if exists temp.typed_texts")
     with contextlib.suppress(Exception):
         con.unregister("stage")
 
@@ -778,8 +779,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
             else:
                 _write_records(con, job.kind, job, batch_id)
             if words is not None:
-                store.insert_frame(con, "comment_tokens", words[0])
-                store.insert_frame(con, "comment_texts", words[1])
+                _write_words(con, job.kind, batch_id, words)
             if superseded and job.kind == "survey":
                 progress(0.9, "refreshing superseded batches")
                 store.rebuild_survey_rollups(con, superseded)
@@ -865,21 +865,36 @@ def _score_survey(con, prepared: Prepared, batch_id: str, progress: Progress):
 _TEXTS = {"survey": ("response_id", "comment"), "complaints": ("complaint_id", "description")}
 
 
-def _comment_words(con, kind: str, batch_id: str, progress: Progress):
-    """The comment_tokens and comment_texts rows of a staged upload (pipelines/text.py),
-    worked out before the transaction; None without texts."""
+def _comment_words(con, kind: str, batch_id: str, progress: Progress) -> pl.DataFrame | None:
+    """The comment_texts rows of a staged upload (pipelines/text.py), worked out before the
+    transaction: each distinct text once. The texts are numbered in DuckDB (temp.typed_texts),
+    so only the distinct texts come to Python; None without texts."""
     if kind not in _TEXTS:
         return None
-    key, column = _TEXTS[kind]
-    staged = con.execute(
-        f"select {key}::varchar as id, {column} as text from typed where nullif(trim({column}), '') is not null"
-    ).pl()
-    if staged.is_empty():
+    _, column = _TEXTS[kind]
+    con.execute(
+        "create or replace temp table typed_texts as select row_number() over (order by text)::integer - 1 "
+        f"as text_id, text from (select distinct {column} as text from typed "
+        f"where nullif(trim({column}), '') is not null)"
+    )
+    texts = con.execute("select text_id, text from temp.typed_texts order by text_id").pl()
+    if texts.is_empty():
         return None
-    progress(0.72, f"reading the words of {staged.height:,} comments")
-    records, texts = comment_frame(staged["id"], staged["text"])
-    head = [pl.lit(batch_id).alias("batch_id"), pl.lit(kind).alias("source")]
-    return records.select(*head, "record_id", "text_id"), texts.select(*head, "text_id", "tokens", "terms")
+    progress(0.72, f"reading the words of {texts.height:,} distinct comments")
+    analysed = analyse_many(texts["text"])
+    return texts.join(analysed, on="text", how="left").select(
+        pl.lit(batch_id).alias("batch_id"), pl.lit(kind).alias("source"), "text_id", "tokens", "terms"
+    )
+
+
+def _write_words(con, kind: str, batch_id: str, texts: pl.DataFrame) -> None:
+    key, column = _TEXTS[kind]
+    con.execute(
+        f"insert into comment_tokens select ?, ?, typed.{key}::varchar, t.text_id from typed "
+        f"inner join temp.typed_texts as t on t.text = typed.{column}",
+        [batch_id, kind],
+    )
+    store.insert_frame(con, "comment_texts", texts)
 
 
 def _write_survey(con, prepared: Prepared, batch_id: str, scores, progress: Progress) -> None:

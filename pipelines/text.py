@@ -5,8 +5,8 @@ A comment is tokenised once, at load, into
   line breaks leave an empty token, so "交车慢，等了两个月" is "|交车|慢||等|了|两个|月|". A
   topic keyword of several words ("等了" = 等 + 了) matches where its words stand side by side,
   never across punctuation;
-- `terms`: the distinct words and two-word phrases that carry meaning, for the keyword Pareto
-  and single-word keywords: stop words (pipelines/data/stopwords.txt), numbers and negations on
+- `terms`: the distinct words and two-word phrases that carry meaning, for the keyword Pareto:
+  stop words (pipelines/data/stopwords.txt), numbers and negations on
   their own are left out; the parts of a long word are added (服务态度 gives 服务 and 态度 too),
   and two neighbouring words make a phrase (不 + 满意 = 不满意, 交车 + 时间 = 交车时间).
 
@@ -239,19 +239,21 @@ def token_string(tokens: list[str]) -> str:
 
 
 def keyword_pattern(keyword: str) -> str | None:
-    """How a topic keyword is matched: one word matches a term ('态度' also inside 服务态度);
-    several words ('等了') match those tokens side by side ('|等|了|'). None: nothing to match."""
+    """How a topic keyword is matched (SQL macro topic_hit): one word is found inside a word of
+    the comment ('态度' in 服务态度, '交车' in 交车慢; an English word matches a whole word);
+    several words ('等了' = 等 + 了) must stand
+    side by side as whole words ('|等|了|'), never across punctuation. None: nothing to match."""
     tokens = [t for t in words(keyword) if t]
     if not tokens:
         return None
-    if len(tokens) == 1:
+    if len(tokens) == 1 and _CJK.search(tokens[0]):
         return tokens[0]
-    return token_string(tokens)
+    return token_string(tokens)  # English words match whole: 'no' is not inside 'not'
 
 
-def matches(pattern: str, tokens: str, term_list: list[str]) -> bool:
-    """Python twin of the SQL rule (macro `topic_hit`), for tests and previews."""
-    return pattern in tokens if pattern.startswith("|") else pattern in term_list
+def matches(pattern: str, tokens: str) -> bool:
+    """Python twin of the SQL macro topic_hit, for tests and previews."""
+    return pattern in tokens
 
 
 def frame(ids: pl.Series, texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -499,8 +499,11 @@ def test_a_click_on_a_word_of_dissatisfaction_lists_its_comments_beside_the_char
     bar = words.locator("g.trace.bars g.point path").last.bounding_box()
     page.mouse.click(bar["x"] + bar["width"] * 0.6, bar["y"] + bar["height"] / 2)
     settle(page)
-    heading = page.locator("[data-testid='stMain'] strong").filter(has_text="z =").first
-    term = heading.inner_text().split(" · ")[0]
+    page.screenshot(path=str(ARTIFACTS / "voice_term_drill_zh.png"), full_page=True)
+    heading = page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer']").filter(
+        has_text="z = "
+    )
+    term = heading.first.inner_text().split(" · ")[0].strip()
     assert term
     # The list is beside the chart, not under the page: its top is within the chart's height.
     table = page.locator("[data-testid='stDataFrame']").nth(1)
@@ -514,7 +517,9 @@ def test_a_click_on_a_word_of_dissatisfaction_lists_its_comments_beside_the_char
     assert page.get_by_text("已保存").count() == 1
     con = open_warehouse(db)
     try:
-        saved = con.execute("select label, keywords from topics where owner = '*' and label = ?", [term]).fetchall()
+        saved = con.execute(
+            "select label, keywords from topics where owner = '*' and label = ?", [term]
+        ).fetchall()
     finally:
         con.close()
     assert saved == [(term, [term])]

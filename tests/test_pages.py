@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
@@ -183,11 +184,64 @@ def test_causes_page(app):
     total = scalar(app.db, "select count(*) from complaints")
     assert metric(app, "投诉数").value == str(total)
     assert len(app.dataframe[0].value) == total
-    comments = len(app.dataframe[1].value)
+    # company topics found in the descriptions, by the complaints' cause category
+    topics_found = app.dataframe[1].value
+    assert set(topics_found["cause_category"]) <= {"人", "机", "料", "法", "测", "环"}
+    assert topics_found["complaints"].sum() == scalar(
+        app.db,
+        "select count(*) from (select distinct complaint_id, topic_id, cause_category from complaint_comment_facts)",
+    )
+    comments = len(app.dataframe[-1].value)
     app.text_input(key="comment_search").input("交车").run()
-    searched = app.dataframe[1].value
+    searched = app.dataframe[-1].value
     assert 0 < len(searched) < comments
     assert all("交车" in c for c in searched["comment"])
+
+
+def test_voice_of_customer_page_counts_what_the_warehouse_holds(app):
+    open_page(app, "voice")
+    comments = scalar(
+        app.db,
+        "select count(*) from response_facts as r inner join stg_responses as s using "
+        "(batch_id, questionnaire_id, response_id) where r.questionnaire_id = 'dealer-sales' "
+        "and r.subject = 'own' and nullif(trim(s.comment), '') is not null",
+    )
+    dissatisfied = scalar(
+        app.db,
+        "select count(*) from comment_facts where questionnaire_id = 'dealer-sales' and is_dissatisfied",
+    )
+    assert metric(app, "意见条数").value == f"{comments:,}"
+    assert metric(app, "不满意客户的意见").value == f"{dissatisfied:,}"
+    topics_table = app.dataframe[0].value
+    # the questionnaire's 5 topics and the company's 6, each counted over the filtered comments
+    assert len(topics_table) == 11
+    wait = topics_table.set_index("topic_id").loc["delivery-wait"]
+    expected = scalar(
+        app.db,
+        "select count(*) from comment_topic_facts where questionnaire_id = 'dealer-sales' "
+        "and topic_id = 'delivery-wait'",
+    )
+    assert wait["comments"] == expected > 0
+    assert [s.value for s in app.subheader][:4] == [
+        "话题",
+        "话题趋势（占当期意见 %）",
+        "话题 × 维度",
+        "不满意关键词（帕累托）",
+    ]
+    assert len(app.get("plotly_chart")) == 4
+
+
+def test_voice_of_customer_in_english_and_too_few_to_rank(app):
+    app.radio(key="lang").set_value("en").run()
+    open_page(app, "voice")
+    assert app.title[0].value.startswith("Voice of customer")
+    # One month of one region: too few dissatisfied comments to rank words, said so
+    dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
+    dates.set_value((dt.date(2026, 10, 1), dt.date(2026, 10, 31))).run()
+    app.selectbox(key="f_region_en").set_value("华南").run()
+    assert not app.exception
+    texts = [i.value for i in app.info]
+    assert any(t.startswith("Too few to rank words") for t in texts), texts
 
 
 def test_competitors_page(app):

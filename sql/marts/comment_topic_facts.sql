@@ -13,7 +13,7 @@ final as (
     from comments
     inner join rules
         on rules.questionnaire_id = comments.questionnaire_id
-        and topic_match(rules.patterns, rules.exclude_patterns, comments.tokens, comments.terms)
+        and topic_match(rules.patterns, rules.exclude_patterns, comments.tokens)
 )
 
 select * from final

@@ -20,7 +20,7 @@ final as (
         on tokens.batch_id = complaints.batch_id
         and tokens.record_id = complaints.complaint_id
     inner join rules
-        on topic_match(rules.patterns, rules.exclude_patterns, tokens.tokens, tokens.terms)
+        on topic_match(rules.patterns, rules.exclude_patterns, tokens.tokens)
 )
 
 select * from final

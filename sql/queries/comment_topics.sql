@@ -13,7 +13,7 @@ hits as (
         avg(comments.csi) as mean_csi,
     from comments
     inner join rules
-        on topic_match(rules.patterns, rules.exclude_patterns, comments.tokens, comments.terms)
+        on topic_match(rules.patterns, rules.exclude_patterns, comments.tokens)
     group by rules.topic_id
 ),
 

@@ -12,7 +12,7 @@ matching as (
     where ($term::varchar is null or list_contains(comments.terms, $term))
         and (
             $topic::varchar is null
-            or coalesce(topic_match(rules.patterns, rules.exclude_patterns, comments.tokens, comments.terms), false)
+            or coalesce(topic_match(rules.patterns, rules.exclude_patterns, comments.tokens), false)
         )
 )
 

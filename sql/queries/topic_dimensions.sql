@@ -27,7 +27,7 @@ per_topic as (
         count(*) as responses,
     from scored
     inner join rules
-        on topic_match(rules.patterns, rules.exclude_patterns, scored.tokens, scored.terms)
+        on topic_match(rules.patterns, rules.exclude_patterns, scored.tokens)
     group by all
 )
 

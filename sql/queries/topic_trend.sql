@@ -18,7 +18,7 @@ hits as (
         count(*) filter (where comments.is_dissatisfied) as dissatisfied_comments,
     from comments
     inner join rules
-        on topic_match(rules.patterns, rules.exclude_patterns, comments.tokens, comments.terms)
+        on topic_match(rules.patterns, rules.exclude_patterns, comments.tokens)
     group by all
 )
 
