@@ -45,6 +45,7 @@ bench: setup browser-deps
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.concurrent
+	$(BIN)/python -m bench.comments
 
 clean:
 	rm -rf $(VENV) data tests/artifacts .pytest_cache .ruff_cache

@@ -150,6 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.section.pareto_items": ("不满意题目帕累托", "Pareto of dissatisfied items"),
     "report.section.pareto_causes": ("投诉原因帕累托", "Pareto of complaint causes"),
     "report.section.fishbone": ("人机料法测环汇总", "Cause categories (5M1E)"),
+    "report.section.voice": ("客户声音（意见话题）", "Voice of customer (comment topics)"),
     "report.section.competitors": ("竞品对比", "Competitor gaps"),
     "report.section.key_accounts": ("重点客户 CSI", "Key accounts' CSI"),
     "report.section.actions": ("纠正措施", "Corrective actions"),
@@ -231,6 +232,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.read.actions": (
         "本期新开 {opened} 项、完成 {done} 项、超期 {overdue} 项、已验证 {verified} 项。",
         "{opened} opened, {done} done, {overdue} overdue, {verified} verified in the period.",
+    ),
+    "report.read.no_voice": ("本期没有意见建议。", "No comments in the period."),
+    "report.read.voice": (
+        "本期 {n} 条意见，其中 {dissatisfied} 条来自不满意客户。",
+        "{n} comments in the period, {dissatisfied} of them from dissatisfied customers.",
+    ),
+    "report.read.voice_topic": (
+        "不满意意见最多的话题是“{topic}”（{k} 条）。",
+        " The topic with most dissatisfied comments is “{topic}” ({k}).",
+    ),
+    "report.read.voice_words": (
+        "不满意客户比满意客户多用的词：{words}。",
+        " Words dissatisfied customers use most over others: {words}.",
     ),
     "report.read.no_comments": (
         "本期没有不满意客户的意见。",

@@ -173,7 +173,7 @@ def build(
     dims, items = data.names(f)
     data.min_sample()  # read once before the threads
     makers = (_kpis, _trend, _dimensions, _histograms, _pareto_items, _pareto_causes, _fishbone)
-    makers += (_competitors, _key_accounts, _actions, _comments)
+    makers += (_voice, _competitors, _key_accounts, _actions, _comments)
     # The sections are independent: two at a time (DuckDB runs a query without the GIL), each
     # in a copy of this context (language, query context).
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -377,6 +377,35 @@ def _fishbone(f: Filters, wide: Filters, report: Report, dims, items) -> Section
     top = per.row(0, named=True)
     reading = t("report.read.fishbone", cat=label("cat", top["category"]), n=top["total"])
     return Section("fishbone", reading, table, charts.fishbone(bones))
+
+
+def _voice(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    """Comment topics of the period, the most dissatisfied first, and the words of dissatisfaction."""
+    found = q("comment_topics", **f.params())
+    if found.is_empty() or not found["all_comments"][0]:
+        return Section("voice", t("report.read.no_voice"))
+    hits = found.filter(pl.col("comments") > 0)
+    table = hits.select(
+        pl.col("topic_label").alias(t("col.topic_label")),
+        _mapped(hits, "topic_category", lambda c: label("cat", c)).alias(t("col.topic_category")),
+        pl.col("comments").alias(t("col.comments")),
+        pl.col("dissatisfied_comments").alias(t("col.dissatisfied_comments")),
+        pl.col("share_pct").round(1).alias(t("col.share_pct")),
+        pl.col("mean_csi").round(1).alias(t("col.mean_csi")),
+    )
+    need = data.min_sample()
+    comments, dissatisfied = int(found["all_comments"][0]), int(found["all_dissatisfied"][0])
+    words = ""
+    if dissatisfied >= need and comments - dissatisfied >= need:
+        terms = q("comment_terms", **f.params())
+        words = "、".join(terms["term"].head(5).to_list()) if terms.height else ""
+    first = hits.row(0, named=True) if hits.height else None
+    reading = t("report.read.voice", n=comments, dissatisfied=dissatisfied)
+    if first is not None and first["dissatisfied_comments"]:
+        reading += t("report.read.voice_topic", topic=first["topic_label"], k=first["dissatisfied_comments"])
+    if words:
+        reading += t("report.read.voice_words", words=words)
+    return Section("voice", reading, table if table.height else None)
 
 
 def _competitors(f: Filters, wide: Filters, report: Report, dims, items) -> Section:

@@ -244,6 +244,27 @@ def test_voice_of_customer_in_english_and_too_few_to_rank(app):
     assert any(t.startswith("Too few to rank words") for t in texts), texts
 
 
+def test_a_topic_file_uploaded_on_the_voice_page_replaces_the_company_topics(app):
+    open_page(app, "voice")
+    good = '[[topics]]\nid = "noise"\nlabel = "异响"\ncategory = "料"\nkeywords = ["异响", "划痕"]\n'
+    app.file_uploader(key="topic_file").set_value(("topics.toml", good.encode(), "application/toml")).run()
+    app.button(key="replace_topics").click().run()
+    assert not app.exception
+    assert any("公司话题共 1 个" in s.value for s in app.success), [s.value for s in app.success]
+    assert scalar(app.db, "select count(*) from topics where owner = '*'") == 1
+    assert (
+        scalar(app.db, "select user_name from v_audit where event = 'topics' order by at desc limit 1")
+        == "demo-admin"
+    )
+    topics_table = app.dataframe[0].value
+    assert "noise" in set(topics_table["topic_id"]) and "transport" not in set(topics_table["topic_id"])
+    bad = '[[topics]]\nid = "a b"\nkeywords = ["x"]\n'
+    app.file_uploader(key="topic_file").set_value(("bad.toml", bad.encode(), "application/toml")).run()
+    app.button(key="replace_topics").click().run()
+    assert any("话题未保存" in e.value for e in app.error)
+    assert scalar(app.db, "select count(*) from topics where owner = '*'") == 1
+
+
 def test_competitors_page(app):
     open_page(app, "competitors")
     gaps = app.dataframe[0].value

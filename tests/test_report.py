@@ -140,7 +140,14 @@ def test_the_pdf_names_its_period_and_filters_embeds_fonts_and_agrees_with_the_v
         assert words in text, words
     for heading in ("关键指标", "CSI 趋势", "维度得分", "题目评价分布", "不满意题目帕累托", "投诉原因帕累托"):
         assert heading in text, heading
-    for heading in ("人机料法测环汇总", "竞品对比", "重点客户 CSI", "纠正措施", "不满意客户意见"):
+    for heading in (
+        "人机料法测环汇总",
+        "客户声音（意见话题）",
+        "竞品对比",
+        "重点客户 CSI",
+        "纠正措施",
+        "不满意客户意见",
+    ):
         assert heading in text, heading
     expected = expected_kpis(warehouse)
     kpis = summary["kpis"]
@@ -182,6 +189,7 @@ def test_the_english_pdf(warehouse, tmp_path):
         "Segment",
         "Key accounts",
         "Key indicators",
+        "Voice of customer (comment topics)",
         "Page 1 of",
     ):
         assert words in text, words
@@ -203,7 +211,9 @@ def test_the_xlsx_has_one_sheet_per_section_with_numbers(warehouse, tmp_path):
     )
     summary = last_json(result)
     assert summary["sheets"][:3] == ["封面", "关键指标", "CSI 趋势（近 13 期）"]
-    assert len(summary["sheets"]) == 12
+    assert len(summary["sheets"]) == 13
+    voice = pl.read_excel(out, sheet_name="客户声音（意见话题）", read_options={"header_row": 2})
+    assert voice.columns[:3] == ["话题", "话题类别", "意见条数"] and voice["意见条数"].sum() > 0
     kpis = pl.read_excel(out, sheet_name="关键指标", read_options={"header_row": 2})
     assert kpis.columns[:4] == ["指标", "本期", "目标", "状态"]
     trend = pl.read_excel(out, sheet_name="CSI 趋势（近 13 期）", read_options={"header_row": 2})
