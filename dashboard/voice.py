@@ -8,9 +8,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, sentiment
-from dashboard.charts import BLUE, GREY, RED, _layout
-from dashboard.i18n import label, t
+from dashboard import auth, data, sentiment
+from dashboard.charts import BLUE, CATEGORIES, GREY, RED, _layout
+from dashboard.filters import Filters
+from dashboard.i18n import label, labels, t
+from dashboard.state import q
+from dashboard.widgets import fmt, table
 from pipelines import topics
 from pipelines.errors import TopicError
 from warehouse import open_warehouse
@@ -173,7 +176,19 @@ def _save(run) -> None:
         return
     finally:
         con.close()
-    st.success(t("voice.topics_saved", n=result["topics"]))
+    # Rerun so every chart counts with the new topics; the message shows after it (flash).
+    st.session_state[_SAVED] = t("voice.topics_saved", n=result["topics"])
+    st.rerun()
+
+
+_SAVED = "voice_topics_saved"
+
+
+def flash() -> None:
+    """The message of a topic save that reran the page."""
+    message = st.session_state.pop(_SAVED, None)
+    if message:
+        st.success(message)
 
 
 def suggest_topic(term: str) -> None:
@@ -236,3 +251,80 @@ def topic_file_editor() -> None:
             st.markdown("\n".join(f"- {p}" for p in exc.problems))
             return
         _save(lambda con: topics.save_company(con, found, user=auth.name(), via="dashboard"))
+
+
+def drill(f: Filters, key: str, **params) -> None:
+    """The comments behind a click (masked, newest dissatisfied first) with approximate
+    sentiment; for the roles that may read single responses."""
+    if not auth.can("detail"):
+        st.caption(t("auth.detail_hidden"))
+        return
+    comments = with_sentiment(q("term_comments", **f.params(**params)))
+    sentiment_column = st.column_config.ProgressColumn(
+        t("voice.sentiment"), help=t("voice.sentiment_help"), min_value=0.0, max_value=1.0, format="%.2f"
+    )
+    config = {
+        "comment": st.column_config.TextColumn(width="medium"),
+        "sentiment": sentiment_column,
+        "is_dissatisfied": st.column_config.CheckboxColumn(t("voice.dissatisfied")),
+    }
+    table(comments, key, column_config=config, height=360)
+
+
+def topics_section(f: Filters, found: pl.DataFrame, dim_names: dict) -> None:
+    """Topic bars with their comments beside them on a click, the table, trend and heat map."""
+    shown = found.filter(pl.col("comments") > 0)
+    if shown.is_empty():
+        st.info(t("voice.no_topic_hits"))
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        event = st.plotly_chart(
+            topic_bars(shown), on_select="rerun", selection_mode="points", key="topic_bars"
+        )
+    picked = clicked(event, shown, "topic_label")
+    with right:
+        if picked is None:
+            st.caption(t("voice.click_topic"))
+        else:
+            st.markdown(f"**{picked}**")
+            drill(f, f"topic_{picked}", topic=shown.filter(pl.col("topic_label") == picked)["topic_id"][0])
+    names = labels(CATEGORIES, "cat")
+    listed = found.with_columns(pl.col("topic_category").replace_strict(names, default="—"))
+    table(listed.drop("all_comments", "all_dissatisfied", "is_company"), "comment_topics")
+    st.subheader(t("voice.trend"))
+    st.plotly_chart(topic_trend(q("topic_trend", **f.params())), key="topic_trend")
+    st.subheader(t("voice.heatmap"))
+    st.caption(t("voice.heatmap_note"))
+    cells = q("topic_dimensions", **f.params())
+    if cells.is_empty():
+        st.info(t("empty"))
+    else:
+        st.plotly_chart(heatmap(cells, dim_names), key="topic_heatmap")
+
+
+def words_section(f: Filters, comments: int, dissatisfied: int) -> None:
+    """The keyword Pareto, its comments beside it on a click; "too few" below min_sample."""
+    need = data.min_sample()
+    if dissatisfied < need or comments - dissatisfied < need:
+        st.info(t("voice.too_few", dissatisfied=dissatisfied, satisfied=comments - dissatisfied, n=need))
+        return
+    terms = q("comment_terms", **f.params())
+    if terms.is_empty():
+        st.info(t("voice.no_terms"))
+        return
+    left, right = st.columns([2, 3])
+    with left:
+        event = st.plotly_chart(term_bars(terms), on_select="rerun", selection_mode="points", key="term_bars")
+    term = clicked(event, terms, "term")
+    with right:
+        if term is None:
+            st.caption(t("voice.click_term"))
+            return
+        row = terms.filter(pl.col("term") == term).row(0, named=True)
+        st.markdown(
+            f"**{term}** · {t('voice.dissatisfied')} {row['dissatisfied_count']:,} / "
+            f"{t('voice.satisfied')} {row['satisfied_count']:,} · z = {fmt(row['z_score'])}"
+        )
+        suggest_topic(term)
+        drill(f, f"term_{term}", term=term)

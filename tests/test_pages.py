@@ -253,7 +253,7 @@ def test_a_topic_file_uploaded_on_the_voice_page_replaces_the_company_topics(app
     assert any("公司话题共 1 个" in s.value for s in app.success), [s.value for s in app.success]
     assert scalar(app.db, "select count(*) from topics where owner = '*'") == 1
     assert (
-        scalar(app.db, "select user_name from v_audit where event = 'topics' order by at desc limit 1")
+        scalar(app.db, "select user_name from v_audit where event = 'topics' order by \"at\" desc limit 1")
         == "demo-admin"
     )
     topics_table = app.dataframe[0].value
