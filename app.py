@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import auth
+from dashboard import auth, links
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
@@ -20,6 +20,7 @@ if PagesManager.uses_pages_directory:
 
 PAGES = Path(__file__).resolve().parent / "pages"
 st.set_page_config(page_title="Manyi 满意", page_icon=":material/bar_chart:", layout="wide")
+links.seed()  # a shared link's language and filters (dashboard/links.py)
 language_switch()
 reader()  # a missing warehouse stops here, with its path
 # (section, page file and url path, icon) of every page; the role decides which are listed.

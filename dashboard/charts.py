@@ -12,6 +12,19 @@ RED = "#d62728"
 GREEN = "#2ca02c"
 GREY = "#9aa5b1"
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+# A qualitative palette of 10 colours people tell apart (Tableau 10): one per series of a trend.
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+]
 LEVEL_COLORS = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061"]
 
 
@@ -93,8 +106,18 @@ def lines(
     frame: pl.DataFrame, x: str, y: str, color: str, names: dict, y_title: str, target: float | None = None
 ) -> go.Figure:
     fig = go.Figure()
-    for (key,), part in frame.group_by(color, maintain_order=True):
-        fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers", name=names.get(key, key)))
+    for n, ((key,), part) in enumerate(frame.group_by(color, maintain_order=True)):
+        colour = PALETTE[n % len(PALETTE)]
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                mode="lines+markers",
+                name=names.get(key, key),
+                line={"color": colour},
+                marker={"color": colour},
+            )
+        )
     if target is not None:
         fig.add_hline(y=target, line={"color": RED, "dash": "dash"})
     return _layout(fig, yaxis_title=y_title)

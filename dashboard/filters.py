@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import links
 from dashboard.i18n import LANGS, labels, lang, t
 from dashboard.state import q
 
@@ -90,6 +91,8 @@ def sidebar() -> Filters | None:
     if questionnaires.is_empty():
         return None
     rows = {r["questionnaire_id"]: r for r in questionnaires.iter_rows(named=True)}
+    link = links.pending()
+    _from_link(link, rows)
     qid = st.sidebar.selectbox(
         t("filter.questionnaire"),
         list(rows),
@@ -112,9 +115,10 @@ def sidebar() -> Filters | None:
     # The key carries the data's date range: after a load that extends it, the default range
     # follows the data instead of hiding the new batch.
     dates_key = f"f_dates_{qid}_{first}_{last}"
+    shown = (links.date_param(link.get("from")) or first, links.date_param(link.get("to")) or last)
     picked = st.sidebar.date_input(
         t("filter.dates"),
-        value=(first, last),
+        value=shown if shown[0] <= shown[1] else (first, last),
         min_value=dt.date(1990, 1, 1),
         max_value=dt.date(2100, 12, 31),
         key=dates_key,
@@ -126,10 +130,29 @@ def sidebar() -> Filters | None:
     values = q("filter_values", qid=qid)
     scopes = values.filter(values["filter"] == "scope")["value"].to_list()
     regions = values.filter(values["filter"] == "region")["value"].to_list()
+    for param, name, known in (
+        ("scope", f"f_scope_{qid}", scopes),
+        ("segment", "f_segment", ["key", "general"]),
+        ("region", "f_region", regions),
+    ):
+        if link.get(param) in known:
+            st.session_state[name] = link[param]
     scope = _choice("filter.scope", scopes, "scope", f"f_scope_{qid}")
     segment = _choice("filter.segment", ["key", "general"], "segment", "f_segment")
     region = _choice("filter.region", regions, None, "f_region")
-    return Filters(qid, row["title"], float(row["target"]), grain, date_from, date_to, scope, segment, region)
+    found = Filters(
+        qid, row["title"], float(row["target"]), grain, date_from, date_to, scope, segment, region
+    )
+    links.write(lang(), found)
+    return found
+
+
+def _from_link(link: dict, rows: dict) -> None:
+    """A link's questionnaire and grain, set before their widgets draw (once per session)."""
+    if link.get("q") in rows:
+        st.session_state["f_questionnaire"] = link["q"]
+    if link.get("grain") in GRAINS:
+        st.session_state["f_grain"] = link["grain"]
 
 
 def _remembered(name: str, default, draw):

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, sentiment
-from dashboard.charts import BLUE, CATEGORIES, GREY, RED, _layout
+from dashboard.charts import BLUE, CATEGORIES, GREY, PALETTE, RED, _layout
 from dashboard.filters import Filters
 from dashboard.i18n import label, labels, t
 from dashboard.state import q
@@ -18,20 +18,6 @@ from pipelines import topics
 from pipelines.errors import TopicError
 from warehouse import open_warehouse
 from warehouse.lake import Busy
-
-# A qualitative palette of 10 colours people can tell apart (Tableau 10).
-PALETTE = [
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-]
 
 
 def topic_bars(frame: pl.DataFrame) -> go.Figure:

@@ -523,3 +523,30 @@ def test_a_click_on_a_word_of_dissatisfaction_lists_its_comments_beside_the_char
     finally:
         con.close()
     assert saved == [(term, [term])]
+
+
+def test_a_copied_link_opens_the_same_page_language_and_filters(server, browser):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(
+        f"{url}/dimensions?lang=en&grain=quarter&from=2025-01-01&to=2025-06-30&region=%E5%8D%8E%E5%8D%97"
+    )
+    settle(page)
+    page.get_by_role("textbox", name="User name").fill("demo-analyst")
+    page.get_by_role("textbox", name="Password").fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    assert page.get_by_role("heading", name="Dimensions and items").count() == 1
+    inputs = page.locator("[data-testid='stSidebar'] [data-testid='stDateInput'] input")
+    dates = " ".join(inputs.nth(i).input_value() for i in range(inputs.count()))
+    assert "2025-01-01" in dates and "2025-06-30" in dates, dates
+    page.screenshot(path=str(ARTIFACTS / "link_dimensions_en.png"), full_page=True)
+    region = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").last
+    assert region.locator("input").first.input_value() == "华南"
+    assert "region=%E5%8D%8E%E5%8D%97" in page.url
+    assert "lang=en" in page.url and "grain=quarter" in page.url and "from=2025-01-01" in page.url
+    page.screenshot(path=str(ARTIFACTS / "link_dimensions_en.png"), full_page=True)
+    # Another page keeps the view, and the URL says so
+    page.get_by_role("link", name="Pareto").click()
+    settle(page)
+    assert "/pareto" in page.url and "region=" in page.url and "to=2025-06-30" in page.url

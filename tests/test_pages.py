@@ -265,6 +265,42 @@ def test_a_topic_file_uploaded_on_the_voice_page_replaces_the_company_topics(app
     assert scalar(app.db, "select count(*) from topics where owner = '*'") == 1
 
 
+def test_a_shared_link_reopens_the_same_view_and_the_url_follows_the_filters(demo_db, tmp_path, monkeypatch):
+    db = tmp_path / "wh" / "demo.duckdb"
+    db.parent.mkdir()
+    shutil.copy(demo_db, db)
+    shutil.copytree(data_dir(demo_db), data_dir(db))
+    monkeypatch.setenv("MANYI_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT)
+    link = {"lang": "en", "q": "dealer-sales", "grain": "quarter", "from": "2025-01-01", "to": "2025-12-31"}
+    at.query_params.update({**link, "region": "华南", "segment": "nonsense"})
+    at.run()
+    assert at.text_input(key="login_name").label == "User name"  # the link's language, before login
+    login(at)
+    assert at.title[0].value == "Satisfaction overview"
+    dates = next(d for d in at.date_input if d.key.startswith("f_dates_"))
+    assert dates.value == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert at.selectbox(key="f_region_en").value == "华南"
+    assert at.selectbox(key="f_segment_en").value == "__all__"  # an unknown value is ignored
+    assert {k: at.query_params[k] for k in link} == link
+    assert at.query_params["region"] == "华南" and "segment" not in at.query_params
+    # The URL follows a change, so copying it shares the new view.
+    at.selectbox(key="f_region_en").set_value("__all__").run()
+    assert "region" not in at.query_params and at.query_params["grain"] == "quarter"
+
+
+def test_trend_series_get_distinct_colours_of_a_qualitative_palette(app):
+    import json
+
+    from dashboard.charts import PALETTE
+
+    open_page(app, "dimensions")
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    colours = [trace["line"]["color"] for trace in spec["data"]]
+    assert len(colours) == 4 and len(set(colours)) == 4 and set(colours) <= set(PALETTE)
+
+
 def test_competitors_page(app):
     open_page(app, "competitors")
     gaps = app.dataframe[0].value
