@@ -290,9 +290,13 @@ def describe(action: dict) -> str:
 def complaint_table(frame: pl.DataFrame, name: str, shown: pl.DataFrame | None = None, **kwargs) -> None:
     """A list of complaints (`shown`: as displayed) where selecting one offers an action on its
     cause for its customer."""
-    event = table(
-        shown if shown is not None else frame, name, on_select="rerun", selection_mode="single-row", **kwargs
-    )
+    if shown is None:  # cause categories in words, not ids (method)
+        shown = frame.with_columns(
+            pl.col("cause_category").replace_strict(
+                labels(charts.CATEGORIES, "cat"), default=pl.col("cause_category")
+            )
+        )
+    event = table(shown, name, on_select="rerun", selection_mode="single-row", **kwargs)
     rows = event.selection.rows if event is not None else []
     if not rows:
         st.caption(t("act.pick_complaint"))

@@ -434,6 +434,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "pareto.other": ("其余", "useful many"),
     "pareto.cumulative": ("累计占比 %", "Cumulative %"),
     "pareto.click": ("点击柱形查看明细。", "Click a bar to see what is behind it."),
+    "pareto.click_here": (
+        "点击左侧柱形，在这里查看明细。",
+        "Click a bar on the left to see what is behind it here.",
+    ),
     "pareto.drill_item": ("不满意明细：", "Dissatisfied responses: "),
     "pareto.drill_cause": ("投诉明细：", "Complaints: "),
     # causes

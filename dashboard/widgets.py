@@ -19,7 +19,8 @@ def stop_if_empty(frame: pl.DataFrame | None, message: str | None = None) -> Non
 
 def downloads(frame: pl.DataFrame, name: str) -> None:
     """CSV and Excel buttons; each download is an audit event (file and rows)."""
-    left, right, _ = st.columns([1, 1, 4])
+    # One row of buttons as wide as their labels (columns cut them to "下…" in narrow places).
+    left = right = st.container(horizontal=True)
 
     def audited(file: str) -> dict:
         return {"on_click": auth.record, "args": ("download", {"file": file, "rows": frame.height})}
@@ -78,6 +79,8 @@ def presented(frame: pl.DataFrame) -> pl.DataFrame:
             exprs.append(pl.col(name).map_elements(p_text, return_dtype=pl.Utf8, skip_nulls=True))
         elif dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
             exprs.append(pl.col(name).round(1))
+        elif dtype == pl.Utf8:
+            exprs.append(pl.col(name).fill_null(""))  # an empty cell, not the word None
     return frame.with_columns(exprs) if exprs else frame
 
 

@@ -550,3 +550,37 @@ def test_a_copied_link_opens_the_same_page_language_and_filters(server, browser)
     page.get_by_role("link", name="Pareto").click()
     settle(page)
     assert "/pareto" in page.url and "region=" in page.url and "to=2025-06-30" in page.url
+
+
+def test_a_pareto_drill_down_opens_beside_its_chart_and_follows_the_newest_click(server, browser):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    login(page, url, "demo-engineer")
+    page.get_by_role("link", name="帕累托").click()
+    settle(page)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    items_chart, causes_chart = charts.nth(0), charts.nth(1)
+
+    def click_first_bar(chart) -> None:
+        chart.scroll_into_view_if_needed()
+        bar = chart.locator("g.trace.bars g.point path").first.bounding_box()
+        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] * 0.8)
+        settle(page)
+
+    click_first_bar(items_chart)
+    drill = page.get_by_text("不满意明细：").first
+    chart_box, drill_box = items_chart.bounding_box(), drill.bounding_box()
+    # beside the chart: to its right, and within its height (not 1,200 px below)
+    assert drill_box["x"] > chart_box["x"] + chart_box["width"] * 0.9
+    assert chart_box["y"] - 10 <= drill_box["y"] <= chart_box["y"] + chart_box["height"]
+    table = page.locator("[data-testid='stDataFrame']").first
+    assert table.bounding_box()["x"] > chart_box["x"] + chart_box["width"] * 0.9
+    page.screenshot(path=str(ARTIFACTS / "pareto_item_drill_zh.png"), full_page=True)
+    # The comment is the list's first column
+    header = table.locator("[role='columnheader']").first.inner_text()
+    assert header.strip() == "意见", header
+
+    click_first_bar(causes_chart)
+    assert page.get_by_text("投诉明细：").count() == 1
+    assert page.get_by_text("不满意明细：").count() == 0  # the first click's list is closed
+    page.screenshot(path=str(ARTIFACTS / "pareto_cause_drill_zh.png"), full_page=True)

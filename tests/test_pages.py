@@ -301,6 +301,16 @@ def test_trend_series_get_distinct_colours_of_a_qualitative_palette(app):
     assert len(colours) == 4 and len(set(colours)) == 4 and set(colours) <= set(PALETTE)
 
 
+def test_empty_text_cells_read_empty_not_none_and_downloads_keep_their_numbers():
+    import polars as pl
+
+    from dashboard.widgets import presented
+
+    shown = presented(pl.DataFrame({"comment": [None, "交车慢"], "csi": [None, 71.25]}))
+    assert shown["comment"].to_list() == ["", "交车慢"]
+    assert shown["csi"].to_list() == [None, 71.2]
+
+
 def test_competitors_page(app):
     open_page(app, "competitors")
     gaps = app.dataframe[0].value

@@ -38,8 +38,10 @@ newest as (
 
 final as (
     -- Phone and ID numbers masked for all but admins ($unmask; unset = masked).
-    select newest.* exclude (batch_id),
+    -- the comment first: it is what an engineer reads
+    select
         case when coalesce($unmask, false) then raw.comment else mask_pii(raw.comment) end as comment,
+        newest.* exclude (batch_id),
     from newest
     left join stg_responses as raw
         on raw.batch_id = newest.batch_id
