@@ -397,6 +397,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.meets": ("达到目标", "meets target"),
     "kpi.na": ("无数据", "no data"),
     "kpi.no_points": ("该问卷未设置分值", "questionnaire has no points"),
+    "kpi.no_points_why": (
+        "不适用：满意率 = 调查满意率 − 投诉率，调查满意率按维度分值（points）计算，本问卷未设置分值。",
+        "Not applicable: satisfaction rate = survey rate − complaint rate, and the survey rate needs dimension points, which this questionnaire does not set.",
+    ),
+    "kpi.not_applicable": ("不适用", "n/a"),
+    "overview.breakdown_range": (
+        "整个日期范围 {date_from} 至 {date_to}（上方卡片为最新一期 {period}）",
+        "The whole date range {date_from} to {date_to} (the cards above: the latest period, {period})",
+    ),
     "verdict.significant": ("显著", "significant"),
     "verdict.not significant": ("不显著", "not significant"),
     "verdict.sample too small": ("样本不足", "sample too small"),

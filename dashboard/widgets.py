@@ -84,6 +84,12 @@ def presented(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+def _midnights(values: pl.Series) -> bool:
+    """Whether every timestamp is at 00:00: a date stored as a timestamp, shown as a date."""
+    found = values.drop_nulls()
+    return found.len() > 0 and bool((found.dt.truncate("1d") == found).all())
+
+
 def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
     """Headers in the chosen language for `frame`'s known columns, on top of `given` configs."""
     config = {}
@@ -93,8 +99,10 @@ def column_config(frame: pl.DataFrame, given: dict | None = None) -> dict:
         header = label("col", name)
         if dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
             config[name] = st.column_config.NumberColumn(header, format="%.1f")
-        elif dtype == pl.Date:
+        elif dtype == pl.Date or (isinstance(dtype, pl.Datetime) and _midnights(frame[name])):
             config[name] = st.column_config.DateColumn(header, format="YYYY-MM-DD")
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(header, format="YYYY-MM-DD HH:mm")
         else:
             config[name] = st.column_config.Column(header)
     for name, cfg in (given or {}).items():

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.filters import month_range
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -40,10 +41,12 @@ cols[0].markdown(
 )
 cols[1].metric(
     t("kpi.satisfaction_rate"),
-    fmt(kpis.satisfaction_rate, suffix="%") if kpis.has_points else "—",
+    fmt(kpis.satisfaction_rate, suffix="%") if kpis.has_points else t("kpi.not_applicable"),
     help=None if kpis.has_points else t("kpi.no_points"),
     border=True,
 )
+if not kpis.has_points:
+    cols[1].caption(t("kpi.no_points_why"))
 cols[2].metric(t("kpi.complaint_rate"), fmt(kpis.complaint_rate, suffix="%"), border=True)
 cols[3].metric(
     f"{t('kpi.coverage')} (≥ {data.COVERAGE_TARGET:g}%)", fmt(kpis.coverage, suffix="%"), border=True
@@ -93,8 +96,14 @@ with right:
         )
         or "scope"
     )
+    start, end = month_range(f.date_from, f.date_to)
+    st.caption(t("overview.breakdown_range", date_from=f"{start}", date_to=f"{end}", period=f"{kpis.period}"))
     groups = q("csi_breakdown", **f.params(by=by))
     st.plotly_chart(charts.breakdown(groups, f.target, by if by != "region" else None), key="breakdown")
 st.subheader(t("overview.rates"))
-table(data.rates_table(f), "kpis_by_period")
-table(trend.select(pl.exclude("csi_sd", "satisfied_sq", "satisfied_ratings", "ratings_sq")), "csi_trend")
+rates = data.rates_table(f)
+# A column no period has a value for (the survey rate without points) is left out.
+rates = rates.select(c for c in rates.columns if rates[c].null_count() < rates.height)
+table(rates.sort("period_start", descending=True), "kpis_by_period")  # the newest period first
+trend_table = trend.select(pl.exclude("csi_sd", "satisfied_sq", "satisfied_ratings", "ratings_sq"))
+table(trend_table.sort("period_start", descending=True), "csi_trend")

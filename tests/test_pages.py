@@ -90,7 +90,7 @@ def test_overview_kpis_match_the_warehouse(app):
     )
     assert metric(app, "回访成功率").value == f"{callback:,.1f}%"
     # The dealer questionnaire has no points scheme: no satisfaction rate, said so.
-    assert metric(app, "满意率").value == "—"
+    assert metric(app, "满意率").value == "不适用"
     assert any("低于目标" in m.value or "达到目标" in m.value for m in app.markdown)
     months = scalar(
         app.db,
@@ -309,6 +309,41 @@ def test_empty_text_cells_read_empty_not_none_and_downloads_keep_their_numbers()
     shown = presented(pl.DataFrame({"comment": [None, "交车慢"], "csi": [None, 71.25]}))
     assert shown["comment"].to_list() == ["", "交车慢"]
     assert shown["csi"].to_list() == [None, 71.2]
+
+
+def test_the_overview_says_which_time_frame_each_part_shows(app):
+    open_page(app, "overview")
+    # dealer-sales has no points: the satisfaction rate card says why instead of a bare dash
+    assert metric(app, "满意率").value == "不适用"
+    assert any("本问卷未设置分值" in c.value for c in app.caption)
+    # the breakdown is over the whole range, the cards show the latest period: both said
+    assert any(c.value.startswith("整个日期范围") and "最新一期" in c.value for c in app.caption)
+    # no column without a single value (the survey rate needs points)
+    rates = app.dataframe[0].value
+    assert "survey_rate_pct" not in rates.columns and not any(rates[c].isna().all() for c in rates.columns)
+
+
+def test_tables_show_dates_as_dates_and_the_newest_period_first(app):
+    import datetime as dt_
+
+    import polars as pl
+
+    from dashboard.widgets import column_config
+
+    frame = pl.DataFrame(
+        {
+            "period_start": [dt_.datetime(2024, 5, 1), dt_.datetime(2024, 6, 1)],
+            "received_at": [dt_.datetime(2024, 5, 1, 14, 17), None],
+        }
+    )
+    config = column_config(frame)
+    assert config["period_start"]["type_config"]["type"] == "date"
+    assert config["received_at"]["type_config"]["type"] == "datetime"
+    assert config["received_at"]["type_config"]["format"] == "YYYY-MM-DD HH:mm"
+    open_page(app, "overview")
+    for listed in (app.dataframe[0].value, app.dataframe[-1].value):
+        periods = list(listed["period_start"])
+        assert periods == sorted(periods, reverse=True) and len(periods) > 1
 
 
 def test_competitors_page(app):
