@@ -346,6 +346,27 @@ def test_tables_show_dates_as_dates_and_the_newest_period_first(app):
         assert periods == sorted(periods, reverse=True) and len(periods) > 1
 
 
+def test_older_complaints_are_in_the_default_date_range(app):
+    from conftest import load_text
+
+    con = open_warehouse(app.db)
+    try:
+        load_text(
+            con,
+            "complaints",
+            "complaint_id,customer_id,received_at,cause_category,description\n"
+            "OLD1,C001,2020-03-02 10:00,料,车门异响\nOLD2,C002,2020-04-03 10:00,人,态度差\n",
+        )
+    finally:
+        con.close()
+    app.run()
+    open_page(app, "causes")
+    total = scalar(app.db, "select count(*) from complaints")
+    assert metric(app, "投诉数").value == f"{total:,}"
+    dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
+    assert dates.value[0] == dt.date(2020, 3, 2)
+
+
 def test_competitors_page(app):
     open_page(app, "competitors")
     gaps = app.dataframe[0].value

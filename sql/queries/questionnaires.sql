@@ -1,4 +1,5 @@
--- One row per questionnaire in force, with its CSI target and response dates.
+-- One row per questionnaire in force, with its CSI target, response count and the dates its
+-- pages hold data for (responses, complaints and contacts).
 with
 
 latest as (
@@ -27,16 +28,33 @@ dates as (
     group by questionnaire_id
 ),
 
+-- The dates of the complaints and contacts (every questionnaire's pages show them): the
+-- default date range covers them too, so a file of older complaints is not hidden.
+other_dates as (
+    select min(received_at)::date as first_date, max(received_at)::date as last_date,
+    from complaint_service
+    where in_regions(region, $regions::varchar[])
+    union all
+    select min(contact_date), max(contact_date),
+    from contact_facts
+    where in_regions(region, $regions::varchar[])
+),
+
+around as (
+    select min(first_date) as first_date, max(last_date) as last_date from other_dates
+),
+
 final as (
     select
         latest.*,
         coalesce(targets.target, 90) as target,
-        dates.first_date,
-        dates.last_date,
+        least(dates.first_date, around.first_date) as first_date,
+        greatest(dates.last_date, around.last_date) as last_date,
         coalesce(dates.responses, 0) as responses,
     from latest
     left join targets using (questionnaire_id)
     left join dates using (questionnaire_id)
+    cross join around
 )
 
 select * from final order by responses desc, questionnaire_id
