@@ -344,16 +344,7 @@ def _run(args, path: Path) -> int:
                     .to_dicts()
                 )
                 return 0
-            try:
-                text = Path(args.file).read_text(encoding="utf-8-sig")
-                emit(store.add_questionnaire(con, text, user=_os_user()))
-            except QuestionnaireError as exc:
-                print(exc.report(), file=sys.stderr)
-                return 1
-            except (OSError, UnicodeDecodeError) as exc:
-                print(f"cannot read {args.file}: {exc}", file=sys.stderr)
-                return 1
-            return 0
+            return _from_toml(args.file, lambda text: store.add_questionnaire(con, text, user=_os_user()))
         if args.command == "load":
             return cmd_load(con, args)
         if args.command == "batches":
@@ -413,14 +404,20 @@ def cmd_topics(con, args) -> int:
     if args.action == "export":
         print(topics.to_toml(topics.company(con)), end="")
         return 0
+    return _from_toml(
+        args.file, lambda text: topics.save_company(con, topics.parse_file(text), user=_os_user())
+    )
+
+
+def _from_toml(path: str, store_it) -> int:
+    """Read a TOML file (questionnaire or topics) and store it; a refusal lists its problems."""
     try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-        emit(topics.save_company(con, topics.parse_file(text), user=_os_user()))
-    except QuestionnaireError as exc:
+        emit(store_it(Path(path).read_text(encoding="utf-8-sig")))
+    except QuestionnaireError as exc:  # TopicError too
         print(exc.report(), file=sys.stderr)
         return 1
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
         return 1
     return 0
 

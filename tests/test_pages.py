@@ -16,9 +16,8 @@ from warehouse.lake import data_dir
 TIMEOUT = 120
 
 
-@pytest.fixture
-def app(demo_db, tmp_path, monkeypatch):
-    """The app on a private copy of the demo warehouse (uploads must not leak between tests)."""
+def private_app(demo_db, tmp_path, monkeypatch) -> AppTest:
+    """The app, not run yet, on a private copy of the demo warehouse (at.db: its path)."""
     db = tmp_path / "wh" / "demo.duckdb"
     db.parent.mkdir()
     shutil.copy(demo_db, db)
@@ -26,10 +25,17 @@ def app(demo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("MANYI_DB", str(db))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT)
+    at.db = db
+    return at
+
+
+@pytest.fixture
+def app(demo_db, tmp_path, monkeypatch):
+    """The app on a private copy of the demo warehouse (uploads must not leak between tests)."""
+    at = private_app(demo_db, tmp_path, monkeypatch)
     at.run()
     assert not at.exception, at.exception
     login(at)
-    at.db = db
     return at
 
 
@@ -266,13 +272,7 @@ def test_a_topic_file_uploaded_on_the_voice_page_replaces_the_company_topics(app
 
 
 def test_a_shared_link_reopens_the_same_view_and_the_url_follows_the_filters(demo_db, tmp_path, monkeypatch):
-    db = tmp_path / "wh" / "demo.duckdb"
-    db.parent.mkdir()
-    shutil.copy(demo_db, db)
-    shutil.copytree(data_dir(demo_db), data_dir(db))
-    monkeypatch.setenv("MANYI_DB", str(db))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT)
+    at = private_app(demo_db, tmp_path, monkeypatch)
     link = {"lang": "en", "q": "dealer-sales", "grain": "quarter", "from": "2025-01-01", "to": "2025-12-31"}
     at.query_params.update({**link, "region": "华南", "segment": "nonsense"})
     at.run()
