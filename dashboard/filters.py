@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import links
 from dashboard.i18n import LANGS, labels, lang, t
 from dashboard.state import q
+from dashboard.widgets import DATA_RANGE
 
 GRAINS = ("month", "quarter", "year")
 
@@ -115,6 +116,7 @@ def sidebar() -> Filters | None:
     # The key carries the data's date range: after a load that extends it, the default range
     # follows the data instead of hiding the new batch.
     dates_key = f"f_dates_{qid}_{first}_{last}"
+    st.session_state[DATA_RANGE] = (first, last, dates_key)  # for "no data in these dates"
     shown = (links.date_param(link.get("from")) or first, links.date_param(link.get("to")) or last)
     picked = st.sidebar.date_input(
         t("filter.dates"),

@@ -365,6 +365,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "segment.general": ("一般客户", "General"),
     "scope.sales": ("销售", "Sales"),
     "scope.after_sales": ("售后", "After-sales"),
+    "empty.range": ("有数据的日期：{first} 至 {last}。", "Dates with data: {first} to {last}."),
+    "empty.jump": ("显示全部有数据的日期", "Show all dates with data"),
     "empty": (
         "当前筛选条件下没有数据。请调整筛选条件或上传数据。",
         "No data for these filters. Change the filters or upload data.",

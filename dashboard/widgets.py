@@ -9,12 +9,26 @@ from dashboard import auth
 from dashboard.downloads import to_csv, to_xlsx
 from dashboard.i18n import COLUMNS, label, t
 
+DATA_RANGE = "f_data_range"  # (first, last, date widget key) of the sidebar's questionnaire
+
 
 def stop_if_empty(frame: pl.DataFrame | None, message: str | None = None) -> None:
-    """Show an info box and stop the page when there is nothing to draw."""
-    if frame is None or frame.is_empty():
-        st.info(message or t("empty"))
-        st.stop()
+    """Show an info box and stop the page when there is nothing to draw; when the dates are
+    narrower than the data, say which dates hold data, with a button to go there."""
+    if frame is not None and not frame.is_empty():
+        return
+    st.info(message or t("empty"))
+    found = st.session_state.get(DATA_RANGE)
+    if found is not None:
+        first, last, key = found
+        st.caption(t("empty.range", first=f"{first}", last=f"{last}"))
+        st.button(
+            t("empty.jump"),
+            key="jump_to_data",
+            icon=":material/date_range:",
+            on_click=lambda: st.session_state.update({key: (first, last)}),
+        )
+    st.stop()
 
 
 def downloads(frame: pl.DataFrame, name: str) -> None:

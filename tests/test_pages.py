@@ -367,6 +367,19 @@ def test_older_complaints_are_in_the_default_date_range(app):
     assert dates.value[0] == dt.date(2020, 3, 2)
 
 
+def test_a_page_without_data_in_the_dates_offers_the_dates_with_data(app):
+    dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
+    default = dates.value
+    dates.set_value((dt.date(2010, 1, 1), dt.date(2010, 12, 31))).run()
+    assert any("没有数据" in i.value for i in app.info)
+    said = next(c.value for c in app.caption if c.value.startswith("有数据的日期："))
+    assert said == f"有数据的日期：{default[0]} 至 {default[1]}。"
+    app.button(key="jump_to_data").click().run()
+    assert not app.exception and not app.info
+    dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
+    assert dates.value == default and metric(app, "CSI").value != "—"
+
+
 def test_competitors_page(app):
     open_page(app, "competitors")
     gaps = app.dataframe[0].value
