@@ -8,11 +8,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth
-from dashboard.i18n import t
+from dashboard.i18n import labels, t
 from dashboard.state import data_version, q
+from dashboard.widgets import column_config
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
-from pipelines.fields import FIELDS
+from pipelines.fields import FIELDS, KINDS
 from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, resolve_columns
 from pipelines.questionnaire import Questionnaire
 from pipelines.reader import read_table
@@ -163,3 +164,37 @@ def rollback(batch_id: str) -> dict:
         return store.rollback(con, batch_id, user=auth.name())
     finally:
         con.close()
+
+
+def history() -> None:
+    """Every loaded batch, newest first; a loaded one can be rolled back after confirmation."""
+    batches = q("batches")
+    listed = batches.with_columns(
+        pl.col("kind").replace_strict(labels(KINDS, "kind"), default=pl.col("kind")),
+        pl.col("status").replace_strict(labels(["loaded", "rolled_back"], "batch"), default=pl.col("status")),
+    )
+    event = st.dataframe(
+        listed,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="batches",
+        column_config=column_config(listed),
+    )
+    picked = event.selection.rows if event else []
+    if picked:
+        batch = batches.row(picked[0], named=True)
+        if batch["status"] == "loaded" and st.button(t("up.rollback"), key="rollback"):
+            st.session_state["confirm_rollback"] = batch["batch_id"]
+    pending = st.session_state.get("confirm_rollback")
+    if pending:
+        st.warning(t("up.confirm", batch=pending))
+        yes, no, _ = st.columns([1, 1, 6])
+        if yes.button(t("up.confirm_yes"), key="confirm_yes", type="primary"):
+            rollback(pending)
+            del st.session_state["confirm_rollback"]
+            st.success(t("up.rolled", batch=pending))
+            st.rerun()
+        if no.button(t("up.confirm_no"), key="confirm_no"):
+            del st.session_state["confirm_rollback"]
+            st.rerun()

@@ -97,22 +97,4 @@ elif file is not None:
             st.success(t("up.loaded", batch=result.batch_id, rows=f"{result.rows:,}"))
 
 st.subheader(t("up.history"))
-batches = q("batches")
-event = st.dataframe(batches, hide_index=True, on_select="rerun", selection_mode="single-row", key="batches")
-picked = event.selection.rows if event else []
-if picked:
-    batch = batches.row(picked[0], named=True)
-    if batch["status"] == "loaded" and st.button(t("up.rollback"), key="rollback"):
-        st.session_state["confirm_rollback"] = batch["batch_id"]
-pending = st.session_state.get("confirm_rollback")
-if pending:
-    st.warning(t("up.confirm", batch=pending))
-    yes, no, _ = st.columns([1, 1, 6])
-    if yes.button("✔ 确认 / confirm", key="confirm_yes", type="primary"):
-        upload.rollback(pending)
-        del st.session_state["confirm_rollback"]
-        st.success(t("up.rolled", batch=pending))
-        st.rerun()
-    if no.button("✘ 取消 / cancel", key="confirm_no"):
-        del st.session_state["confirm_rollback"]
-        st.rerun()
+upload.history()

@@ -98,11 +98,27 @@ def test_a_disabled_user_cannot_log_in_and_every_change_is_a_version(lake):
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("manager", {"overview", "dimensions", "pareto", "causes", "competitors", "actions", "report"}),
-        ("engineer", {"overview", "dimensions", "pareto", "causes", "competitors", "actions", "report"}),
+        (
+            "manager",
+            {"overview", "dimensions", "pareto", "causes", "voice", "competitors", "actions", "report"},
+        ),
+        (
+            "engineer",
+            {"overview", "dimensions", "pareto", "causes", "voice", "competitors", "actions", "report"},
+        ),
         (
             "analyst",
-            {"overview", "dimensions", "pareto", "causes", "competitors", "actions", "report", "upload"},
+            {
+                "overview",
+                "dimensions",
+                "pareto",
+                "causes",
+                "voice",
+                "competitors",
+                "actions",
+                "report",
+                "upload",
+            },
         ),
         ("admin", set(roles.PAGES)),
     ],
