@@ -297,12 +297,19 @@ def test_comments_and_item_drill_down(tiny):
 def test_questionnaires_list_targets_and_dates(tiny):
     found = by(q(tiny, "questionnaires"), "questionnaire_id")
     tiny_row = found["tiny"]
+    # The dates the pages hold data for: responses 2025-01-10 to 02-05, complaints 01-03 to
+    # 02-02, contacts 01-02 to 01-05 (a page of complaints must not hide older ones).
     assert (tiny_row["first_date"], tiny_row["last_date"], tiny_row["responses"]) == (
-        D(2025, 1, 10),
+        D(2025, 1, 2),
         D(2025, 2, 5),
         4,
     )
     assert tiny_row["target"] == 90.0 and found["dealer-sales"]["responses"] == 0
+    # A questionnaire without responses still opens on the complaints' and contacts' dates.
+    assert (found["dealer-sales"]["first_date"], found["dealer-sales"]["last_date"]) == (
+        D(2025, 1, 2),
+        D(2025, 2, 2),
+    )
 
 
 def test_satisfaction_rates_are_survey_rate_minus_complaint_rate(tiny):
