@@ -550,6 +550,31 @@ TEXT: dict[str, tuple[str, str]] = {
         "缺少的字段取固定值（如 survey_date=2025-01-01）",
         "Constants for missing fields (e.g. survey_date=2025-01-01)",
     ),
+    "up.constants_help": (
+        "每行一个 字段=值，对文件每一行都取这个值。字段：{fields}",
+        "One field=value per line; every row of the file gets that value. Fields: {fields}",
+    ),
+    "up.constants_bad": (
+        "固定值应写成 字段=值，这些行不是：{lines}",
+        "Constants are field=value lines; these are not: {lines}",
+    ),
+    "up.row_ids": (
+        "文件没有编号列：用行号作 {field}",
+        "The file has no id column: use row numbers as {field}",
+    ),
+    "up.row_ids_help": (
+        "编号由文件内容和行号组成，同一文件再次上传会被识别为重复。",
+        "Ids are made of the file's fingerprint and the row number, so the same file uploaded again is recognised.",
+    ),
+    "up.own": ("列 {column} 中代表本公司的值", "Our own company in column {column}"),
+    "up.own_none": ("（无：都是竞品或都是本公司）", "(none: all competitors or all our own)"),
+    "up.own_help": (
+        "该值的答卷算作本公司，其余值算作竞品。",
+        "Responses with this value count as our own company; the other values are competitors.",
+    ),
+    "up.col.column": ("文件列", "File column"),
+    "up.col.example": ("第一行示例", "First row"),
+    "up.col.target": ("对应字段或题项（* 必填）", "Field or item (* required)"),
     "kind.survey": ("问卷答卷", "Survey responses"),
     "kind.complaints": ("投诉", "Complaints"),
     "kind.sales": ("销售/发货", "Sales"),

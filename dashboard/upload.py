@@ -8,12 +8,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth
-from dashboard.i18n import labels, t
+from dashboard.i18n import labels, lang, t
 from dashboard.state import data_version, q
 from dashboard.widgets import column_config
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
-from pipelines.fields import FIELDS, KINDS
+from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
 from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, resolve_columns
 from pipelines.questionnaire import Questionnaire
 from pipelines.reader import read_table
@@ -42,9 +42,10 @@ def sample(data: bytes, sheet: str | None, skip_rows: int) -> pl.DataFrame:
 
 def targets(kind: str, questionnaire: Questionnaire | None) -> dict[str, str]:
     """Every field or item a column can map to: {value: shown label}."""
-    out = {IGNORE: "—"}
+    out = {IGNORE: t("up.ignore")}
     for f in FIELDS[kind]:
-        out[f.name] = f"{f.name} · {f.alias}{' *' if f.required else ''}"
+        shown = f"{f.alias}（{f.name}）" if lang() == "zh" else f.name
+        out[f.name] = shown + (" *" if f.required else "")
     if questionnaire is not None:
         for item in questionnaire.items:
             out[item.id] = f"{item.id} · {item.column}"
@@ -64,9 +65,7 @@ def proposed_mapping(kind: str, headers: list[str], questionnaire, saved: dict[s
     return proposal
 
 
-def job_for(
-    kind, data, file_name, qid, mapping: dict[str, str], constants: dict[str, str], sheet, skip_rows, replace
-) -> LoadJob:
+def job_for(kind, data, file_name, qid, mapping: dict[str, str], chosen: dict, sheet, skip_rows) -> LoadJob:
     explicit = {col: (target or "ignore") for col, target in mapping.items()}
     return LoadJob(
         kind=kind,
@@ -74,11 +73,13 @@ def job_for(
         file_name=file_name,
         questionnaire_id=qid,
         mapping=explicit,
-        constants=constants,
+        constants=chosen["constants"],
         ignore_extra=False,
         sheet=sheet,
         skip_rows=skip_rows,
-        replace=replace,
+        replace=chosen["replace"],
+        row_ids=chosen["row_ids"],
+        own_subject=chosen["own"],
         user=auth.name(),
     )
 
@@ -135,17 +136,76 @@ def _mapping_key(kind: str, qid: str | None) -> str:
     return f"mapping:{kind}:{qid or ''}"
 
 
-def saved_mapping(kind: str, qid: str | None) -> dict[str, str]:
+def saved_mapping(kind: str, qid: str | None) -> dict:
+    """What the last load of this kind (and questionnaire) used: columns, constants, row ids, own subject."""
     found = q("setting", key=_mapping_key(kind, qid))
-    return json.loads(found["value"][0]) if found.height else {}
+    saved = json.loads(found["value"][0]) if found.height else {}
+    if saved and "columns" not in saved:  # saved before constants were kept: columns only
+        saved = {"columns": saved}
+    return {"columns": {}, "constants": {}, "row_ids": False, "own": None, **saved}
 
 
-def save_mapping(kind: str, qid: str | None, mapping: dict[str, str]) -> None:
+def save_mapping(kind: str, qid: str | None, saved: dict) -> None:
     con = open_warehouse()
     try:
-        write(con, lambda: settings.replace(con, _mapping_key(kind, qid), json.dumps(mapping)))
+        write(
+            con, lambda: settings.replace(con, _mapping_key(kind, qid), json.dumps(saved, ensure_ascii=False))
+        )
     finally:
         con.close()
+
+
+def parse_constants(text: str) -> tuple[dict[str, str], list[str]]:
+    """`field=value` lines -> {field: value}; lines that are not such a pair, in words."""
+    constants, bad = {}, []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip():
+            bad.append(line.strip())
+        else:
+            constants[name.strip()] = value.strip()
+    return constants, bad
+
+
+def options(kind: str, qid: str | None, cells: pl.DataFrame, mapping: dict[str, str], saved: dict) -> dict:
+    """The load options beside the mapping (the CLI's --set, --row-ids, --own, --replace);
+    defaults come from the last load of this kind, so a monthly file needs no retyping."""
+    fields = ", ".join(f"{f.name}（{f.alias}）" for f in FIELDS[kind])
+    text = st.text_area(
+        t("up.constants"),
+        value="\n".join(f"{k}={v}" for k, v in saved["constants"].items()),
+        key=f"upload_constants_{kind}_{qid}",
+        height=68,
+        help=t("up.constants_help", fields=fields),
+    )
+    constants, bad = parse_constants(text)
+    if bad:
+        st.error(t("up.constants_bad", lines="; ".join(bad)))
+        st.stop()
+    left, right = st.columns(2)
+    row_ids = len(KEYS[kind]) == 1 and left.checkbox(
+        t("up.row_ids", field=KEYS[kind][0]),
+        value=bool(saved["row_ids"]),
+        key=f"upload_row_ids_{kind}_{qid}",
+        help=t("up.row_ids_help"),
+    )
+    own = None
+    subject = next((c for c, target in mapping.items() if target == "subject"), None)
+    if kind == "survey" and subject is not None:
+        values = sorted(v for v in cells[subject].drop_nulls().unique().head(500).to_list() if v.strip())
+        choices = [None, *values]
+        own = right.selectbox(
+            t("up.own", column=subject),
+            choices,
+            index=choices.index(saved["own"]) if saved["own"] in choices else 0,
+            format_func=lambda v: t("up.own_none") if v is None else v,
+            key=f"upload_own_{kind}_{qid}_{subject}",
+            help=t("up.own_help"),
+        )
+    replace = st.checkbox(t("up.replace"), key="upload_replace") if kind not in VERSIONED else False
+    return {"constants": constants, "row_ids": bool(row_ids), "own": own, "replace": replace}
 
 
 def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:

@@ -43,10 +43,10 @@ elif file is not None:
         st.info(t("no_warehouse"))
         st.stop()
     saved = upload.saved_mapping(kind, qid)
-    proposal = upload.proposed_mapping(kind, cells.columns, questionnaire, saved)
-    if saved and any(h in saved for h in cells.columns):
+    proposal = upload.proposed_mapping(kind, cells.columns, questionnaire, saved["columns"])
+    if any(h in saved["columns"] for h in cells.columns):
         st.caption(t("up.saved_mapping"))
-    options = upload.targets(kind, questionnaire)
+    choices = upload.targets(kind, questionnaire)
     st.subheader(t("up.mapping"))
     st.caption(t("up.mapping_help"))
     first = cells.head(1).row(0) if cells.height else [""] * len(cells.columns)
@@ -62,15 +62,18 @@ elif file is not None:
         editor,
         hide_index=True,
         disabled=["column", "example"],
-        column_config={"target": st.column_config.SelectboxColumn(options=list(options), required=False)},
+        column_config={
+            "column": st.column_config.TextColumn(t("up.col.column")),
+            "example": st.column_config.TextColumn(t("up.col.example")),
+            "target": st.column_config.SelectboxColumn(
+                t("up.col.target"), options=list(choices), format_func=choices.get, required=False
+            ),
+        },
         key=f"mapping_{digest}_{kind}_{qid}",
     )
     mapping = {r["column"]: r["target"] or "" for r in edited.iter_rows(named=True)}
-    constants_text = st.text_area(t("up.constants"), key="upload_constants", height=68)
-    constants = dict(line.split("=", 1) for line in constants_text.splitlines() if "=" in line)
-    constants = {k.strip(): v.strip() for k, v in constants.items()}
-    replace = st.checkbox(t("up.replace"), key="upload_replace")
-    job = upload.job_for(kind, content, file.name, qid, mapping, constants, sheet, int(skip), replace)
+    chosen = upload.options(kind, qid, cells, mapping, saved)
+    job = upload.job_for(kind, content, file.name, qid, mapping, chosen, sheet, int(skip))
     rows, preview, problems, duplicate, notes = upload.validate(job)
     if duplicate:
         st.warning(t("up.duplicate", batch=duplicate))
@@ -93,7 +96,7 @@ elif file is not None:
         if st.button(t("up.load"), type="primary", key="do_load"):
             bar = st.progress(0.0)
             result = upload.run_load(job, lambda fraction, message: bar.progress(min(fraction, 1.0), message))
-            upload.save_mapping(kind, qid, mapping)
+            upload.save_mapping(kind, qid, {"columns": mapping, **chosen, "replace": False})
             st.success(t("up.loaded", batch=result.batch_id, rows=f"{result.rows:,}"))
 
 st.subheader(t("up.history"))

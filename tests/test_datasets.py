@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATASETS, EXAMPLES, last_json, run_cli
+from conftest import DATASETS, EXAMPLES, ROOT, last_json, run_cli
+from test_pages import TIMEOUT, login, open_page, private_app
 
+from pipelines import store
 from warehouse import open_warehouse
 
 pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is not beside the repo")
@@ -89,11 +91,11 @@ SURVEYS = [
 ]
 
 
-def query(db, sql):
+def query(db, sql, params=None):
     """Rows of `sql` over the warehouse's tables as dicts (the CLI's query reads views only)."""
     con = open_warehouse(db)
     try:
-        return con.execute(sql).pl().to_dicts()
+        return con.execute(sql, params or []).pl().to_dicts()
     finally:
         con.close()
 
@@ -192,51 +194,172 @@ def test_car_complaints_gbk_is_the_same_600_and_needs_replace(db):
     assert brands == [{"n": 1800, "first": "2020-06-05"}]
 
 
+CFPB_RECENT = [
+    "--skip-rows",
+    "2",
+    "--map",
+    "Complaint ID=complaint_id",
+    "--map",
+    "Date received=received_at",
+    "--map",
+    "Product=product",
+    "--map",
+    "Issue=cause",
+    "--map",
+    "Consumer complaint narrative=description",
+    "--set",
+    "customer_id=consumer",
+    "--set",
+    "cause_category=method",
+    "--ignore-extra",
+]
+CFPB_LEGACY = [
+    "--row-ids",
+    "--map",
+    "Date received=received_at",
+    "--map",
+    "Product=product",
+    "--map",
+    "Issue=cause",
+    "--set",
+    "customer_id=consumer",
+    "--set",
+    "cause_category=method",
+    "--ignore-extra",
+]
+RECENT = "cfpb-complaints-2015-2020-sample/complaints_sample.csv"
+LEGACY = "cfpb-complaints-2013-2016-sample/consumer_complaints.csv"
+
+
 def test_cfpb_complaints_with_junk_lines_and_us_dates(db):
-    recent = run_cli(
-        db,
-        "load",
-        "complaints",
-        str(DATASETS / "cfpb-complaints-2015-2020-sample/complaints_sample.csv"),
-        "--skip-rows",
-        "2",
-        "--map",
-        "Complaint ID=complaint_id",
-        "--map",
-        "Date received=received_at",
-        "--map",
-        "Product=product",
-        "--map",
-        "Issue=cause",
-        "--map",
-        "Consumer complaint narrative=description",
-        "--set",
-        "customer_id=consumer",
-        "--set",
-        "cause_category=method",
-        "--ignore-extra",
-        check=True,
-    )
+    recent = run_cli(db, "load", "complaints", str(DATASETS / RECENT), *CFPB_RECENT, check=True)
     assert last_json(recent)["rows"] == 6_623
-    legacy = run_cli(
-        db,
-        "load",
-        "complaints",
-        str(DATASETS / "cfpb-complaints-2013-2016-sample/consumer_complaints.csv"),
-        "--row-ids",
-        "--map",
-        "Date received=received_at",
-        "--map",
-        "Product=product",
-        "--map",
-        "Issue=cause",
-        "--set",
-        "customer_id=consumer",
-        "--set",
-        "cause_category=method",
-        "--ignore-extra",
-        check=True,
-    )
+    legacy = run_cli(db, "load", "complaints", str(DATASETS / LEGACY), *CFPB_LEGACY, check=True)
     assert last_json(legacy)["rows"] == 3_186
     years = query(db, "select count(*) as n from complaints where year(received_at) = 2013")
     assert years[0]["n"] > 0
+
+
+# The same files and options through the Upload page, as an analyst without the CLI loads them.
+PAGE_CASES = [("survey", qid, path, options, rows) for qid, path, options, rows in SURVEYS] + [
+    ("complaints", None, COMPLAINTS[1][1], CAR, 600),
+    ("complaints", None, RECENT, CFPB_RECENT, 6_623),
+    ("complaints", None, LEGACY, CFPB_LEGACY, 3_186),
+]
+
+
+def page_choices(options: list[str]) -> dict:
+    """The CLI's options as what the page asks for: mapped columns, constants, row ids, own, sheet, skip."""
+    chosen = {"map": {}, "set": {}, "row_ids": False, "own": None, "sheet": None, "skip": 0}
+    words = iter(options)
+    for word in words:
+        if word in ("--map", "--set"):
+            name, _, value = next(words).partition("=")
+            chosen[word[2:]][name] = value
+        elif word == "--row-ids":
+            chosen["row_ids"] = True
+        elif word in ("--own", "--sheet"):
+            chosen[word[2:]] = next(words)
+        elif word == "--skip-rows":
+            chosen["skip"] = int(next(words))
+        else:  # --ignore-extra: the page ignores every column left unmapped
+            assert word == "--ignore-extra", word
+    return chosen
+
+
+def upload_on_page(at, kind, qid, path, chosen):
+    """Drive the Upload page: kind, questionnaire, file, sheet, lines to skip, mapping, options."""
+    open_page(at, "upload")
+    at.selectbox(key="upload_kind").set_value(kind).run()
+    if qid:
+        at.selectbox(key="upload_qid").set_value(qid).run()
+    mime = (
+        "text/csv"
+        if path.suffix == ".csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    at.file_uploader(key="upload_file").set_value((path.name, path.read_bytes(), mime)).run()
+    if chosen["sheet"]:
+        at.selectbox(key="upload_sheet").set_value(chosen["sheet"]).run()
+    if chosen["skip"]:
+        at.number_input(key="upload_skip").set_value(chosen["skip"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    editor = at.data_editor[0]
+    columns = list(editor.value["column"])
+    edits = {columns.index(c): {"target": target} for c, target in chosen["map"].items()}
+    at.session_state[editor.key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    at.run()
+    constants = "\n".join(f"{k}={v}" for k, v in chosen["set"].items())
+    at.text_area(key=f"upload_constants_{kind}_{qid}").set_value(constants).run()
+    if chosen["row_ids"]:
+        at.checkbox(key=f"upload_row_ids_{kind}_{qid}").check().run()
+    if chosen["own"]:
+        next(s for s in at.selectbox if str(s.key).startswith("upload_own_")).set_value(chosen["own"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(
+    ("kind", "qid", "path", "options", "rows"),
+    PAGE_CASES,
+    ids=[f"{c[0]}-{c[2].split('/')[0]}" for c in PAGE_CASES],
+)
+def test_public_dataset_loads_through_the_upload_page(
+    demo_db, tmp_path, monkeypatch, kind, qid, path, options, rows
+):
+    at = private_app(demo_db, tmp_path, monkeypatch)
+    if qid:
+        con = open_warehouse(at.db)
+        store.add_questionnaire(con, (EXAMPLES / f"{qid}.toml").read_text(encoding="utf-8"))
+        con.close()
+    login(at.run())
+    upload_on_page(at, kind, qid, DATASETS / path, page_choices(options))
+    assert any(f"{rows:,} 行" in s.value for s in at.success), [e.value for e in at.error] + [
+        s.value for s in at.success
+    ]
+    at.button(key="do_load").click().run()
+    loaded = [s.value for s in at.success if "已加载批次" in s.value]
+    assert loaded and f"{rows:,} 行" in loaded[0], [e.value for e in at.error]
+    batch = loaded[0].split("批次 ")[1].split("：")[0]
+    table = "responses" if kind == "survey" else "complaints"
+    assert query(at.db, f"select count(*) as n from {table} where batch_id = ?", [batch]) == [{"n": rows}]
+    if qid == "skytrax":  # --own on the page: Singapore's overall mean as SOURCE.md has it
+        own = query(
+            at.db,
+            "select round(avg(level_value), 2) as m from answers a join responses r "
+            "using (batch_id, questionnaire_id, response_id) where item_id = 'overall' and subject = 'own'",
+        )
+        assert own == [{"m": 6.83}]
+
+
+def test_the_page_keeps_constants_and_row_ids_for_next_month(demo_db, tmp_path, monkeypatch):
+    qid, path, options, _ = SURVEYS[2]  # bank: --row-ids and two constants
+    at = private_app(demo_db, tmp_path, monkeypatch)
+    con = open_warehouse(at.db)
+    store.add_questionnaire(con, (EXAMPLES / f"{qid}.toml").read_text(encoding="utf-8"))
+    con.close()
+    login(at.run())
+    chosen = page_choices(options)
+    upload_on_page(at, "survey", qid, DATASETS / path, chosen)
+    at.button(key="do_load").click().run()
+    assert any("已加载批次" in s.value for s in at.success)
+    again = login(private_app_same(at, monkeypatch).run())  # a new session next month
+    open_page(again, "upload")
+    again.selectbox(key="upload_qid").set_value(qid).run()
+    data = (DATASETS / path).read_bytes()
+    again.file_uploader(key="upload_file").set_value(("next.csv", data + b"\n", "text/csv")).run()
+    assert again.text_area(key=f"upload_constants_survey_{qid}").value.splitlines() == [
+        f"{k}={v}" for k, v in chosen["set"].items()
+    ]
+    assert again.checkbox(key=f"upload_row_ids_survey_{qid}").value is True
+    assert any("已套用上次保存的映射" in c.value for c in again.caption)
+
+
+def private_app_same(at, monkeypatch):
+    """A second session on the same warehouse as `at`."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MANYI_DB", str(at.db))
+    fresh = AppTest.from_file(str(ROOT / "tests" / "app_entry.py"), default_timeout=TIMEOUT)
+    fresh.db = at.db
+    return fresh
