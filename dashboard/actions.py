@@ -11,7 +11,7 @@ import zoneinfo
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, charts
+from dashboard import auth, charts, reasons
 from dashboard.i18n import label, labels, t
 from dashboard.page import switch_to
 from dashboard.state import q, region_ok, settings_row
@@ -60,7 +60,9 @@ def _write(run):
 
 def _problems(problems) -> None:
     st.error(t("act.refused", n=len(problems)))
-    lines = [p if isinstance(p, str) else f"{p.column}: {p.value!r} — {p.reason}" for p in problems]
+    lines = [
+        p if isinstance(p, str) else f"{p.column}: {p.value!r} — {reasons.say(p.reason)}" for p in problems
+    ]
     st.markdown("\n".join(f"- {line}" for line in lines))
 
 

@@ -7,7 +7,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, reasons
 from dashboard.i18n import labels, lang, t
 from dashboard.state import data_version, q
 from dashboard.widgets import column_config
@@ -116,6 +116,16 @@ def _validate(sha256: str, options: str, version: int, job: LoadJob):
         con.close()
 
 
+def problems_table(problems) -> None:
+    """Every problem of a refused file: row, column, value and the reason in the interface's language."""
+    table = pl.DataFrame(
+        [{**p.__dict__, "reason": reasons.say(p.reason)} for p in problems],
+        schema={"row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8},
+    )
+    config = {name: st.column_config.Column(t(f"up.problem.{name}")) for name in table.columns}
+    st.dataframe(table, hide_index=True, key="problems", column_config=config)
+
+
 def run_load(job: LoadJob, progress) -> LoadResult:
     """Load the file; a warehouse busy past the retries, or ids another upload committed
     meanwhile, stop the page with what happened (nothing was written either way)."""
@@ -126,7 +136,7 @@ def run_load(job: LoadJob, progress) -> LoadResult:
         st.error(t("up.busy"))
         st.stop()
     except ValidationError as exc:
-        st.error(exc.report(limit=20))
+        st.error(reasons.report(exc))
         st.stop()
     finally:
         con.close()

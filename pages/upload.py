@@ -5,7 +5,7 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, data, upload
+from dashboard import auth, data, reasons, upload
 from dashboard.i18n import labels, t
 from dashboard.page import start
 from dashboard.state import q
@@ -36,7 +36,7 @@ elif file is not None:
     try:
         cells = upload.sample(content, sheet, int(skip))
     except ValidationError as exc:
-        st.error(exc.report())
+        st.error(reasons.report(exc))
         st.stop()
     questionnaire = data.questionnaire(qid) if qid else None
     if kind == "survey" and questionnaire is None:
@@ -79,14 +79,7 @@ elif file is not None:
         st.warning(t("up.duplicate", batch=duplicate))
     elif problems:
         st.error(t("up.invalid", n=len(problems)))
-        st.dataframe(
-            pl.DataFrame(
-                [p.__dict__ for p in problems],
-                schema={"row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8},
-            ),
-            hide_index=True,
-            key="problems",
-        )
+        upload.problems_table(problems)
     else:
         st.success(t("up.valid", rows=f"{rows:,}"))
         for note in notes:

@@ -414,6 +414,12 @@ def test_upload_reports_every_bad_row(app):
         (3, "客户编号"),
         (3, "原因类别"),
     }
+    # the reasons in Chinese, with the values they carry
+    assert dict(zip(problems["column"], problems["reason"], strict=True)) == {
+        "投诉时间": "不是日期时间（请用 YYYY-MM-DD HH:MM）",
+        "客户编号": "必填，不能为空",
+        "原因类别": "无法识别的取值；可用：环、机、人、料、测、法",
+    }
 
 
 def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
