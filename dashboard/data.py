@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.filters import Filters
+from dashboard.filters import Filters, month_range
 from dashboard.state import q
 from pipelines.questionnaire import Questionnaire, parse
 from warehouse import stats
@@ -32,6 +32,10 @@ class Kpis:
     vs_previous: stats.Comparison | None
     vs_last_year: stats.Comparison | None
     satisfied_vs_previous: stats.Comparison | None
+    vs_chosen: (
+        stats.Comparison | None
+    )  # against the comparison the user picked (dashboard.filters.COMPARISONS)
+    satisfied_vs_chosen: stats.Comparison | None
     satisfied_pct: float | None
     satisfaction_rate: float | None
     has_points: bool
@@ -69,8 +73,9 @@ def _share_moments(row: dict) -> stats.RatioMoments:
     )
 
 
-def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
-    """KPI cards of the latest period in the range, and the CSI trend."""
+def overview(f: Filters, compare: str = "previous", custom=None) -> tuple[Kpis, pl.DataFrame]:
+    """KPI cards of the latest period in the range, and the CSI trend; `compare` picks what the
+    cards compare with: the previous period, the same period last year, or `custom` (from, to)."""
     trend = q("csi_trend", **f.params())
     period = trend["period_start"].max() if trend.height else None
     kpi_trend = trend
@@ -100,9 +105,16 @@ def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
             min_n,
         )
 
-    satisfied = None
-    if current is not None and previous is not None:
-        satisfied = stats.share_change(_share_moments(current), _share_moments(previous), min_n)
+    def share(other):
+        if current is None or other is None:
+            return None
+        return stats.share_change(_share_moments(current), _share_moments(other), min_n)
+
+    chosen = {"previous": previous, "last_year": last_year}.get(compare)
+    if compare == "custom" and custom is not None:
+        start, end = month_range(*custom)  # whole months, as every query reads
+        window = q("csi_window", **f.params(date_from=start, date_to=end))
+        chosen = window.row(0, named=True) if window["responses"][0] else None
     rates = q("satisfaction_rates", **f.params())
     complaints = q("complaint_rates", **f.params())
     contacts = q("contact_rates", **f.params())
@@ -113,7 +125,9 @@ def overview(f: Filters) -> tuple[Kpis, pl.DataFrame]:
         responses=current["responses"] if current else 0,
         vs_previous=welch(previous),
         vs_last_year=welch(last_year),
-        satisfied_vs_previous=satisfied,
+        satisfied_vs_previous=share(previous),
+        vs_chosen=welch(chosen),
+        satisfied_vs_chosen=share(chosen),
         satisfied_pct=current["satisfied_pct"] if current else None,
         satisfaction_rate=_value(rates, period, "satisfaction_rate_pct"),
         has_points=rates.height > 0,

@@ -13,6 +13,7 @@ from dashboard.state import q
 from dashboard.widgets import DATA_RANGE
 
 GRAINS = ("month", "quarter", "year")
+SEGMENTS = ("key", "general")
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,14 @@ class Filters:
     grain: str
     date_from: dt.date
     date_to: dt.date
-    scope: str | None
-    segment: str | None
-    region: str | None
+    scope: tuple[str, ...]  # the picked values of each multi-select; empty: all
+    segment: tuple[str, ...]
+    region: tuple[str, ...]
+
+    @property
+    def one_scope(self) -> str | None:
+        """The scope when exactly one is picked (a new action's scope), else None."""
+        return self.scope[0] if len(self.scope) == 1 else None
 
     def partial_periods(self, periods) -> dict:
         """{period: (months in range, months)} of the periods (starts at this grain) the dates
@@ -45,9 +51,9 @@ class Filters:
             "grain": self.grain,
             "date_from": date_from,
             "date_to": date_to,
-            "scope": self.scope,
-            "segment": self.segment,
-            "region": self.region,
+            "scope": self.scope or None,  # tuples (hashable, for the caches); bound as lists
+            "segment": self.segment or None,
+            "region": self.region or None,
             **extra,
         }
 
@@ -134,13 +140,13 @@ def sidebar() -> Filters | None:
     regions = values.filter(values["filter"] == "region")["value"].to_list()
     for param, name, known in (
         ("scope", f"f_scope_{qid}", scopes),
-        ("segment", "f_segment", ["key", "general"]),
+        ("segment", "f_segment", list(SEGMENTS)),
         ("region", "f_region", regions),
     ):
-        if link.get(param) in known:
-            st.session_state[name] = link[param]
+        if param in link:
+            st.session_state[name] = [v for v in link[param].split(",") if v in known]
     scope = _choice("filter.scope", scopes, "scope", f"f_scope_{qid}")
-    segment = _choice("filter.segment", ["key", "general"], "segment", "f_segment")
+    segment = _choice("filter.segment", list(SEGMENTS), "segment", "f_segment")
     region = _choice("filter.region", regions, None, "f_region")
     found = Filters(
         qid, row["title"], float(row["target"]), grain, date_from, date_to, scope, segment, region
@@ -169,14 +175,59 @@ def _remembered(name: str, default, draw):
     return picked
 
 
-def _choice(key: str, values: list[str], prefix: str | None, widget_key: str) -> str | None:
-    options = ["__all__", *values]
-
-    names = {"__all__": t("filter.all"), **(labels(values, prefix) if prefix else {v: v for v in values})}
+def _choice(key: str, values: list[str], prefix: str | None, widget_key: str) -> tuple[str, ...]:
+    """A multi-select filter; nothing picked means all (the placeholder says so)."""
+    names = labels(values, prefix) if prefix else {v: v for v in values}
 
     def draw(k, value):
-        index = options.index(value) if value in options else 0
-        return st.sidebar.selectbox(t(key), options, index=index, format_func=names.get, key=k)
+        kept = [v for v in (value or []) if v in values]
+        return st.sidebar.multiselect(
+            t(key), values, default=kept, format_func=names.get, key=k, placeholder=t("filter.all")
+        )
 
-    picked = _remembered(widget_key, "__all__", draw)
-    return None if picked == "__all__" else picked
+    return tuple(_remembered(widget_key, [], draw))
+
+
+COMPARISONS = ("previous", "last_year", "custom")
+
+
+def comparison(f: Filters) -> tuple[str, tuple[dt.date, dt.date] | None, str]:
+    """What the KPI cards compare the latest period with, picked above them: (choice, the
+    custom range or None, the comparison in words)."""
+    left, right = st.columns([2, 3])
+    picked = (
+        _remembered(
+            "ov_compare",
+            "previous",
+            lambda key, value: left.segmented_control(
+                t("compare.label"),
+                COMPARISONS,
+                format_func=labels(COMPARISONS, "compare").get,
+                key=key,
+                default=value,
+            ),
+        )
+        or "previous"
+    )
+    if picked != "custom":
+        return picked, None, t(f"compare.{picked}")
+    year_before = (_year_before(f.date_from), _year_before(f.date_to))
+    chosen = right.date_input(
+        t("compare.range"),
+        value=st.session_state.get("ov_compare_range", year_before),
+        min_value=dt.date(1990, 1, 1),
+        max_value=dt.date(2100, 12, 31),
+        key=f"ov_compare_dates_{lang()}",
+    )
+    if not (isinstance(chosen, tuple | list) and len(chosen) == 2):
+        chosen = year_before
+    st.session_state["ov_compare_range"] = tuple(chosen)
+    start, end = month_range(*chosen)
+    return picked, (start, end), t("compare.custom_range", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

@@ -1,7 +1,7 @@
 """Shareable links: the language and every filter live in the URL's query string.
 
 The page is the URL's path (st.navigation); `?lang=en&q=dealer-sales&grain=quarter&from=2025-01-01
-&to=2025-12-31&scope=sales&segment=key&region=华南` are the rest. A session's first run takes them
+&to=2025-12-31&scope=sales&segment=key&region=华南,华东` are the rest (a multi-select's values comma-separated). A session's first run takes them
 (`seed`), the sidebar applies the filters when it first draws (`pending`) and writes the URL
 again after every change (`write`), so a copied link reopens the same view and a reload keeps
 it. Values the warehouse does not know are ignored: the filter falls back to its default.
@@ -52,10 +52,10 @@ def write(lang: str, f) -> None:
         "grain": f.grain,
         "from": f.date_from.isoformat(),
         "to": f.date_to.isoformat(),
-        "scope": f.scope,
-        "segment": f.segment,
-        "region": f.region,
+        "scope": ",".join(f.scope),
+        "segment": ",".join(f.segment),
+        "region": ",".join(f.region),
     }
-    wanted = {k: v for k, v in values.items() if v is not None}
+    wanted = {k: v for k, v in values.items() if v}
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)

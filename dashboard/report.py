@@ -116,12 +116,21 @@ def _status(value, threshold, higher: bool = True) -> str:
     return t("report.met") if met else t("report.not_met")
 
 
+def picked(value) -> tuple[str, ...]:
+    """A filter's values as the Filters hold them: None -> (), 'a' or 'a,b' -> ('a', 'b')."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return tuple(value)
+
+
 def _filters(f: Filters, regions) -> list[tuple[str, str]]:
     everything = t("filter.all")
     shown = [
-        (t("filter.scope"), label("scope", f.scope) if f.scope else everything),
-        (t("filter.segment"), label("segment", f.segment) if f.segment else everything),
-        (t("filter.region"), f.region or everything),
+        (t("filter.scope"), "、".join(label("scope", v) for v in f.scope) or everything),
+        (t("filter.segment"), "、".join(label("segment", v) for v in f.segment) or everything),
+        (t("filter.region"), "、".join(f.region) or everything),
     ]
     if regions:
         shown.append((t("report.regions_limit"), "、".join(regions)))
@@ -138,15 +147,17 @@ def _mapped(frame: pl.DataFrame, column: str, fn) -> pl.Expr:
 def build(
     qid: str,
     period: Period,
-    scope: str | None = None,
-    segment: str | None = None,
-    region: str | None = None,
+    scope=None,
+    segment=None,
+    region=None,
     regions=None,
     now: dt.datetime | None = None,
     lang: str = "zh",
 ) -> Report:
     """Every section of the report for the questionnaire, period and filters (the caller sets
-    the language and the query context: a Streamlit session or dashboard.state.offline)."""
+    the language and the query context: a Streamlit session or dashboard.state.offline).
+    Each filter is one value, several (a multi-select) or None for all."""
+    scope, segment, region = (picked(v) for v in (scope, segment, region))
     found = q("questionnaires").filter(pl.col("questionnaire_id") == qid)
     if found.is_empty():
         raise ReportError(f"unknown questionnaire {qid!r}")

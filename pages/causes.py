@@ -33,7 +33,7 @@ if bone is not None:
                 questionnaire_id=f.questionnaire_id,
                 item_id=picked["item_id"],
                 cause_category=picked["category"],
-                scope=f.scope,
+                scope=f.one_scope,
                 title=t("act.default_title", what=picked["cause"]),
             )
         else:

@@ -35,7 +35,7 @@ for tab, dim in zip(tabs, dim_names, strict=True):
             source="dimension",
             questionnaire_id=f.questionnaire_id,
             dimension_id=dim,
-            scope=f.scope,
+            scope=f.one_scope,
             title=t("act.default_title", what=dim_names.get(dim, dim)),
         )
         if part.is_empty():

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.filters import month_range
+from dashboard.filters import comparison, month_range
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
@@ -12,7 +12,8 @@ from dashboard.widgets import fmt, partial_note, stop_if_empty, table
 
 f = filters()
 st.title(t("overview.title"))
-kpis, trend = data.overview(f)
+compare, custom, versus = comparison(f)
+kpis, trend = data.overview(f, compare, custom)
 stop_if_empty(trend)
 st.caption(
     f"{f.title} · {t('overview.period')}: {kpis.period:%Y-%m-%d} ({t('grain.' + f.grain)}) · "
@@ -31,13 +32,13 @@ cols = st.columns(4)
 cols[0].metric(
     f"CSI · {t('kpi.target')} {f.target:g}",
     fmt(kpis.csi),
-    delta(kpis.vs_previous),
+    delta(kpis.vs_chosen),
     help=f"{t('kpi.vs_prev')}: {delta(kpis.vs_previous)}; {t('kpi.vs_ly')}: {delta(kpis.vs_last_year)}",
     border=True,
 )
 cols[0].markdown(
     f":{'red' if below else 'green'}[{t('kpi.below') if below else t('kpi.meets')}] · "
-    f"{t('kpi.vs_ly')} {delta(kpis.vs_last_year) or t('kpi.na')}"
+    f"{t('compare.vs', what=versus)} {delta(kpis.vs_chosen) or t('kpi.na')}"
 )
 cols[1].metric(
     t("kpi.satisfaction_rate"),
@@ -62,7 +63,7 @@ for col, name, value, target in (
 cols[2].metric(
     t("kpi.satisfied_share"),
     fmt(kpis.satisfied_pct, suffix="%"),
-    delta(kpis.satisfied_vs_previous),
+    delta(kpis.satisfied_vs_chosen),
     help=t("kpi.satisfied_help"),
     border=True,
 )

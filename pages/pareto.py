@@ -60,7 +60,7 @@ with drill:
             questionnaire_id=f.questionnaire_id,
             item_id=item_id,
             dimension_id=items["dimension_id"][index],
-            scope=f.scope,
+            scope=f.one_scope,
             title=t("act.default_title", what=item_names.get(item_id, item_id)),
         )
         if auth.can("detail"):

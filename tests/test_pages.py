@@ -106,6 +106,42 @@ def test_overview_kpis_match_the_warehouse(app):
     assert len(app.dataframe[-1].value) == months  # the CSI trend table, one row per month
 
 
+def test_the_overview_compares_with_the_period_the_user_picks(app):
+    def mean(start, end):
+        return scalar(
+            app.db,
+            "select avg(csi) from response_scores where questionnaire_id = 'dealer-sales' "
+            "and subject = 'own' and survey_date between ? and ?",
+            [start, end],
+        )
+
+    last = scalar(
+        app.db,
+        "select max(date_trunc('month', survey_date))::date from response_scores "
+        "where questionnaire_id = 'dealer-sales'",
+    )
+    month_end = (last + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    current = mean(last, month_end)
+    previous = (last - dt.timedelta(days=1)).replace(day=1)
+    assert metric(app, "CSI").delta.startswith(
+        f"{current - mean(previous, last - dt.timedelta(days=1)):+.1f}"
+    )
+    app.segmented_control(key="ov_compare_zh").set_value("last_year").run()
+    year_ago = last.replace(year=last.year - 1)
+    year_ago_end = month_end.replace(
+        year=month_end.year - 1, day=28 if month_end.month == 2 else month_end.day
+    )
+    assert metric(app, "CSI").delta.startswith(f"{current - mean(year_ago, year_ago_end):+.1f}")
+    assert any("对比去年同期" in m.value for m in app.markdown)
+    # A range of the user's: whole months, from January to March of last year
+    app.segmented_control(key="ov_compare_zh").set_value("custom").run()
+    app.date_input(key="ov_compare_dates_zh").set_value((dt.date(2025, 1, 15), dt.date(2025, 3, 3))).run()
+    assert not app.exception
+    expected = current - mean(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    assert metric(app, "CSI").delta.startswith(f"{expected:+.1f}"), metric(app, "CSI").delta
+    assert any("对比2025-01 至 2025-03" in m.value for m in app.markdown)
+
+
 def test_overview_in_english_and_quarterly(app):
     app.radio(key="lang").set_value("en").run()
     app.button_group(key="f_grain_en").set_value("quarter").run()
@@ -159,7 +195,7 @@ def test_dimensions_page(app):
 def test_dimensions_page_follows_the_segment_filter(app):
     open_page(app, "dimensions")
     everyone = int(app.dataframe[0].value["ratings"].sum())
-    app.selectbox(key="f_segment_zh").set_value("key").run()
+    app.multiselect(key="f_segment_zh").select("key").run()
     assert not app.exception, app.exception
     assert any("客户类别" in c.value for c in app.caption)
     items = app.dataframe[0].value
@@ -244,7 +280,7 @@ def test_voice_of_customer_in_english_and_too_few_to_rank(app):
     # One month of one region: too few dissatisfied comments to rank words, said so
     dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
     dates.set_value((dt.date(2026, 10, 1), dt.date(2026, 10, 31))).run()
-    app.selectbox(key="f_region_en").set_value("华南").run()
+    app.multiselect(key="f_region_en").select("华南").run()
     assert not app.exception
     texts = [i.value for i in app.info]
     assert any(t.startswith("Too few to rank words") for t in texts), texts
@@ -274,19 +310,21 @@ def test_a_topic_file_uploaded_on_the_voice_page_replaces_the_company_topics(app
 def test_a_shared_link_reopens_the_same_view_and_the_url_follows_the_filters(demo_db, tmp_path, monkeypatch):
     at = private_app(demo_db, tmp_path, monkeypatch)
     link = {"lang": "en", "q": "dealer-sales", "grain": "quarter", "from": "2025-01-01", "to": "2025-12-31"}
-    at.query_params.update({**link, "region": "华南", "segment": "nonsense"})
+    at.query_params.update({**link, "region": "华南,华东", "segment": "nonsense"})
     at.run()
     assert at.text_input(key="login_name").label == "User name"  # the link's language, before login
     login(at)
     assert at.title[0].value == "Satisfaction overview"
     dates = next(d for d in at.date_input if d.key.startswith("f_dates_"))
     assert dates.value == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    assert at.selectbox(key="f_region_en").value == "华南"
-    assert at.selectbox(key="f_segment_en").value == "__all__"  # an unknown value is ignored
+    assert at.multiselect(key="f_region_en").value == ["华南", "华东"]
+    assert at.multiselect(key="f_segment_en").value == []  # an unknown value is ignored
     assert {k: at.query_params[k] for k in link} == link
-    assert at.query_params["region"] == "华南" and "segment" not in at.query_params
+    assert at.query_params["region"] == "华南,华东" and "segment" not in at.query_params
     # The URL follows a change, so copying it shares the new view.
-    at.selectbox(key="f_region_en").set_value("__all__").run()
+    at.multiselect(key="f_region_en").unselect("华东").run()
+    assert at.query_params["region"] == "华南"
+    at.multiselect(key="f_region_en").unselect("华南").run()
     assert "region" not in at.query_params and at.query_params["grain"] == "quarter"
 
 
@@ -706,8 +744,8 @@ def test_a_region_limited_user_walks_every_page_without_other_regions(app):
     app.button(key="logout").click().run()
     login(app, "south", "pw-south")
     assert any("仅限区域：华南" in c.value for c in app.sidebar.caption)
-    region = next(s for s in app.selectbox if s.label == "区域")
-    assert region.options == ["全部", "华南"]
+    region = next(s for s in app.multiselect if s.label == "区域")
+    assert region.options == ["华南"] and region.placeholder == "全部"
     assert next(m for m in app.metric if m.label == "本期验证：有效 / 无效").value == "—"
     for page in ("dimensions", "pareto", "causes", "competitors", "actions"):
         open_page(app, page)

@@ -199,6 +199,13 @@ def test_complaint_contact_and_coverage_rates_follow_segment_and_region(tiny):
     coverage = q(tiny, "coverage_rates", **jan)[0]  # C1 and C2 shipped; C1 surveyed
     assert (coverage["active_customers"], coverage["surveyed_active_customers"]) == (2, 1)
     assert q(tiny, "coverage_rates", region="华南", **jan)[0]["coverage_pct"] == 0.0
+    # Several regions picked (the multi-select): the union, C1 (华东) and C2 (华南): T1 + T2 over 25
+    both = q(tiny, "complaint_rates", region=["华东", "华南"], **jan)[0]
+    assert (both["complaints"], both["shipments"]) == (2, 25)
+    both_contacts = q(tiny, "contact_rates", region=["华南", "华东"], **jan)[0]  # H1, H2, H4
+    assert both_contacts["planned"] == 3
+    assert q(tiny, "complaint_rates", segment=["key", "general"], **jan)[0]["complaints"] == 2
+    assert q(tiny, "complaint_rates", region=[], **jan)[0]["complaints"] == 2  # nothing picked: all
 
 
 def test_key_driver_sample_leaves_the_overall_item_out(tiny):

@@ -20,10 +20,21 @@ def sql_file(name: str) -> str:
     return _INCLUDE.sub(lambda m: "(\n" + sql_file(f"queries/{m.group(1)}") + "\n)", text)
 
 
+# Multi-select filters: a list of picked values; one value (the CLI, a link) is a list of one,
+# nothing picked is NULL (every row).
+CHOICES = ("scope", "segment", "region")
+
+
 def bind(sql: str, params: dict | None) -> dict:
     """The named parameters `sql` uses, each present (missing ones are NULL)."""
     names = set(re.findall(r"\$([a-z_]+)", sql))
-    params = params or {}
+    params = dict(params or {})
+    for name in CHOICES:
+        value = params.get(name)
+        if isinstance(value, str):
+            params[name] = [value] if value else None
+        elif value is not None:
+            params[name] = list(value) or None
     return {name: params.get(name) for name in names}
 
 

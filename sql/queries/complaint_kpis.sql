@@ -9,6 +9,6 @@ select
     count(*) filter (where is_answer_overdue or is_verify_overdue) as overdue_complaints,
 from complaint_service
 where received_at::date between $date_from and $date_to
-    and ($segment::varchar is null or segment = $segment)
-    and ($region::varchar is null or region = $region)
+    and chosen(segment, $segment::varchar[])
+    and chosen(region, $region::varchar[])
     and in_regions(region, $regions::varchar[])

@@ -5,16 +5,16 @@ with
 complaints as (
     select * from complaint_service
     where received_at::date between $date_from and $date_to
-        and ($segment::varchar is null or segment = $segment)
-        and ($region::varchar is null or region = $region)
+        and chosen(segment, $segment::varchar[])
+        and chosen(region, $region::varchar[])
         and in_regions(region, $regions::varchar[])
 ),
 
 sales as (
     select * from sales_facts
     where period between $date_from and $date_to
-        and ($segment::varchar is null or segment = $segment)
-        and ($region::varchar is null or region = $region)
+        and chosen(segment, $segment::varchar[])
+        and chosen(region, $region::varchar[])
         and in_regions(region, $regions::varchar[])
 ),
 

@@ -15,8 +15,8 @@ final as (
     from facts
     inner join complaints on complaints.complaint_id = facts.complaint_id
     where facts.received_at::date between $date_from and $date_to
-        and ($segment::varchar is null or complaints.segment = $segment)
-        and ($region::varchar is null or complaints.region = $region)
+        and chosen(complaints.segment, $segment::varchar[])
+        and chosen(complaints.region, $region::varchar[])
         and in_regions(complaints.region, $regions::varchar[])
     group by facts.topic_id, facts.cause_category
 )

@@ -31,8 +31,8 @@ select
         else mask_pii(complaints.description) end as description,
 from complaint_service as complaints
 inner join matching on matching.complaint_id = complaints.complaint_id
-where ($segment::varchar is null or complaints.segment = $segment)
-    and ($region::varchar is null or complaints.region = $region)
+where chosen(complaints.segment, $segment::varchar[])
+    and chosen(complaints.region, $region::varchar[])
     and in_regions(complaints.region, $regions::varchar[])
 order by is_overdue desc, complaints.received_at desc, complaints.complaint_id
 limit 2000

@@ -4,9 +4,9 @@ with
 contacts as (
     select * from contact_facts
     where contact_date between $date_from and $date_to
-        and ($scope::varchar is null or scope = $scope)
-        and ($segment::varchar is null or segment = $segment)
-        and ($region::varchar is null or region = $region)
+        and chosen(scope, $scope::varchar[])
+        and chosen(segment, $segment::varchar[])
+        and chosen(region, $region::varchar[])
         and in_regions(region, $regions::varchar[])
 ),
 

@@ -7,8 +7,8 @@ active as (
     from sales_facts
     where shipments > 0
         and period between $date_from and $date_to
-        and ($segment::varchar is null or segment = $segment)
-        and ($region::varchar is null or region = $region)
+        and chosen(segment, $segment::varchar[])
+        and chosen(region, $region::varchar[])
         and in_regions(region, $regions::varchar[])
 ),
 

@@ -7,10 +7,10 @@
         month_start as period_start, scope, subject, dimension_id,
         sum(responses) as responses, sum(score_sum) as score_sum, sum(score_sq_sum) as score_sq_sum,
     from dimension_response_counts
-    where $segment::varchar is null and $region::varchar is null and $regions::varchar[] is null
+    where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
         and questionnaire_id = $qid
         and month_start between $date_from and $date_to
-        and ($scope::varchar is null or scope = $scope)
+        and chosen(scope, $scope::varchar[])
     group by all
 )
 union all by name
@@ -21,12 +21,12 @@ union all by name
         select batch_id, response_id, date_trunc('month', survey_date)::date as period_start,
             scope, subject,
         from response_facts
-        where ($segment::varchar is not null or $region::varchar is not null or $regions::varchar[] is not null)
+        where ($segment::varchar[] is not null or $region::varchar[] is not null or $regions::varchar[] is not null)
             and questionnaire_id = $qid
             and survey_date between $date_from and $date_to
-            and ($scope::varchar is null or scope = $scope)
-            and ($segment::varchar is null or segment = $segment)
-            and ($region::varchar is null or region = $region)
+            and chosen(scope, $scope::varchar[])
+            and chosen(segment, $segment::varchar[])
+            and chosen(region, $region::varchar[])
             and in_regions(region, $regions::varchar[])
     ),
 

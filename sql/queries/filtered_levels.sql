@@ -6,12 +6,12 @@
 (
     select *
     from dimension_level_counts
-    where $segment::varchar is null and $region::varchar is null and $customer_id::varchar is null
+    where $segment::varchar[] is null and $region::varchar[] is null and $customer_id::varchar is null
         and $regions::varchar[] is null
         and period_grain = 'month'
         and questionnaire_id = $qid
         and period_start between $date_from and $date_to
-        and ($scope::varchar is null or scope = $scope)
+        and chosen(scope, $scope::varchar[])
 )
 union all by name
 (
@@ -25,13 +25,13 @@ union all by name
             scope,
             subject,
         from response_facts
-        where ($segment::varchar is not null or $region::varchar is not null or $customer_id::varchar is not null
+        where ($segment::varchar[] is not null or $region::varchar[] is not null or $customer_id::varchar is not null
             or $regions::varchar[] is not null)
             and questionnaire_id = $qid
             and survey_date between $date_from and $date_to
-            and ($scope::varchar is null or scope = $scope)
-            and ($segment::varchar is null or segment = $segment)
-            and ($region::varchar is null or region = $region)
+            and chosen(scope, $scope::varchar[])
+            and chosen(segment, $segment::varchar[])
+            and chosen(region, $region::varchar[])
             and in_regions(region, $regions::varchar[])
             and ($customer_id::varchar is null or customer_id = $customer_id)
     ),

@@ -6,8 +6,8 @@ per_cause as (
     select cause_category, coalesce(cause, '-') as cause, count(*) as complaints,
     from complaint_cause_facts
     where received_at::date between $date_from and $date_to
-        and ($segment::varchar is null or segment = $segment)
-        and ($region::varchar is null or region = $region)
+        and chosen(segment, $segment::varchar[])
+        and chosen(region, $region::varchar[])
         and in_regions(region, $regions::varchar[])
     group by all
 ),
