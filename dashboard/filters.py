@@ -27,6 +27,8 @@ class Filters:
     scope: tuple[str, ...]  # the picked values of each multi-select; empty: all
     segment: tuple[str, ...]
     region: tuple[str, ...]
+    channel: tuple[str, ...] = ()  # survey channels and our staff: they narrow the responses only
+    staff: tuple[str, ...] = ()
 
     @property
     def one_scope(self) -> str | None:
@@ -54,6 +56,8 @@ class Filters:
             "scope": self.scope or None,  # tuples (hashable, for the caches); bound as lists
             "segment": self.segment or None,
             "region": self.region or None,
+            "channel": self.channel or None,
+            "staff": self.staff or None,
             **extra,
         }
 
@@ -138,18 +142,36 @@ def sidebar() -> Filters | None:
     values = q("filter_values", qid=qid)
     scopes = values.filter(values["filter"] == "scope")["value"].to_list()
     regions = values.filter(values["filter"] == "region")["value"].to_list()
+    channels = values.filter(values["filter"] == "channel")["value"].to_list()
+    staff_ids = values.filter(values["filter"] == "staff")["value"].to_list()
     for param, name, known in (
         ("scope", f"f_scope_{qid}", scopes),
         ("segment", "f_segment", list(SEGMENTS)),
         ("region", "f_region", regions),
+        ("channel", f"f_channel_{qid}", channels),
+        ("staff", f"f_staff_{qid}", staff_ids),
     ):
         if param in link:
             st.session_state[name] = [v for v in link[param].split(",") if v in known]
     scope = _choice("filter.scope", scopes, "scope", f"f_scope_{qid}")
     segment = _choice("filter.segment", list(SEGMENTS), "segment", "f_segment")
     region = _choice("filter.region", regions, None, "f_region")
+    channel = _choice("filter.channel", channels, "channel", f"f_channel_{qid}") if channels else ()
+    staff = _choice("filter.staff", staff_ids, None, f"f_staff_{qid}") if staff_ids else ()
+    if channel or staff:
+        st.sidebar.caption(t("filter.survey_only"))
     found = Filters(
-        qid, row["title"], float(row["target"]), grain, date_from, date_to, scope, segment, region
+        qid,
+        row["title"],
+        float(row["target"]),
+        grain,
+        date_from,
+        date_to,
+        scope,
+        segment,
+        region,
+        channel,
+        staff,
     )
     links.write(lang(), found)
     return found

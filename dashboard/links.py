@@ -17,7 +17,7 @@ from dashboard.i18n import LANGS
 
 _SEEDED = "links_seeded"
 _PENDING = "links_pending"
-FILTER_PARAMS = ("q", "grain", "from", "to", "scope", "segment", "region")
+FILTER_PARAMS = ("q", "grain", "from", "to", "scope", "segment", "region", "channel", "staff")
 
 
 def seed() -> None:
@@ -55,6 +55,8 @@ def write(lang: str, f) -> None:
         "scope": ",".join(f.scope),
         "segment": ",".join(f.segment),
         "region": ",".join(f.region),
+        "channel": ",".join(f.channel),
+        "staff": ",".join(f.staff),
     }
     wanted = {k: v for k, v in values.items() if v}
     if dict(st.query_params) != wanted:

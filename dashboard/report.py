@@ -132,6 +132,10 @@ def _filters(f: Filters, regions) -> list[tuple[str, str]]:
         (t("filter.segment"), "、".join(label("segment", v) for v in f.segment) or everything),
         (t("filter.region"), "、".join(f.region) or everything),
     ]
+    if f.channel:
+        shown.append((t("filter.channel"), "、".join(label("channel", v) for v in f.channel)))
+    if f.staff:
+        shown.append((t("filter.staff"), "、".join(f.staff)))
     if regions:
         shown.append((t("report.regions_limit"), "、".join(regions)))
     return shown
@@ -153,18 +157,30 @@ def build(
     regions=None,
     now: dt.datetime | None = None,
     lang: str = "zh",
+    channel=None,
+    staff=None,
 ) -> Report:
     """Every section of the report for the questionnaire, period and filters (the caller sets
     the language and the query context: a Streamlit session or dashboard.state.offline).
     Each filter is one value, several (a multi-select) or None for all."""
-    scope, segment, region = (picked(v) for v in (scope, segment, region))
+    scope, segment, region, channel, staff = (picked(v) for v in (scope, segment, region, channel, staff))
     found = q("questionnaires").filter(pl.col("questionnaire_id") == qid)
     if found.is_empty():
         raise ReportError(f"unknown questionnaire {qid!r}")
     row = found.row(0, named=True)
     back = {"month": 12, "quarter": 12, "half": 12, "year": 12}[period.grain]
     f = Filters(
-        qid, row["title"], row["target"], period.grain, period.start, period.end, scope, segment, region
+        qid,
+        row["title"],
+        row["target"],
+        period.grain,
+        period.start,
+        period.end,
+        scope,
+        segment,
+        region,
+        channel,
+        staff,
     )
     wide = Filters(
         qid,
@@ -176,6 +192,8 @@ def build(
         scope,
         segment,
         region,
+        channel,
+        staff,
     )
     now = now or dt.datetime.now().astimezone()
     report = Report(

@@ -201,6 +201,8 @@ def make(
     scope: str | None = None,
     segment: str | None = None,
     region: str | None = None,
+    channel=None,
+    staff=None,
     user: str | None = None,
     role: str = "analyst",
     regions=None,
@@ -217,7 +219,9 @@ def make(
     kind = kind or Path(str(out)).suffix.lower().lstrip(".")
     period = parse_period(period_text)
     with offline(con, role, regions, unmask), language(lang):
-        report = build(qid, period, scope, segment, region, regions=regions, lang=lang)
+        report = build(
+            qid, period, scope, segment, region, regions=regions, lang=lang, channel=channel, staff=staff
+        )
         summary = {
             "format": kind,
             "period": period.text,
@@ -238,7 +242,14 @@ def make(
         Path(out).write_bytes(data)
         summary["file"] = str(Path(out).absolute())
     summary["bytes"] = len(data)
-    summary["filters"] = {"scope": scope, "segment": segment, "region": region, "regions": regions}
+    summary["filters"] = {
+        "scope": scope,
+        "segment": segment,
+        "region": region,
+        "channel": channel,
+        "staff": staff,
+        "regions": regions,
+    }
     summary["kpis"] = report.kpis
     store.audit(con, "report", None, summary, user=user)
     return summary

@@ -34,7 +34,7 @@ user = auth.current()
 def _file(kind: str, key: tuple) -> tuple[bytes | None, str | None]:
     """One report file for the questionnaire, period, language, filters, role and regions in
     `key`, through the same query layer as the pages (an audited `report` event)."""
-    qid, period, language, scope, segment, region, role, regions, unmask, who = key
+    qid, period, language, scope, segment, region, channel, staff, role, regions, unmask, who = key
     con = open_warehouse()
     try:
         out = io.BytesIO()
@@ -47,6 +47,8 @@ def _file(kind: str, key: tuple) -> tuple[bytes | None, str | None]:
             scope=scope,
             segment=segment,
             region=region,
+            channel=channel,
+            staff=staff,
             user=who,
             role=role,
             regions=regions,
@@ -67,6 +69,8 @@ key = (
     f.scope,
     f.segment,
     f.region,
+    f.channel,
+    f.staff,
     user.role,
     user.regions,
     roles.can(user.role, "unmask"),

@@ -142,6 +142,36 @@ def test_the_overview_compares_with_the_period_the_user_picks(app):
     assert any("对比2025-01 至 2025-03" in m.value for m in app.markdown)
 
 
+def test_channel_and_staff_filters_narrow_the_responses(app):
+    last = scalar(
+        app.db,
+        "select max(date_trunc('month', survey_date))::date from response_scores "
+        "where questionnaire_id = 'dealer-sales'",
+    )
+    channels = app.multiselect(key="f_channel_dealer-sales_zh")
+    assert set(channels.options) >= {"电话"}, channels.options
+    channels.select("phone").run()
+    assert any("只筛选问卷答卷" in c.value for c in app.sidebar.caption)
+    where = "questionnaire_id = 'dealer-sales' and subject = 'own' and date_trunc('month', survey_date) = ?"
+    phone = scalar(
+        app.db, f"select avg(csi) from response_scores where {where} and channel = 'phone'", [last]
+    )
+    assert metric(app, "CSI").value == f"{phone:,.1f}"
+    staff = scalar(
+        app.db,
+        f"select min(staff_id) from response_scores where {where} and channel = 'phone' and staff_id is not null",
+        [last],
+    )
+    app.multiselect(key="f_staff_dealer-sales_zh").select(staff).run()
+    both = scalar(
+        app.db,
+        f"select avg(csi) from response_scores where {where} and channel = 'phone' and staff_id = ?",
+        [last, staff],
+    )
+    assert metric(app, "CSI").value == f"{both:,.1f}"
+    assert "channel" in app.query_params and app.query_params["staff"] == staff
+
+
 def test_overview_in_english_and_quarterly(app):
     app.radio(key="lang").set_value("en").run()
     app.button_group(key="f_grain_en").set_value("quarter").run()

@@ -22,7 +22,7 @@ def sql_file(name: str) -> str:
 
 # Multi-select filters: a list of picked values; one value (the CLI, a link) is a list of one,
 # nothing picked is NULL (every row).
-CHOICES = ("scope", "segment", "region")
+CHOICES = ("scope", "segment", "region", "channel", "staff")
 
 
 def bind(sql: str, params: dict | None) -> dict:

@@ -1,5 +1,10 @@
--- One row per filter value: scopes and segments of a questionnaire, regions of customers.
+-- One row per filter value: scopes, channels and staff of a questionnaire, regions of customers.
 select distinct 'scope' as filter, scope as value from response_scores where questionnaire_id = $qid
+union all
+select distinct 'channel', channel from response_scores where questionnaire_id = $qid and channel is not null
+union all
+select distinct 'staff', staff_id from response_scores
+where questionnaire_id = $qid and subject = 'own' and staff_id is not null
 union all
 select distinct 'region', region from stg_customers
 where region is not null and in_regions(region, $regions::varchar[])

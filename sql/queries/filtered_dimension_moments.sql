@@ -7,7 +7,8 @@
         month_start as period_start, scope, subject, dimension_id,
         sum(responses) as responses, sum(score_sum) as score_sum, sum(score_sq_sum) as score_sq_sum,
     from dimension_response_counts
-    where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
+    where $segment::varchar[] is null and $region::varchar[] is null
+        and $channel::varchar[] is null and $staff::varchar[] is null and $regions::varchar[] is null
         and questionnaire_id = $qid
         and month_start between $date_from and $date_to
         and chosen(scope, $scope::varchar[])
@@ -21,12 +22,15 @@ union all by name
         select batch_id, response_id, date_trunc('month', survey_date)::date as period_start,
             scope, subject,
         from response_facts
-        where ($segment::varchar[] is not null or $region::varchar[] is not null or $regions::varchar[] is not null)
+        where ($segment::varchar[] is not null or $region::varchar[] is not null
+            or $channel::varchar[] is not null or $staff::varchar[] is not null or $regions::varchar[] is not null)
             and questionnaire_id = $qid
             and survey_date between $date_from and $date_to
             and chosen(scope, $scope::varchar[])
             and chosen(segment, $segment::varchar[])
             and chosen(region, $region::varchar[])
+            and chosen(channel, $channel::varchar[])
+            and (subject <> 'own' or chosen(staff_id, $staff::varchar[]))  -- staff: our own
             and in_regions(region, $regions::varchar[])
     ),
 

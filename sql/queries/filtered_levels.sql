@@ -6,7 +6,8 @@
 (
     select *
     from dimension_level_counts
-    where $segment::varchar[] is null and $region::varchar[] is null and $customer_id::varchar is null
+    where $segment::varchar[] is null and $region::varchar[] is null
+        and $channel::varchar[] is null and $staff::varchar[] is null and $customer_id::varchar is null
         and $regions::varchar[] is null
         and period_grain = 'month'
         and questionnaire_id = $qid
@@ -25,13 +26,16 @@ union all by name
             scope,
             subject,
         from response_facts
-        where ($segment::varchar[] is not null or $region::varchar[] is not null or $customer_id::varchar is not null
+        where ($segment::varchar[] is not null or $region::varchar[] is not null
+            or $channel::varchar[] is not null or $staff::varchar[] is not null or $customer_id::varchar is not null
             or $regions::varchar[] is not null)
             and questionnaire_id = $qid
             and survey_date between $date_from and $date_to
             and chosen(scope, $scope::varchar[])
             and chosen(segment, $segment::varchar[])
             and chosen(region, $region::varchar[])
+            and chosen(channel, $channel::varchar[])
+            and (subject <> 'own' or chosen(staff_id, $staff::varchar[]))  -- staff: our own
             and in_regions(region, $regions::varchar[])
             and ($customer_id::varchar is null or customer_id = $customer_id)
     ),

@@ -7,4 +7,6 @@ where subject = 'own'
     and chosen(scope, $scope::varchar[])
     and chosen(segment, $segment::varchar[])
     and chosen(region, $region::varchar[])
+    and chosen(channel, $channel::varchar[])
+    and chosen(staff_id, $staff::varchar[])
     and in_regions(region, $regions::varchar[])
