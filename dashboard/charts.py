@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.i18n import label, t
+from dashboard.i18n import label, lang, t
 
 BLUE = "#1f6fb4"
 RED = "#d62728"
@@ -26,6 +26,10 @@ PALETTE = [
     "#bab0ac",
 ]
 LEVEL_COLORS = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061"]
+
+
+# Dates as numbers (2025-03), the same in both languages: Plotly's month names are English only.
+DATE_AXIS = {"tickformat": "%Y-%m", "hoverformat": "%Y-%m-%d"}
 
 
 def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
@@ -50,6 +54,7 @@ def csi_trend(frame: pl.DataFrame, target: float, partial=None) -> go.Figure:
             y=frame["csi_ci_high"].to_list() + frame["csi_ci_low"].to_list()[::-1],
             fill="toself",
             fillcolor="rgba(31,111,180,0.15)",
+            mode="lines",  # a band, never dots (Plotly adds markers to short traces by default)
             line={"width": 0},
             hoverinfo="skip",
             name="95% CI",
@@ -75,14 +80,14 @@ def csi_trend(frame: pl.DataFrame, target: float, partial=None) -> go.Figure:
     fig.add_hline(
         y=target, line={"color": RED, "dash": "dash"}, annotation_text=f"{t('kpi.target')} {target:g}"
     )
-    return _layout(fig, yaxis_title="CSI")
+    return _layout(fig, yaxis_title="CSI", xaxis=DATE_AXIS)
 
 
 def yoy(frame: pl.DataFrame) -> go.Figure:
     fig = go.Figure()
     for (year,), part in frame.group_by("year", maintain_order=True):
         fig.add_trace(go.Scatter(x=part["month"], y=part["csi"], mode="lines+markers", name=str(year)))
-    return _layout(fig, xaxis={"dtick": 1, "title": "月 / month"}, yaxis_title="CSI")
+    return _layout(fig, xaxis={"dtick": 1, "title": t("axis.month")}, yaxis_title="CSI")
 
 
 def breakdown(frame: pl.DataFrame, target: float, prefix: str | None) -> go.Figure:
@@ -120,11 +125,14 @@ def lines(
         )
     if target is not None:
         fig.add_hline(y=target, line={"color": RED, "dash": "dash"})
-    return _layout(fig, yaxis_title=y_title)
+    return _layout(fig, yaxis_title=y_title, xaxis=DATE_AXIS if frame[x].dtype == pl.Date else {})
 
 
 def stacked_levels(frame: pl.DataFrame, item_names: dict, height: int = 320) -> go.Figure:
     """One horizontal bar per item, split into the shares of its rating levels."""
+    # Shares of the answered levels only: a not-applicable answer (no level) has no bar, so
+    # counting it in the total left the bars short of 100 %.
+    frame = frame.filter(pl.col("level_value").is_not_null())
     totals = frame.group_by("item_id").agg(pl.col("ratings").sum().alias("total"))
     data = frame.join(totals, on="item_id").with_columns(
         (100 * pl.col("ratings") / pl.col("total")).alias("pct")
@@ -161,7 +169,9 @@ def quadrant(frame: pl.DataFrame, names: dict) -> go.Figure:
             textposition="top center",
             marker={"size": 16, "color": [colors.get(q, GREY) for q in data["quadrant"]]},
             customdata=[label("quadrant", q) for q in data["quadrant"]],
-            hovertemplate="%{text}: %{customdata}<br>performance %{x:.1f}, r=%{y:.2f}<extra></extra>",
+            hovertemplate="%{text}: %{customdata}<br>"
+            + t("axis.performance_short")
+            + " %{x:.1f}, r=%{y:.2f}<extra></extra>",
         )
     )
     if data.height:
@@ -175,9 +185,7 @@ def quadrant(frame: pl.DataFrame, names: dict) -> go.Figure:
             font={"color": RED},
             xanchor="left",
         )
-    return _layout(
-        fig, height=420, xaxis_title="表现 performance (0-100)", yaxis_title="重要性 importance (r)"
-    )
+    return _layout(fig, height=420, xaxis_title=t("axis.performance"), yaxis_title=t("axis.importance"))
 
 
 def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str) -> go.Figure:
@@ -229,15 +237,49 @@ def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str) -> g
 CATEGORIES = ("man", "machine", "material", "method", "measurement", "environment")
 
 
-def fishbone(frame: pl.DataFrame, max_causes: int = 4) -> go.Figure:
-    """A cause-and-effect diagram: six bones (5M1E) into the effect, causes as ribs with counts."""
+FISHBONE_WIDTH = 1150  # px: fixed, so that labels can be fitted between the bones
+_X_RANGE = (-4.0, 14.0)
+
+
+def text_px(text: str, size: float) -> float:
+    """About how wide `text` renders at font `size` px: CJK and full-width characters one em,
+    others 0.6 em (Noto Sans CJK)."""
+    return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
+
+
+def fit(text: str, size: float, room: float) -> str:
+    """`text` cut with … to fit `room` px (whole when it fits)."""
+    if text_px(text, size) <= room:
+        return text
+    while text and text_px(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def fishbone(frame: pl.DataFrame, max_causes: int = 8) -> go.Figure:
+    """A cause-and-effect diagram: six bones (5M1E) into the effect, causes as ribs with counts
+    (complaints / dissatisfied ratings).
+
+    Each cause label sits on its rib (above it on the upper bones, below on the lower ones),
+    right-aligned short of its bone and cut with … to the room before the previous bone, so no
+    label crosses a bone or another label for 1–12 causes per bone; the hover shows it whole."""
+    most = frame.group_by("category").len()["len"].max() if frame.height else 1
+    n_max = max(1, min(max_causes, 12, most))  # ribs spread along the bone for the fullest bone
+    height = 560 if n_max <= 8 else 700
     fig = go.Figure()
-    spine_y, head_x = 0.0, 10.0
+    spine_y, head_x, rise, run = 0.0, 10.0, 4.2, 1.6
+    y_range = (-5.3, 5.3)
+    px_x = (FISHBONE_WIDTH - 20) / (_X_RANGE[1] - _X_RANGE[0])
+    px_y = (height - 50) / (y_range[1] - y_range[0])
+    size = 11
     fig.add_shape(type="line", x0=0, y0=spine_y, x1=head_x, y1=spine_y, line={"width": 4, "color": "#333"})
+    effect = t("cause.effect")
+    if lang() == "en":
+        effect = effect.replace(" ", "<br>", 1)  # two lines: the box stays inside the chart
     fig.add_annotation(
         x=head_x,
         y=spine_y,
-        text=f"<b>{t('cause.effect')}</b>",
+        text=f"<b>{effect}</b>",
         showarrow=False,
         xanchor="left",
         font={"size": 15},
@@ -245,20 +287,23 @@ def fishbone(frame: pl.DataFrame, max_causes: int = 4) -> go.Figure:
         bordercolor=RED,
         borderpad=6,
     )
-    positions = [(1.5, 1), (4.5, 1), (7.5, 1), (1.5, -1), (4.5, -1), (7.5, -1)]
+    starts = (1.5, 4.5, 7.5)
+    positions = [(x, side) for side in (1, -1) for x in starts]
     totals = frame.group_by("category").agg(pl.col("complaints").sum(), pl.col("dissatisfied").sum())
     total_of = {r["category"]: r for r in totals.iter_rows(named=True)}
     for cat, (x, side) in zip(CATEGORIES, positions, strict=True):
-        top_y = 4.2 * side
+        top_y = rise * side
         fig.add_shape(
-            type="line", x0=x, y0=top_y, x1=x + 1.6, y1=spine_y, line={"width": 2.5, "color": "#555"}
+            type="line", x0=x, y0=top_y, x1=x + run, y1=spine_y, line={"width": 2.5, "color": "#555"}
         )
         tot = total_of.get(cat, {"complaints": 0, "dissatisfied": 0})
+        head, counts = label("cat", cat), f"{tot['complaints']} / {tot['dissatisfied']}"
+        one_line = text_px(f"{head} · {counts}", 14) < 2.6 * px_x  # else two lines: bones are 3 apart
         fig.add_annotation(
             x=x,
-            y=top_y + 0.45 * side,
+            y=top_y + 0.55 * side,
             showarrow=False,
-            text=f"<b>{label('cat', cat)}</b> · {tot['complaints']} / {tot['dissatisfied']}",
+            text=f"<b>{head}</b>{' · ' if one_line else '<br>'}{counts}",
             font={"size": 14},
             bgcolor="#e8f0fa",
             bordercolor=BLUE,
@@ -268,31 +313,42 @@ def fishbone(frame: pl.DataFrame, max_causes: int = 4) -> go.Figure:
             frame.filter(pl.col("category") == cat)
             .with_columns((pl.col("complaints") + pl.col("dissatisfied")).alias("n"))
             .sort("n", descending=True)
-            .head(max_causes)
+            .head(n_max)
         )
+        n = causes.height
         for i, row in enumerate(causes.iter_rows(named=True)):
-            frac = (i + 1) / (max_causes + 1)
+            frac = (i + 1) / (n_max + 1) if n > 1 else 0.5
             y = top_y * (1 - frac)
-            bone_x = x + 1.6 * frac
-            parts = []
-            if row["complaints"]:
-                parts.append(f"{t('chart.complaints')} {row['complaints']}")
-            if row["dissatisfied"]:
-                parts.append(f"{t('chart.dissatisfied')} {row['dissatisfied']}")
+            bone_x = x + run * frac
+            # The previous bone (or the chart's edge) at the label's height bounds its room.
+            left = _X_RANGE[0] if x == starts[0] else x - 3 + run * frac + run / rise * (size * 1.4 / px_y)
+            right = bone_x - 0.25
+            counts = f"{row['complaints']}/{row['dissatisfied']}"
+            room = (right - left) * px_x - 6
+            name = fit(row["cause"], size, room - text_px(" " + counts, size))
             fig.add_shape(
-                type="line", x0=bone_x - 1.2, y0=y, x1=bone_x, y1=y, line={"width": 1, "color": GREY}
+                type="line",
+                x0=max(left, bone_x - 2.6),
+                y0=y,
+                x1=bone_x,
+                y1=y,
+                line={"width": 1, "color": GREY},
             )
             fig.add_annotation(
-                x=bone_x - 1.25,
+                x=right,
                 y=y,
-                text=f"{row['cause']} ({', '.join(parts)})",
+                text=f"{name} {counts}",
+                hovertext=f"{row['cause']}: {t('chart.complaints')} {row['complaints']}, "
+                f"{t('chart.dissatisfied')} {row['dissatisfied']}",
                 showarrow=False,
                 xanchor="right",
-                font={"size": 11},
+                yanchor="bottom" if side > 0 else "top",
+                font={"size": size},
+                borderpad=0,
             )
-    fig.update_xaxes(visible=False, range=[-3.2, 13.6])  # room for the effect box in English
-    fig.update_yaxes(visible=False, range=[-5.3, 5.3])
-    return _layout(fig, height=560, showlegend=False, plot_bgcolor="white")
+    fig.update_xaxes(visible=False, range=list(_X_RANGE), fixedrange=True)
+    fig.update_yaxes(visible=False, range=list(y_range), fixedrange=True)
+    return _layout(fig, height=height, width=FISHBONE_WIDTH, showlegend=False, plot_bgcolor="white")
 
 
 def gap_bars(frame: pl.DataFrame, names: dict, own_label: str) -> go.Figure:

@@ -14,7 +14,7 @@ st.title(t("cause.title"))
 bones = q("fishbone", **f.params())
 stop_if_empty(bones)
 st.caption(f"{t('cause.fishbone')} · {t('cause.fishbone_units')}")
-st.plotly_chart(charts.fishbone(bones), key="fishbone")
+st.plotly_chart(charts.fishbone(bones), key="fishbone", width="content")
 causes = bones.filter((pl.col("complaints") > 0) | (pl.col("dissatisfied") > 0)).rows(named=True)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 bone = left.selectbox(
