@@ -46,6 +46,7 @@ bench: setup browser-deps
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.concurrent
 	$(BIN)/python -m bench.comments
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) data tests/artifacts .pytest_cache .ruff_cache

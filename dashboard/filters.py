@@ -29,6 +29,7 @@ class Filters:
     region: tuple[str, ...]
     channel: tuple[str, ...] = ()  # survey channels and our staff: they narrow the responses only
     staff: tuple[str, ...] = ()
+    responses: int = 0  # the questionnaire's responses (for the words of a spinner)
 
     @property
     def one_scope(self) -> str | None:
@@ -172,6 +173,7 @@ def sidebar() -> Filters | None:
         region,
         channel,
         staff,
+        int(row["responses"] or 0),
     )
     links.write(lang(), found)
     return found

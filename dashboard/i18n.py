@@ -354,6 +354,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.questionnaire": ("问卷", "Questionnaire"),
     "filter.grain": ("周期", "Period grain"),
     "filter.dates": ("日期范围", "Date range"),
+    "spin.counting": ("正在统计 {n} 份答卷……", "Counting {n} responses…"),
     "axis.month": ("月", "Month"),
     "axis.performance": ("表现（0-100）", "Performance (0-100)"),
     "axis.performance_short": ("表现", "performance"),

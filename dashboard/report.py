@@ -5,6 +5,7 @@ computation — then written as PDF (dashboard.report_pdf) or XLSX (dashboard.re
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import datetime as dt
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -182,19 +183,7 @@ def build(
         channel,
         staff,
     )
-    wide = Filters(
-        qid,
-        row["title"],
-        row["target"],
-        period.grain,
-        data.shift(period.start, period.grain, back),
-        period.end,
-        scope,
-        segment,
-        region,
-        channel,
-        staff,
-    )
+    wide = dataclasses.replace(f, date_from=data.shift(period.start, period.grain, back))
     now = now or dt.datetime.now().astimezone()
     report = Report(
         row["title"], qid, period, _filters(f, regions), now.strftime("%Y-%m-%d %H:%M %Z").strip(), lang

@@ -12,6 +12,11 @@ from dashboard.i18n import COLUMNS, label, t
 DATA_RANGE = "f_data_range"  # (first, last, date widget key) of the sidebar's questionnaire
 
 
+def counting(f):
+    """A spinner with words while a page's first queries run (shown after half a second)."""
+    return st.spinner(t("spin.counting", n=f"{f.responses:,}"))
+
+
 def stop_if_empty(frame: pl.DataFrame | None, message: str | None = None) -> None:
     """Show an info box and stop the page when there is nothing to draw; when the dates are
     narrower than the data, say which dates hold data, with a button to go there."""

@@ -7,11 +7,12 @@ from dashboard import actions, auth, charts
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
-from dashboard.widgets import fmt, stop_if_empty, table
+from dashboard.widgets import counting, fmt, stop_if_empty, table
 
 f = filters()
 st.title(t("cause.title"))
-bones = q("fishbone", **f.params())
+with counting(f):
+    bones = q("fishbone", **f.params())
 stop_if_empty(bones)
 st.caption(f"{t('cause.fishbone')} · {t('cause.fishbone_units')}")
 st.plotly_chart(charts.fishbone(bones), key="fishbone", width="content")

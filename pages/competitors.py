@@ -6,13 +6,14 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import labels, t
 from dashboard.page import filters
-from dashboard.widgets import partial_note, table
+from dashboard.widgets import counting, partial_note, table
 
 VERDICTS = ("significant", "not significant", "sample too small", "no data")
 f = filters()
 st.title(t("comp.title"))
 dim_names, _ = data.names(f)
-gaps = data.competitors(f)
+with counting(f):
+    gaps = data.competitors(f)
 if gaps.is_empty():
     st.info(t("comp.none"))
     st.stop()

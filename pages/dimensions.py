@@ -7,12 +7,13 @@ from dashboard import actions, auth, charts, data
 from dashboard.i18n import t
 from dashboard.page import filters
 from dashboard.state import q
-from dashboard.widgets import partial_note, stop_if_empty, table
+from dashboard.widgets import counting, partial_note, stop_if_empty, table
 
 f = filters()
 st.title(t("dim.title"))
 dim_names, item_names = data.names(f)
-trend = q("dimension_trend", **f.params())
+with counting(f):
+    trend = q("dimension_trend", **f.params())
 stop_if_empty(trend)
 if f.segment or f.region:
     st.caption(t("dim.note_filters"))

@@ -8,12 +8,13 @@ from dashboard.filters import comparison, month_range
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import q
-from dashboard.widgets import fmt, partial_note, stop_if_empty, table
+from dashboard.widgets import counting, fmt, partial_note, stop_if_empty, table
 
 f = filters()
 st.title(t("overview.title"))
 compare, custom, versus = comparison(f)
-kpis, trend = data.overview(f, compare, custom)
+with counting(f):
+    kpis, trend = data.overview(f, compare, custom)
 stop_if_empty(trend)
 st.caption(
     f"{f.title} · {t('overview.period')}: {kpis.period:%Y-%m-%d} ({t('grain.' + f.grain)}) · "

@@ -8,14 +8,15 @@ from dashboard.i18n import label, t
 from dashboard.page import filters
 from dashboard.pareto import active_click
 from dashboard.state import q
-from dashboard.widgets import table
+from dashboard.widgets import counting, table
 
 f = filters()
 st.title(t("pareto.title"))
 st.caption(t("pareto.click"))
 _, item_names = data.names(f)
-items = q("pareto_items", **f.params())
-causes = q("pareto_causes", **f.params())
+with counting(f):
+    items = q("pareto_items", **f.params())
+    causes = q("pareto_causes", **f.params())
 
 # Each chart with its drill-down beside it; only the latest click is open (a click on the
 # other chart closes the first one's list).

@@ -6,13 +6,14 @@ from dashboard import data, voice
 from dashboard.i18n import t
 from dashboard.page import filters
 from dashboard.state import q
-from dashboard.widgets import table
+from dashboard.widgets import counting, table
 
 f = filters()
 st.title(t("voice.title"))
 st.caption(t("voice.caption"))
 voice.flash()
-found = q("comment_topics", **f.params())
+with counting(f):
+    found = q("comment_topics", **f.params())
 comments = int(found["all_comments"][0]) if found.height else 0
 if not comments:
     st.info(t("voice.no_comments"))

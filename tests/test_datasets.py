@@ -194,39 +194,30 @@ def test_car_complaints_gbk_is_the_same_600_and_needs_replace(db):
     assert brands == [{"n": 1800, "first": "2020-06-05"}]
 
 
+# Both CFPB exports: product, issue (the cause) and the date received; constants for the rest.
+CFPB = [
+    "--map",
+    "Date received=received_at",
+    "--map",
+    "Product=product",
+    "--map",
+    "Issue=cause",
+    "--set",
+    "customer_id=consumer",
+    "--set",
+    "cause_category=method",
+    "--ignore-extra",
+]
 CFPB_RECENT = [
     "--skip-rows",
     "2",
     "--map",
     "Complaint ID=complaint_id",
     "--map",
-    "Date received=received_at",
-    "--map",
-    "Product=product",
-    "--map",
-    "Issue=cause",
-    "--map",
     "Consumer complaint narrative=description",
-    "--set",
-    "customer_id=consumer",
-    "--set",
-    "cause_category=method",
-    "--ignore-extra",
+    *CFPB,
 ]
-CFPB_LEGACY = [
-    "--row-ids",
-    "--map",
-    "Date received=received_at",
-    "--map",
-    "Product=product",
-    "--map",
-    "Issue=cause",
-    "--set",
-    "customer_id=consumer",
-    "--set",
-    "cause_category=method",
-    "--ignore-extra",
-]
+CFPB_LEGACY = ["--row-ids", *CFPB]
 RECENT = "cfpb-complaints-2015-2020-sample/complaints_sample.csv"
 LEGACY = "cfpb-complaints-2013-2016-sample/consumer_complaints.csv"
 

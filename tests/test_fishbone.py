@@ -98,3 +98,38 @@ def test_no_fishbone_label_crosses_a_bone_or_another_label(browser, tmp_path, la
     assert len(ribs) == 6 * per_bone
     assert all(len(text.split(" ")[0].rstrip("…")) >= 2 for text in ribs), ribs  # a name, not a stub
     page.close()
+
+
+def test_stacked_level_bars_reach_100_percent_with_not_applicable_answers():
+    # Item a1: 3 x level 1, 1 x level 5 and 2 not applicable (no level): shares 75 % and 25 %.
+    frame = pl.DataFrame(
+        {
+            "item_id": ["a1", "a1", "a1"],
+            "level_value": [1.0, 5.0, None],
+            "level_label": ["差", "好", None],
+            "ratings": [3, 1, 2],
+        }
+    )
+    fig = charts.stacked_levels(frame, {"a1": "交车"})
+    assert sorted(x for trace in fig.data for x in trace.x) == [25.0, 75.0]
+
+
+def test_the_95_percent_band_is_a_band_and_dates_read_alike_in_both_languages():
+    import datetime as dt
+
+    one = pl.DataFrame(
+        {
+            "period_start": [dt.date(2025, 1, 1)],
+            "csi": [80.0],
+            "csi_ci_low": [75.0],
+            "csi_ci_high": [85.0],
+            "responses": [12],
+        }
+    )
+    fig = charts.csi_trend(one, 90)
+    assert fig.data[0].mode == "lines"  # one period: no stray dots where the band has no area
+    assert fig.layout.xaxis.tickformat == "%Y-%m"
+    years = pl.DataFrame({"year": [2024, 2025], "month": [1, 1], "csi": [80.0, 82.0]})
+    for code, title in (("zh", "月"), ("en", "Month")):
+        with language(code):
+            assert charts.yoy(years).layout.xaxis.title.text == title

@@ -1,0 +1,156 @@
+"""`python -m bench.pages`: how long each dashboard page takes as a person sees it, in Debian's
+chromium on the demo warehouse (`make run`'s data): each page's first render after a click in
+the navigation, and filter changes on the Overview, three rounds, medians. The Streamlit
+server's CPU seconds are read from /proc beside the wall seconds (the machines are shared).
+
+Target (issue 17): every page and filter change under 2 s on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = [
+    ("overview", "总览"),
+    ("dimensions", "维度分析"),
+    ("pareto", "帕累托"),
+    ("causes", "原因分析"),
+    ("voice", "客户声音"),
+    ("competitors", "竞品对比"),
+    ("actions", "整改跟踪"),
+    ("report", "报告"),
+    ("upload", "数据上传"),
+    ("settings", "设置"),
+    ("admin", "用户与审计"),
+]
+ROUNDS = 3
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_done(page, since: float | None = None, timeout: float = 120) -> float:
+    """Seconds from `since` (default: now) until the script stopped running and stayed
+    stopped for 0.3 s (a click's rerun may start a moment after the click)."""
+    since = time.perf_counter() if since is None else since
+    page.wait_for_timeout(50)
+    stable_since = None
+    while time.perf_counter() - since < timeout:
+        running = page.locator("[data-test-script-state='running']").count() > 0
+        now = time.perf_counter()
+        if running:
+            stable_since = None
+        elif stable_since is None:
+            stable_since = now
+        elif now - stable_since >= 0.3:
+            return stable_since - since
+        page.wait_for_timeout(25)
+    raise TimeoutError("the page did not finish")
+
+
+def measure(page, pid: int, action) -> tuple[float, float]:
+    """(wall seconds from the click until the page has finished, server CPU seconds meanwhile)."""
+    cpu = cpu_seconds(pid)
+    start = time.perf_counter()
+    action()
+    wall = wait_done(page, since=start)
+    return wall, cpu_seconds(pid) - cpu
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from pipelines.demo import build_demo
+
+    work = Path(tempfile.mkdtemp(prefix="manyi-pages-"))
+    db = work / "demo.duckdb"
+    build_demo(db, log=lambda message: None)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, "MANYI_DB": str(db)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    times: dict[str, list[tuple[float, float]]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            for _ in range(600):
+                try:
+                    page.goto(url + "/")
+                    break
+                except Exception:  # the server is still starting
+                    time.sleep(0.2)
+            page.wait_for_selector("[data-testid='stSidebar']", timeout=120_000)
+            wait_done(page)
+            page.get_by_role("textbox", name="用户名").fill("demo-admin")
+            page.get_by_role("textbox", name="密码").fill("demo")
+            times.setdefault("login → overview", []).append(
+                measure(page, server.pid, lambda: page.get_by_role("button", name="登录").click())
+            )
+            for _ in range(ROUNDS):
+                for slug, name in PAGES:
+                    link = page.get_by_role("link", name=name, exact=True)
+                    times.setdefault(f"page {slug}", []).append(measure(page, server.pid, link.click))
+                page.get_by_role("link", name="总览", exact=True).click()
+                wait_done(page)
+                for label, grain in (("quarter", "季度"), ("month", "月")):
+                    button = page.locator("[data-testid='stSidebar'] button").filter(has_text=grain).first
+                    times.setdefault(f"overview grain → {label}", []).append(
+                        measure(page, server.pid, button.click)
+                    )
+                for compare in ("去年同期", "上期"):
+                    button = page.locator("[data-testid='stMain'] button").filter(has_text=compare).first
+                    times.setdefault(f"overview compare → {compare}", []).append(
+                        measure(page, server.pid, button.click)
+                    )
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    lines = [
+        "# Page timings in chromium (demo warehouse)",
+        "",
+        f"{platform.node()} · {os.cpu_count()} cores · {ROUNDS} rounds · `python -m bench.pages`",
+        "",
+        "| what | median wall s | median server CPU s | max wall s | under 2 s |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for what, found in times.items():
+        walls = [w for w, _ in found]
+        cpus = [c for _, c in found]
+        median = statistics.median(walls)
+        lines.append(
+            f"| {what} | {median:.2f} | {statistics.median(cpus):.2f} | {max(walls):.2f} | "
+            f"{'yes' if median < 2 else 'no'} |"
+        )
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "pages.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
