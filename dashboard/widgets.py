@@ -44,12 +44,16 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     def audited(file: str) -> dict:
         return {"on_click": auth.record, "args": ("download", {"file": file, "rows": frame.height})}
 
+    # The files are made when a button is clicked (Streamlit calls the function then), not on
+    # every rerun: an XLSX costs ~50 ms per table, several per page.
     csv = f"{name}.csv"
-    left.download_button(t("download.csv"), to_csv(frame), csv, "text/csv", key=f"csv_{name}", **audited(csv))
+    left.download_button(
+        t("download.csv"), lambda: to_csv(frame), csv, "text/csv", key=f"csv_{name}", **audited(csv)
+    )
     xlsx = f"{name}.xlsx"
     right.download_button(
         t("download.xlsx"),
-        to_xlsx(frame, name),
+        lambda: to_xlsx(frame, name),
         xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
@@ -89,6 +93,10 @@ def p_text(value: float | None) -> str | None:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
+# Columns holding codes of an enum, shown with the enum's labels (the downloads too).
+_ENUM_COLUMNS = {"channel": "channel", "cause_category": "cat"}
+
+
 def presented(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as shown and downloaded: scores and percentages to one decimal, p-values as
     p_text, so a number reads the same on every page and file."""
@@ -98,6 +106,10 @@ def presented(frame: pl.DataFrame) -> pl.DataFrame:
             exprs.append(pl.col(name).map_elements(p_text, return_dtype=pl.Utf8, skip_nulls=True))
         elif dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
             exprs.append(pl.col(name).round(1))
+        elif dtype == pl.Utf8 and name in _ENUM_COLUMNS:  # codes in words (phone -> 电话)
+            codes = frame[name].drop_nulls().unique().to_list()
+            words = {c: label(_ENUM_COLUMNS[name], c) for c in codes}
+            exprs.append(pl.col(name).replace_strict(words, default=pl.col(name)).fill_null(""))
         elif dtype == pl.Utf8:
             exprs.append(pl.col(name).fill_null(""))  # an empty cell, not the word None
     return frame.with_columns(exprs) if exprs else frame

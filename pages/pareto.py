@@ -11,6 +11,16 @@ from dashboard.state import q
 from dashboard.widgets import counting, table
 
 f = filters()
+DRILL_ORDER = [
+    "comment",
+    "level_label",
+    "survey_date",
+    "customer_name",
+    "csi",
+    "channel",
+    "staff_id",
+    "response_id",
+]
 st.title(t("pareto.title"))
 st.caption(t("pareto.click"))
 _, item_names = data.names(f)
@@ -21,7 +31,7 @@ with counting(f):
 # Each chart with its drill-down beside it; only the latest click is open (a click on the
 # other chart closes the first one's list).
 st.subheader(t("pareto.items"))
-chart, drill = st.columns([3, 2])
+chart, drill = st.columns([1, 1])
 with chart:
     if items.is_empty():
         st.info(t("empty"))
@@ -35,7 +45,7 @@ with chart:
             key="pareto_items",
         )
 st.subheader(t("pareto.causes"))
-cause_chart, cause_drill = st.columns([3, 2])
+cause_chart, cause_drill = st.columns([1, 1])
 with cause_chart:
     if causes.is_empty():
         st.info(t("empty"))
@@ -66,7 +76,10 @@ with drill:
         )
         if auth.can("detail"):
             table(
-                q("drill_item_responses", **f.params(item_id=item_id)), f"dissatisfied_{item_id}", height=320
+                q("drill_item_responses", **f.params(item_id=item_id)),
+                f"dissatisfied_{item_id}",
+                height=320,
+                column_order=DRILL_ORDER,  # what an engineer reads first; the rest scrolls
             )
         else:
             st.caption(t("auth.detail_hidden"))
@@ -83,7 +96,8 @@ with cause_drill:
             listed = q(
                 "complaints_list", **f.params(cause_category=row["cause_category"], cause=row["cause"])
             )
-            actions.complaint_table(listed, "complaints_of_cause", height=320)
+            order = ["description", "received_at", "severity", "is_overdue", "responsible_dept", "product"]
+            actions.complaint_table(listed, "complaints_of_cause", height=320, column_order=order)
         else:
             st.caption(t("auth.detail_hidden"))
 if items.height:

@@ -570,6 +570,10 @@ def test_a_pareto_drill_down_opens_beside_its_chart_and_follows_the_newest_click
     # The comment is the list's first column
     header = table.locator("[role='columnheader']").first.inner_text()
     assert header.strip() == "意见", header
+    # What an engineer reads comes first, in a list half the page wide (ids scroll on the right)
+    headers = [h.strip() for h in table.locator("[role='columnheader']").all_inner_texts()]
+    assert headers[:4] == ["意见", "评价", "回访日期", "客户"], headers
+    assert table.bounding_box()["width"] >= 0.9 * chart_box["width"]
 
     click_first_bar(causes_chart)
     assert page.get_by_text("投诉明细：").count() == 1
