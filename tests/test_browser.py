@@ -136,14 +136,22 @@ def settle(page, timeout: float = 60) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector("[data-testid='stSidebar']", timeout=timeout * 1000)
     time.sleep(0.7)  # a rerun triggered by the last action has started by now
-    try:
-        page.wait_for_selector(
-            "[data-test-script-state='notRunning']", state="attached", timeout=timeout * 1000
-        )
-    except playwright.TimeoutError:
-        page.screenshot(path=str(ARTIFACTS / "timeout.png"), full_page=True)
-        raise
-    time.sleep(1.0)  # charts finish drawing
+    # Finished = not running for a whole second: a run may start another (st.rerun, a deep
+    # link handed to the router), later than usual on a busy machine.
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while True:
+        running = page.locator("[data-test-script-state='running']").count() > 0
+        idle = page.locator("[data-test-script-state='notRunning']").count() > 0 and not running
+        now = time.monotonic()
+        quiet_since = (quiet_since or now) if idle else None
+        if quiet_since is not None and now - quiet_since >= 1.0:
+            break
+        if now > deadline:
+            page.screenshot(path=str(ARTIFACTS / "timeout.png"), full_page=True)
+            raise playwright.TimeoutError("the script did not finish")
+        time.sleep(0.1)
+    time.sleep(0.5)  # charts finish drawing
     errors = page.locator("[data-testid='stException']").all_inner_texts()
     assert not errors, errors
 
@@ -532,7 +540,7 @@ def test_a_copied_link_opens_the_same_page_language_and_filters(server, browser)
     dates = " ".join(inputs.nth(i).input_value() for i in range(inputs.count()))
     assert "2025-01-01" in dates and "2025-06-30" in dates, dates
     page.screenshot(path=str(ARTIFACTS / "link_dimensions_en.png"), full_page=True)
-    region = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").last
+    region = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Region")
     assert "华南" in region.inner_text(), region.inner_text()
     assert "region=%E5%8D%8E%E5%8D%97" in page.url
     assert "lang=en" in page.url and "grain=quarter" in page.url and "from=2025-01-01" in page.url
