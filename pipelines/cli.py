@@ -73,13 +73,22 @@ def _parser() -> argparse.ArgumentParser:
     stset.add_argument("name")
     stset.add_argument("value")
     stsub.add_parser("list", help="every setting in force")
-    mt = sub.add_parser("maintain", help="flush inlined data, merge small files, delete orphaned files")
+    mt = sub.add_parser(
+        "maintain", help="flush inlined data, merge small files, expire old snapshots, delete orphaned files"
+    )
     mt.add_argument(
         "--orphans-older-than",
         type=float,
         default=60,
         metavar="MINUTES",
         help="delete only orphaned files older than this (default 60: a load committing now keeps its files)",
+    )
+    mt.add_argument(
+        "--snapshots-older-than",
+        type=float,
+        default=7,
+        metavar="DAYS",
+        help="expire snapshots older than this (default 7); batches, supersessions and rollback do not need them",
     )
     us = sub.add_parser("user", help="dashboard users: add, list, disable, password (read from stdin)")
     ussub = us.add_subparsers(dest="action", required=True)
@@ -374,10 +383,15 @@ def _run(args, path: Path) -> int:
             emit({"status": "exported", "dir": str(Path(args.dir).absolute()), "views": written})
             return 0
         if args.command == "maintain":
-            if args.orphans_older_than < 0:
-                print("--orphans-older-than must be 0 or more minutes", file=sys.stderr)
+            if args.orphans_older_than < 0 or args.snapshots_older_than < 0:
+                print("--orphans-older-than and --snapshots-older-than must be 0 or more", file=sys.stderr)
                 return 1
-            result = maintain(con, path, timedelta(minutes=args.orphans_older_than))
+            result = maintain(
+                con,
+                path,
+                timedelta(minutes=args.orphans_older_than),
+                timedelta(days=args.snapshots_older_than),
+            )
             store.audit(con, "maintain", None, result, user=_os_user())
             emit({**result, "status": "maintained"})
             return 0

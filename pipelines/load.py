@@ -21,6 +21,7 @@ from pipelines.reader import read_table, refuse
 from pipelines.scoring import score
 from pipelines.text import analyse_many
 from warehouse.lake import write
+from warehouse.maintain import light_compaction
 from warehouse.sql import bind
 
 Progress = Callable[[float, str], None]
@@ -100,6 +101,7 @@ class LoadResult:
     date_readings: dict[str, str] | None = None
     warnings: list[dict] | None = None
     retries: int | None = None  # commits retried because another writer committed first
+    compacted: list[str] | None = None  # tables whose files this load merged (warehouse.maintain)
 
     def summary(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -710,13 +712,11 @@ def _recheck_keys(con, prepared: Prepared) -> None:
 def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
     """Count keys already active in the warehouse; without --replace each is a problem."""
     kind = job.kind
-    key = store.key_sql(kind, "t")
     sql = f"""
-        select t.__row, {key}, s.batch_id, b.file_name
-        from typed as t
-        inner join ({store.active_keys_sql(kind)}) as s on s.record_key = {store.prefix_key_sql(kind, key)}
-        left join batches as b on b.batch_id = s.batch_id
-        order by t.__row
+        select m.__row, m.key, m.batch_id, b.file_name
+        from ({store.matched_keys_sql(kind)}) as m
+        left join batches as b on b.batch_id = m.batch_id
+        order by m.__row
     """
     params = {"qid": job.questionnaire_id} if "$qid" in sql else {}
     rows = con.execute(sql, params).fetchall()
@@ -801,6 +801,9 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         write(con, body, on_retry=again)
     finally:
         _drop_temp(con)
+    compacted = light_compaction(con)
+    if compacted:
+        progress(0.99, f"merged the small files of {len(compacted)} tables")
     progress(1.0, "loaded")
     return LoadResult(
         batch_id,
@@ -815,6 +818,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         date_readings=prepared.date_readings or None,
         warnings=prepared.warnings or None,
         retries=len(retries) or None,
+        compacted=compacted or None,
     )
 
 

@@ -179,20 +179,28 @@ def record_key_sql(kind: str, alias: str) -> str:
     return key
 
 
-def prefix_key_sql(kind: str, key: str) -> str:
-    return f"($qid || '|' || {key})" if kind == "survey" else key
+def matched_keys_sql(kind: str, staged: str = "typed") -> str:
+    """SQL selecting (__row, key, record_key, batch_id) of every active (not superseded) record
+    of `kind` whose key a row of the staged table `staged` carries.
 
-
-def active_keys_sql(kind: str) -> str:
-    """SQL selecting (record_key, batch_id) of every active (not superseded) record of `kind`."""
+    The staged rows are joined on the key columns themselves: the join's build side is the
+    file (a month's few thousand rows), and the warehouse's key column is probed as it is
+    stored, so DuckDB prunes row groups by the file's min/max ids and never builds a key
+    string for a record the file does not name. Only the matched records are then looked up
+    in supersessions. Comparing `concat(questionnaire_id, '|', id)` over every stored
+    response, as before, cost 8.5 CPU s per monthly file at 10 M responses.
+    """
     table = KIND_TABLES[kind]
-    record = record_key_sql(kind, "r")
+    on = " and ".join(f"r.{k} is not distinct from t.{k}" for k in KEYS[kind])
     where = "r.questionnaire_id = $qid and " if kind == "survey" else ""
+    record = record_key_sql(kind, "r")
     return f"""
-        select {record} as record_key, r.batch_id from {table} as r
-        where {where}not exists (
+        select t.__row, {key_sql(kind, "t")} as key, {record} as record_key, r.batch_id
+        from {staged} as t
+        inner join {table} as r on {where}{on}
+        where not exists (
             select 1 from supersessions as s
-            where s.kind = '{kind}' and s.record_key = {record} and s.old_batch_id = r.batch_id
+            where s.kind = '{kind}' and s.old_batch_id = r.batch_id and s.record_key = {record}
         )
     """
 
@@ -203,10 +211,8 @@ def supersede(
     """Mark active records that `typed` reloads as superseded; return the old batch ids."""
     sql = f"""
         insert into supersessions
-        select distinct '{kind}', s.record_key, s.batch_id, $new_batch, $at
-        from typed as t
-        inner join ({active_keys_sql(kind)}) as s
-            on s.record_key = {prefix_key_sql(kind, key_sql(kind, "t"))}
+        select distinct '{kind}', m.record_key, m.batch_id, $new_batch, $at
+        from ({matched_keys_sql(kind)}) as m
     """
     params = {"new_batch": new_batch_id, "at": at}
     if kind == "survey":

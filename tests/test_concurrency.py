@@ -115,7 +115,14 @@ def test_killed_load_leaves_the_warehouse_as_it_was(db, tmp_path):
     assert last_json(again)["rows"] == 150_000
 
 
+def _csi(db):
+    sql = "select count(*) as n, round(sum(csi), 6) as s from v_csi_response"
+    return last_json(run_cli(db, "query", sql, check=True))
+
+
 def test_maintain_keeps_every_batch_and_its_rollback(db, tmp_path):
+    """maintain merges files and expires every old snapshot; each batch's rollback, one of
+    them restoring the rows a --replace superseded, still works on the warehouse left."""
     from conftest import DATA
 
     qfile = tmp_path / "bench.toml"
@@ -129,24 +136,71 @@ def test_maintain_keeps_every_batch_and_its_rollback(db, tmp_path):
             db, "load", "survey", str(path), "--questionnaire", "bench", "--ignore-extra", check=True
         )
         batches.append(last_json(load))
+    # Batch 3 reloads 50 of batch 1's responses with other answers.
+    again = tmp_path / "again.csv"
+    survey_frame(50, 5, seed=9, start=200).write_csv(again)
+    replace = run_cli(
+        db,
+        "load",
+        "survey",
+        str(again),
+        "--questionnaire",
+        "bench",
+        "--ignore-extra",
+        "--replace",
+        check=True,
+    )
+    assert last_json(replace)["superseded"] == 50
     run_cli(db, "load", "complaints", str(DATA / "complaints_ok.csv"), check=True)
-    before = last_json(
-        run_cli(db, "query", "select count(*) as n, round(sum(csi), 6) as s from v_csi_response", check=True)
+    before = _csi(db)
+    done = last_json(
+        run_cli(db, "maintain", "--orphans-older-than", "0", "--snapshots-older-than", "0", check=True)
     )
-    done = last_json(run_cli(db, "maintain", "--orphans-older-than", "0", check=True))
     assert done["status"] == "maintained"
-    assert (
-        last_json(
-            run_cli(
-                db, "query", "select count(*) as n, round(sum(csi), 6) as s from v_csi_response", check=True
-            )
-        )
-        == before
-    )
+    assert done["snapshots_after"] == 1 < done["snapshots_before"]
+    assert done["files_after"] < done["files_before"]
+    con = open_warehouse(db)
+    assert data_files(db) == listed_files(con)  # nothing left that no snapshot needs
+    con.close()
+    assert _csi(db) == before
+    # Rolling back the --replace brings batch 1's 50 rows back as they were.
+    run_cli(db, "rollback", last_json(replace)["batch_id"], check=True)
+    assert _csi(db)[0]["n"] == 600
     run_cli(db, "rollback", batches[1]["batch_id"], check=True)
-    after = last_json(run_cli(db, "query", "select count(*) as n from v_csi_response", check=True))
-    assert after == [{"n": 400}]
-    assert len(last_json(run_cli(db, "batches", check=True))) == 4
+    assert _csi(db)[0]["n"] == 400
+    run_cli(db, "maintain", "--orphans-older-than", "0", "--snapshots-older-than", "0", check=True)
+    run_cli(db, "rollback", batches[0]["batch_id"], check=True)
+    assert _csi(db)[0]["n"] == 200
+    listed = last_json(run_cli(db, "batches", check=True))
+    assert len(listed) == 5
+    assert sorted(b["status"] for b in listed).count("rolled_back") == 3
+
+
+def test_loads_merge_small_files_by_themselves(db, tmp_path, monkeypatch):
+    """Past MANYI_COMPACT_AFTER_FILES live files in a table, a load merges them: a warehouse
+    nobody runs maintain on keeps few files, and every batch can still be rolled back."""
+    monkeypatch.setenv("MANYI_COMPACT_AFTER_FILES", "4")
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=5), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    results = []
+    for n in range(8):
+        path = tmp_path / f"m{n}.csv"
+        survey_frame(100, 5, seed=n, start=100 * n).write_csv(path)
+        load = run_cli(
+            db, "load", "survey", str(path), "--questionnaire", "bench", "--ignore-extra", check=True
+        )
+        results.append(last_json(load))
+    assert any("responses" in (r.get("compacted") or []) for r in results)
+    con = open_warehouse(db)
+    from warehouse.maintain import file_counts
+
+    counts = file_counts(con)
+    con.close()
+    assert counts["responses"] <= 4 and counts["answer_sets"] <= 4
+    assert _csi(db)[0]["n"] == 800
+    run_cli(db, "rollback", results[2]["batch_id"], check=True)
+    assert _csi(db)[0]["n"] == 700
 
 
 IDLE_READER = """

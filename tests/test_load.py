@@ -279,3 +279,51 @@ def test_rollback_of_the_middle_of_a_replace_chain_keeps_later_replacements(con)
     }
     assert con.execute("select count(*) from response_scores").fetchone()[0] == 10
     assert con.execute("select count(*) from supersessions").fetchone()[0] == 0
+
+
+def test_the_key_check_finds_known_ids_among_many_batches(con, monkeypatch):
+    """24 monthly batches (merged into few files along the way): a new month naming one id of
+    batch 7 and one id that a --replace moved to a later batch is refused on exactly those two
+    rows, each naming the batch that holds the id now; ids of another questionnaire do not count."""
+    monkeypatch.setenv("MANYI_COMPACT_AFTER_FILES", "6")
+    head = HEADER
+    names = []
+    for month in range(24):
+        rows = [
+            f"M{month:02d}-{n:03d},C{n % 7},2024-{month % 12 + 1:02d}-15,5,4,4,5,4,5,5" for n in range(40)
+        ]
+        names.append(
+            load_text(
+                con, "survey", "\n".join([head, *rows]), name=f"m{month}.csv", questionnaire_id="dealer-sales"
+            )
+        )
+    moved = load_text(
+        con,
+        "survey",
+        f"{head}\nM03-005,C1,2024-04-16,3,3,3,3,3,3,3",
+        name="fix.csv",
+        questionnaire_id="dealer-sales",
+        replace=True,
+    )
+    assert moved.superseded == 1
+    # The same ids under the other questionnaire are not "already loaded".
+    other = "问卷编号,客户编号,调查日期,产品质量评价,交付评价,服务评价"
+    load_text(
+        con, "survey", f"{other}\nM07-011,C1,2024-08-15,3,3,3", name="as.csv", questionnaire_id="after-sales"
+    )
+    fresh = [f"N-{n:03d},C1,2025-01-15,5,5,5,5,5,5,5" for n in range(30)]
+    text = "\n".join(
+        [
+            head,
+            *fresh[:10],
+            "M07-011,C1,2025-01-15,5,5,5,5,5,5,5",
+            *fresh[10:20],
+            "M03-005,C1,2025-01-15,5,5,5,5,5,5,5",
+            *fresh[20:],
+        ]
+    )
+    error = refused(con, "survey", text, questionnaire_id="dealer-sales")
+    assert [(p.row, p.value) for p in error.problems] == [(12, "M07-011"), (23, "M03-005")]
+    assert names[7].batch_id in error.problems[0].reason and "m7.csv" in error.problems[0].reason
+    assert moved.batch_id in error.problems[1].reason and "fix.csv" in error.problems[1].reason
+    assert con.execute("select count(*) from responses where response_id like 'N-%'").fetchone()[0] == 0

@@ -1,17 +1,31 @@
 """`python -m pipelines maintain`: keep a long-lived warehouse lean without losing its history.
 
-It flushes data DuckLake kept inlined in the catalog into Parquet, merges small adjacent data
-files, and deletes orphaned files: Parquet files in the data folder that no snapshot lists,
-which a killed loader or a load that failed mid-write (a full disk) leaves behind; a
-failed load does not delete them itself, as it cannot tell its files from those of a load
-committing in another process at the same moment. Only orphans older than a grace period are deleted, so a
-load committing in another process at that moment keeps its files. No snapshot is expired:
-every batch's history, supersession and rollback stays as it was.
+It flushes data DuckLake kept inlined in the catalog into Parquet, rewrites data files that
+rollbacks have mostly deleted, merges small adjacent data files, expires old snapshots,
+deletes the files only those snapshots needed, and deletes orphaned files: Parquet files in
+the data folder that no snapshot lists, which a killed loader or a load that failed
+mid-write (a full disk) leaves behind; a failed load does not delete them itself, as it
+cannot tell its files from those of a load committing in another process at the same
+moment. Only orphans older than a grace period are deleted, so a load committing in another
+process at that moment keeps its files.
+
+What a snapshot holds that expiring loses is DuckLake time travel, which nothing here uses:
+a batch's history is rows of its own (`batches`, `supersessions`, `audit_log`), and rollback
+deletes a batch's rows and restores what it superseded by those rows, in the newest
+snapshot. So every batch, supersession and rollback keeps working after `maintain`
+(tests/test_concurrency.py). Snapshots younger than `snapshots_older_than` are kept, so a
+dashboard reading an older snapshot at that moment keeps its files.
+
+Loads compact by themselves (`light_compaction`): once a table has more live files than
+`MANYI_COMPACT_AFTER_FILES` (default 40), the load that passed it merges that table's
+adjacent files after its commit, so a warehouse nobody runs `maintain` on does not slow down
+month after month.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from warehouse.lake import LAKE, data_path
@@ -47,15 +61,80 @@ def listed_files(con) -> set[str]:
     return found
 
 
-def maintain(con, path: Path, orphans_older_than: dt.timedelta = dt.timedelta(hours=1)) -> dict:
-    """Flush inlined data, merge adjacent files, delete old orphaned files; returns counts."""
+def compact_after_files() -> int:
+    """How many live files a table may have before a load merges them (MANYI_COMPACT_AFTER_FILES)."""
+    value = os.environ.get("MANYI_COMPACT_AFTER_FILES", "40")
+    try:
+        return max(2, int(value))
+    except ValueError as exc:
+        raise RuntimeError(f"MANYI_COMPACT_AFTER_FILES must be a whole number, got {value!r}") from exc
+
+
+def file_counts(con) -> dict[str, int]:
+    """Live data plus delete files of each table, from the catalog (no file is listed)."""
+    rows = con.execute(
+        f"select table_name, file_count + delete_file_count from ducklake_table_info('{LAKE}')"
+    ).fetchall()
+    return {table: int(n) for table, n in rows}
+
+
+def snapshot_count(con) -> int:
+    return int(con.execute(f"select count(*) from ducklake_snapshots('{LAKE}')").fetchall()[0][0])
+
+
+def light_compaction(con, limit: int | None = None) -> list[str]:
+    """Merge the adjacent files of each table with more than `limit` live files; the tables.
+
+    Runs after a load's commit, in its own commits: a merge that meets another writer's
+    commit is given up (the next load tries again), it never fails the load that ran it."""
+    limit = compact_after_files() if limit is None else limit
+    merged = []
+    for table, count in sorted(file_counts(con).items()):
+        if count <= limit:
+            continue
+        try:
+            con.execute(f"call ducklake_rewrite_data_files('{LAKE}', ?)", [table])
+            con.execute(f"call ducklake_merge_adjacent_files('{LAKE}', ?)", [table])
+        except Exception:  # an optimisation: the load itself has committed
+            continue
+        merged.append(table)
+    return merged
+
+
+def maintain(
+    con,
+    path: Path,
+    orphans_older_than: dt.timedelta = dt.timedelta(hours=1),
+    snapshots_older_than: dt.timedelta = dt.timedelta(days=7),
+) -> dict:
+    """Flush inlined data, rewrite and merge files, expire old snapshots, delete the files no
+    kept snapshot needs and old orphaned files; returns counts before and after."""
     before = data_files(path, con)
+    snapshots = snapshot_count(con)
     con.execute(f"call ducklake_flush_inlined_data('{LAKE}')")
+    con.execute(f"call ducklake_rewrite_data_files('{LAKE}')")
     con.execute(f"call ducklake_merge_adjacent_files('{LAKE}')")
-    cutoff = dt.datetime.now(dt.UTC) - orphans_older_than
+    now = dt.datetime.now(dt.UTC)
+    expired = con.execute(
+        f"select count(*) from ducklake_expire_snapshots('{LAKE}', older_than => ?::timestamptz)",
+        [now - snapshots_older_than],
+    ).fetchall()[0][0]
+    cutoff = now - orphans_older_than
+    cleaned = con.execute(
+        f"select count(*) from ducklake_cleanup_old_files('{LAKE}', older_than => ?::timestamptz)",
+        [cutoff],
+    ).fetchall()[0][0]
     removed = con.execute(
         f"select count(*) from ducklake_delete_orphaned_files('{LAKE}', older_than => ?::timestamptz)",
         [cutoff],
     ).fetchall()[0][0]
     after = data_files(path, con)
-    return {"files_before": len(before), "files_after": len(after), "orphans_removed": int(removed)}
+    return {
+        "files_before": len(before),
+        "files_after": len(after),
+        "snapshots_before": snapshots,
+        "snapshots_after": snapshot_count(con),
+        "snapshots_expired": int(expired),
+        "old_files_removed": int(cleaned),
+        "orphans_removed": int(removed),
+    }

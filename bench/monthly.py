@@ -1,0 +1,160 @@
+"""`python -m bench.monthly`: a decade of monthly uploads, and what they cost the dashboard.
+
+A warehouse of `--base` responses takes `--loads` monthly files of `--rows` responses each.
+Every `--every` loads it records the median load time, the live data files, the snapshots
+and the CPU and wall seconds of the Overview's and the Pareto page's queries (warm, median
+of 3, in a process of their own). Three warehouses side by side, one load at a time each:
+
+- `no compaction`: loads with the automatic light compaction switched off (what a warehouse
+  nobody maintains would be without it);
+- `loads only`: loads as they are (warehouse.maintain.light_compaction after each commit);
+- `loads + maintain`: the same, with `python -m pipelines maintain` after every `--every`.
+
+The target of issue 15: page queries after 200 loads within 10 % of one load of the same
+data (`one load`, measured at the end). Results: bench/results/monthly.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+from bench.__main__ import PAGE_QUERIES, RESULTS, ROOT, manyi, new_warehouse, run
+
+PAGES = ("overview", "pareto")
+
+TIMER = """
+import json, resource, statistics, sys, time
+from warehouse.reader import Reader
+from warehouse.maintain import file_counts, snapshot_count
+import datetime as dt
+reader = Reader(sys.argv[1])
+pages = json.loads(sys.argv[2])
+params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
+              by="scope", item_id="i01", overall_item="", whole_range=True)
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+out = {}
+for page, names in pages.items():
+    for name in names:
+        reader.query(name, params)  # warm the caches
+    walls, cpus = [], []
+    for _ in range(3):
+        t, c = time.perf_counter(), cpu()
+        for name in names:
+            reader.query(name, params)
+        walls.append(time.perf_counter() - t); cpus.append(cpu() - c)
+    out[page] = {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
+con = reader.cursor()
+out["files"] = sum(file_counts(con).values())
+out["snapshots"] = snapshot_count(con)
+print(json.dumps(out))
+"""
+
+VARIANTS = {
+    "no compaction": {"MANYI_COMPACT_AFTER_FILES": "1000000000"},
+    "loads only": {},
+    "loads + maintain": {},
+}
+
+
+def measure(db: Path) -> dict:
+    pages = {p: PAGE_QUERIES[p] for p in PAGES}
+    _, _, out = run([sys.executable, "-c", TIMER, str(db), json.dumps(pages)], {"PYTHONPATH": str(ROOT)})
+    return json.loads(out)
+
+
+def main() -> None:
+    from bench.synth import survey_frame, write_survey
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", type=int, default=1_000_000, help="responses before the first monthly load")
+    ap.add_argument("--loads", type=int, default=200)
+    ap.add_argument("--rows", type=int, default=5_000, help="responses per monthly file")
+    ap.add_argument("--every", type=int, default=20)
+    args = ap.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="manyi-monthly-") as tmp:
+        work = Path(tmp)
+        base = write_survey(work / "base.csv", args.base, items=20)
+        dbs = {}
+        for n, (variant, env) in enumerate(VARIANTS.items()):
+            dbs[variant] = work / f"v{n}" / "manyi.duckdb"
+            new_warehouse(dbs[variant], work)
+            run(manyi(dbs[variant], "load", "survey", str(base), "--questionnaire", "bench"), env)
+        rows = []
+        load_times = {v: [] for v in VARIANTS}
+        months = []
+        for load in range(1, args.loads + 1):
+            month = work / f"m{load}.csv"
+            survey_frame(args.rows, 20, seed=1000 + load, start=10_000_000 + args.rows * load).write_csv(
+                month
+            )
+            months.append(month)
+            for variant, env in VARIANTS.items():
+                seconds, _, _ = run(
+                    manyi(dbs[variant], "load", "survey", str(month), "--questionnaire", "bench"), env
+                )
+                load_times[variant].append(seconds)
+            if load % args.every == 0 or load == args.loads:
+                run(manyi(dbs["loads + maintain"], "maintain", "--snapshots-older-than", "0"))
+                for variant in VARIANTS:
+                    got = measure(dbs[variant])
+                    rows.append(
+                        {
+                            "loads": load,
+                            "variant": variant,
+                            "load_s": statistics.median(load_times[variant][-args.every :]),
+                            "files": got["files"],
+                            "snapshots": got["snapshots"],
+                            **{f"{p}_cpu": got[p]["cpu"] for p in PAGES},
+                            **{f"{p}_wall": got[p]["wall"] for p in PAGES},
+                        }
+                    )
+                    print(f"  {load:>4} loads, {variant}: {rows[-1]}", file=sys.stderr, flush=True)
+        # The same data in one load: the reference the 10 % target compares with.
+        one = work / "one" / "manyi.duckdb"
+        new_warehouse(one, work)
+        together = work / "together.csv"
+        pl.concat(
+            [pl.read_csv(base, infer_schema=False), *(pl.read_csv(m, infer_schema=False) for m in months)]
+        ).write_csv(together)
+        run(manyi(one, "load", "survey", str(together), "--questionnaire", "bench"))
+        reference = measure(one)
+    lines = [
+        f"# {args.loads} monthly loads of {args.rows:,} on {args.base:,} responses ({time.strftime('%Y-%m-%d')})",
+        "",
+        "| loads | variant | load s (median) | files | snapshots | Overview CPU s | Overview wall s "
+        "| Pareto CPU s | Pareto wall s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['loads']} | {r['variant']} | {r['load_s']:.2f} | {r['files']:,} | {r['snapshots']:,} "
+            f"| {r['overview_cpu']:.2f} | {r['overview_wall']:.2f} | {r['pareto_cpu']:.2f} | {r['pareto_wall']:.2f} |"
+        )
+    lines.append(
+        f"| – | one load of the same data | – | {reference['files']:,} | {reference['snapshots']:,} "
+        f"| {reference['overview']['cpu']:.2f} | {reference['overview']['wall']:.2f} "
+        f"| {reference['pareto']['cpu']:.2f} | {reference['pareto']['wall']:.2f} |"
+    )
+    last = {r["variant"]: r for r in rows if r["loads"] == args.loads}
+    lines.append("")
+    for variant, r in last.items():
+        ratios = ", ".join(f"{p} {r[f'{p}_cpu'] / reference[p]['cpu']:.2f}×" for p in PAGES)
+        lines.append(f"- after {args.loads} loads, {variant}: CPU vs one load: {ratios}")
+    text = "\n".join(lines) + "\n"
+    (RESULTS / "monthly.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
