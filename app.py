@@ -9,7 +9,7 @@ from dashboard import auth, links
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
-from dashboard.state import reader
+from dashboard.state import reader, warm_up
 from warehouse import roles
 
 # A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
@@ -39,6 +39,7 @@ LAYOUT = [
 ]
 user = auth.current()
 if user is None:
+    warm_up()  # the pages' imports, in the background while the user signs in
     # Nothing but the login page exists before login: every URL shows it (a deep link opens
     # its page once signed in).
     logins = [st.Page(auth.login_page, title=t("auth.title"), url_path="login", default=True)]

@@ -8,8 +8,9 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.i18n import t
+from dashboard.state import writer
 from pipelines import store
-from warehouse import open_warehouse, roles, users
+from warehouse import roles, users
 
 USER = "auth_user"
 SEEN = "auth_seen"
@@ -17,7 +18,7 @@ SSO = "auth_sso"  # signed in through the identity provider (st.login)
 
 
 def _with_writer(run):
-    con = open_warehouse()
+    con = writer()
     try:
         return run(con)
     finally:
