@@ -6,7 +6,7 @@ export MANYI_DB ?= data/manyi.duckdb
 PORT ?= 8501
 HOST ?= 127.0.0.1
 
-.PHONY: setup run demo test lint format browser-deps bench clean
+.PHONY: setup run demo test lint format browser-deps bench bench-large clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: setup browser-deps
 	$(BIN)/python -m bench.concurrent
 	$(BIN)/python -m bench.comments
 	$(BIN)/python -m bench.pages
+
+# Issue 15's scale runs, up to 10 million responses and 200 monthly loads (about an hour here).
+bench-large: setup
+	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.monthly
 
 clean:
 	rm -rf $(VENV) data tests/artifacts .pytest_cache .ruff_cache

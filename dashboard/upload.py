@@ -16,7 +16,7 @@ from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
 from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, resolve_columns
 from pipelines.questionnaire import Questionnaire
-from pipelines.reader import read_table
+from pipelines.reader import read_pieces
 from warehouse import open_warehouse, settings
 from warehouse.lake import Busy, write
 
@@ -36,8 +36,10 @@ def sheets(data: bytes) -> list[str]:
 
 
 def sample(data: bytes, sheet: str | None, skip_rows: int) -> pl.DataFrame:
-    """The file's cells (all text); raises ValidationError when unreadable."""
-    return read_table(data, sheet=sheet, skip_rows=skip_rows).frame
+    """The cells (all text) of the file's first piece (pipelines/reader.py: a few hundred
+    thousand rows at most), for the column mapping: every widget change reruns the page, and
+    it need not read a large file whole each time. Raises ValidationError when unreadable."""
+    return next(read_pieces(data, sheet=sheet, skip_rows=skip_rows)).frame
 
 
 def targets(kind: str, questionnaire: Questionnaire | None) -> dict[str, str]:

@@ -173,10 +173,9 @@ def cmd_load(con, args) -> int:
     if not path.is_file():
         print(f"no such file: {path}", file=sys.stderr)
         return 1
-    data = path.read_bytes()
     job = LoadJob(
         kind=args.kind,
-        data=data,
+        data=path,
         file_name=path.name,
         questionnaire_id=args.questionnaire,
         mapping=_pairs(args.map, "--map"),
@@ -189,7 +188,7 @@ def cmd_load(con, args) -> int:
         own_subject=args.own,
         user=_os_user(),
     )
-    progress = _StderrProgress() if len(data) > PROGRESS_BYTES else (lambda f, m: None)
+    progress = _StderrProgress() if path.stat().st_size > PROGRESS_BYTES else (lambda f, m: None)
     try:
         result = load(con, job, progress)
     except ValidationError as exc:

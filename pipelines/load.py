@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import json
 import re
+import shutil
+import tempfile
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -17,7 +21,7 @@ from pipelines import store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
-from pipelines.reader import read_table, refuse
+from pipelines.reader import Source, _byte_blocks, read_pieces, refuse
 from pipelines.scoring import score
 from pipelines.text import analyse_many
 from warehouse.lake import write
@@ -55,7 +59,7 @@ class LoadJob:
     """What to load and how: the file's bytes and the contract's OPTIONS."""
 
     kind: str
-    data: bytes
+    data: Source  # the file's bytes, or its path (read in pieces, never whole: pipelines/reader.py)
     file_name: str
     questionnaire_id: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
@@ -70,9 +74,12 @@ class LoadJob:
     note: str | None = None  # what a dashboard edit did ("approve"): recorded on each version
     check_duplicate: bool = True  # a dashboard edit may restore an earlier version's bytes
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        digest = hashlib.sha256()
+        for block in _byte_blocks(self.data):
+            digest.update(block)
+        return digest.hexdigest()
 
     def options(self) -> dict:
         return {
@@ -107,6 +114,32 @@ class LoadResult:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+class Spool:
+    """A folder of Parquet files holding an upload while it is checked and written: the raw
+    cells piece by piece (`stage`), the typed rows (`typed`) and a survey's level values per
+    piece (`values`), so that memory holds one piece at a time. Deleted when the upload is
+    committed, the connection prepares the next one, or this object is garbage."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="manyi-load-"))
+        for part in ("stage", "values"):
+            (self.root / part).mkdir()
+        self.values: list[Path] = []
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.root, True)
+
+    def sql_path(self, name: str) -> str:
+        """A quoted SQL string literal of a path in the spool (made by tempfile: no quote
+        is expected in it, but one would be escaped)."""
+        return "'" + str(self.root / name).replace("'", "''") + "'"
+
+    def remove(self) -> None:
+        self._cleanup()
+
+
+# connection -> the spool of the upload it prepared last (see _drop_temp)
+_SPOOLS: dict[int, Spool] = {}
+
+
 @dataclass
 class Prepared:
     """A validated upload staged in temp tables of `con`, ready to commit."""
@@ -119,7 +152,7 @@ class Prepared:
     existing: int = 0
     ratings: int = 0
     duplicate_of: str | None = None
-    values: pl.DataFrame | None = None  # survey: level value per item id, one row per response
+    spool: Spool | None = None  # the staged rows, and a survey's level values, on disk
     date_readings: dict[str, str] = field(default_factory=dict)  # file column -> how d/m/y was read
     warnings: list[dict] = field(default_factory=list)  # loaded anyway: see data_warnings
     seen_batches: frozenset[str] = frozenset()  # loaded batches of the kind when keys were checked
@@ -296,39 +329,59 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
         return Prepared(job, duplicate[1], {}, "", questionnaire, duplicate_of=duplicate[0])
 
     progress(0.02, "reading")
-    table = read_table(job.data, sheet=job.sheet, skip_rows=job.skip_rows)
-    frame = table.frame
-    if frame.height == 0:
-        raise refuse("the file has a header but no data rows")
     row_id = {KEYS[job.kind][0]: None} if job.row_ids else {}
     if job.row_ids and len(KEYS[job.kind]) > 1:
         raise refuse(f"--row-ids applies to kinds with one id column, not {job.kind}")
-    columns, problems = resolve_columns(
-        job.kind, frame.columns, questionnaire, job.mapping, {**job.constants, **row_id}, job.ignore_extra
-    )
-    if problems:
-        raise ValidationError(problems)
-    progress(0.15, f"validating {frame.height:,} rows")
-    stage = (
-        frame.select([pl.col(h).alias(t) for h, t in columns.items()])
-        .with_columns([pl.lit(v).alias(k) for k, v in job.constants.items()])
-        .with_row_index("__row", offset=table.first_row)
-    )
-    if job.row_ids:
-        # Prefixed with the file's hash so that two files' row numbers do not collide.
-        prefix = job.sha256[:8] + "-"
-        stage = stage.with_columns((pl.lit(prefix) + pl.col("__row").cast(pl.Utf8)).alias(KEYS[job.kind][0]))
     _drop_temp(con)
-    # The frame is scanned in place (Arrow); it stays registered until commit or the next prepare.
-    con.register("stage", stage)
-    problems, readings = _validate_fields(con, job.kind, job.own_subject)
-    ratings = 0
-    values = None
-    if questionnaire is not None:
-        progress(0.35, "matching answers to the scales")
-        values, item_problems = _stage_answers(stage, questionnaire)
-        problems += item_problems
-        ratings = int(values.drop("__row").count().sum_horizontal()[0])
+    spool = Spool()
+    _SPOOLS[id(con)] = spool
+    columns: dict[str, str] | None = None
+    encoding, rows, ratings, problems = "", 0, 0, []
+    # Each piece of the file is staged to Parquet and checked against the scales on its own;
+    # the checks that need every row (ids, dates, row rules) run in DuckDB over the spool.
+    for piece in read_pieces(job.data, sheet=job.sheet, skip_rows=job.skip_rows):
+        if columns is None:
+            if piece.frame.height == 0:
+                raise refuse("the file has a header but no data rows")
+            columns, problems = resolve_columns(
+                job.kind,
+                piece.frame.columns,
+                questionnaire,
+                job.mapping,
+                {**job.constants, **row_id},
+                job.ignore_extra,
+            )
+            if problems:
+                raise ValidationError(problems)
+            encoding = piece.encoding
+        stage = (
+            piece.frame.select([pl.col(h).alias(t) for h, t in columns.items()])
+            .with_columns([pl.lit(v, pl.Utf8).alias(k) for k, v in job.constants.items()])
+            .with_row_index("__row", offset=piece.first_row)
+        )
+        del piece
+        if job.row_ids:
+            # Prefixed with the file's hash so that two files' row numbers do not collide.
+            prefix = job.sha256[:8] + "-"
+            stage = stage.with_columns(
+                (pl.lit(prefix) + pl.col("__row").cast(pl.Utf8)).alias(KEYS[job.kind][0])
+            )
+        number = len(list((spool.root / "stage").iterdir()))
+        stage.write_parquet(spool.root / "stage" / f"{number:06d}.parquet")
+        if questionnaire is not None:
+            values, item_problems = _stage_answers(stage, questionnaire)
+            problems += item_problems
+            ratings += int(values.drop("__row").count().sum_horizontal()[0])
+            spool.values.append(spool.root / "values" / f"{number:06d}.parquet")
+            values.write_parquet(spool.values[-1])
+            del values
+        rows += stage.height
+        del stage
+        progress(0.1, f"read {rows:,} rows")
+    progress(0.15, f"validating {rows:,} rows")
+    con.execute(f"create temp view stage as select * from read_parquet({spool.sql_path('stage/*.parquet')})")
+    field_problems, readings = _validate_fields(con, job.kind, job.own_subject, spool)
+    problems = field_problems + problems
     problems += _duplicate_keys(con, job.kind)
     existing = 0
     if not problems and job.kind not in VERSIONED:
@@ -346,13 +399,13 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     header_names = {t: h for h, t in columns.items()}
     return Prepared(
         job,
-        frame.height,
+        rows,
         columns,
-        table.encoding,
+        encoding,
         questionnaire,
         existing,
         ratings,
-        values=values,
+        spool=spool,
         date_readings={header_names.get(k, k): v for k, v in readings.items()},
         warnings=warnings,
         seen_batches=seen,
@@ -360,10 +413,12 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
 
 
 def _drop_temp(con) -> None:
-    con.execute("drop table if exists temp.typed")
+    con.execute("drop view if exists temp.typed")
+    con.execute("drop view if exists temp.stage")
     con.execute("drop table if exists temp.typed_texts")
-    with contextlib.suppress(Exception):
-        con.unregister("stage")
+    spool = _SPOOLS.pop(id(con), None)
+    if spool is not None:
+        spool.remove()
 
 
 _SQL_TYPES = {
@@ -416,7 +471,7 @@ def date_readings(con, columns: list[str]) -> tuple[dict[str, str], list[Problem
     return readings, problems
 
 
-def _validate_fields(con, kind: str, own: str | None = None) -> tuple[list[Problem], dict[str, str]]:
+def _validate_fields(con, kind: str, own: str | None, spool: Spool) -> tuple[list[Problem], dict[str, str]]:
     present = {row[0] for row in con.execute("select column_name from (describe stage)").fetchall()}
     dated = [f.name for f in FIELDS[kind] if f.type in ("date", "datetime") and f.name in present]
     readings, problems = date_readings(con, dated)
@@ -443,8 +498,10 @@ def _validate_fields(con, kind: str, own: str | None = None) -> tuple[list[Probl
     # One pass converts every field and flags every check; only a check that flagged rows
     # goes back to the file for their row numbers and cells.
     flags = [f"coalesce({condition}, false) as __bad_{n}" for n, (condition, _, _) in enumerate(checks)]
-    sql = f"create temp table typed as select {', '.join(selects + flags)} from stage"
+    # Written to the spool, not kept in memory: a temporary table holds every row in RAM.
+    sql = f"copy (select {', '.join(selects + flags)} from stage) to {spool.sql_path('typed.parquet')} (format parquet)"
     con.execute(sql, bind(sql, base))
+    con.execute(f"create temp view typed as select * from read_parquet({spool.sql_path('typed.parquet')})")
     if checks:
         counts = con.execute(
             "select "
@@ -747,9 +804,8 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
     now = datetime.now(UTC)
     retries = []
     try:
-        scores = _score_survey(con, prepared, batch_id, progress) if job.kind == "survey" else None
         words = _comment_words(con, job.kind, batch_id, progress)
-        progress(0.75 if scores is not None else 0.65, "writing")
+        progress(0.65, "writing")
 
         def body() -> None:
             # Loads commit one at a time (sql/raw/write_locks.sql); one that follows another's
@@ -774,8 +830,8 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
                     json.dumps(job.options(), ensure_ascii=False),
                 ],
             )
-            if scores is not None:
-                _write_survey(con, prepared, batch_id, scores, progress)
+            if job.kind == "survey":
+                _write_survey(con, prepared, batch_id, progress)
             else:
                 _write_records(con, job.kind, job, batch_id)
             if words is not None:
@@ -848,23 +904,6 @@ _RESPONSE_COLUMNS = """
 """
 
 
-def _score_survey(con, prepared: Prepared, batch_id: str, progress: Progress):
-    """The answers and scores of a staged survey, computed once before the transaction."""
-    q = prepared.questionnaire
-    params = [batch_id, q.id, q.scope]
-    # Only what scoring needs (not the comments) comes back to Python; typed is in file order
-    # (DuckDB preserves insertion order): sorting 1,000,000 rows again cost 0.1-0.3 s, so the
-    # order is only checked.
-    responses = con.execute(f"select __row, {_RESPONSE_COLUMNS} from typed", params).pl()
-    if not responses["__row"].is_sorted():
-        responses = responses.sort("__row")
-    values = prepared.values.sort("__row")
-    if not responses["__row"].equals(values["__row"]):
-        raise RuntimeError("staged responses and their answers are out of step")
-    progress(0.7, "computing scores")
-    return score(responses.drop("__row"), values.drop("__row"), q)
-
-
 # kind -> (id column, text column) of the staged rows whose words are stored at load
 _TEXTS = {"survey": ("response_id", "comment"), "complaints": ("complaint_id", "description")}
 
@@ -901,16 +940,47 @@ def _write_words(con, kind: str, batch_id: str, texts: pl.DataFrame) -> None:
     store.insert_frame(con, "comment_texts", texts)
 
 
-def _write_survey(con, prepared: Prepared, batch_id: str, scores, progress: Progress) -> None:
+def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) -> None:
+    """Write a staged survey: the responses straight from the spool, then, piece by piece,
+    their answers and scores (computed here, so memory holds one piece); the rollups of
+    every piece are summed and written once."""
     q = prepared.questionnaire
-    # The responses go straight from the staged table.
-    con.execute(
-        f"insert into responses select {_RESPONSE_COLUMNS}, comment, __row from typed",
-        [batch_id, q.id, q.scope],
+    params = [batch_id, q.id, q.scope]
+    con.execute(f"insert into responses select {_RESPONSE_COLUMNS}, comment, __row from typed", params)
+    levels, dimensions = [], []
+    pieces = prepared.spool.values
+    for n, path in enumerate(pieces):
+        values = pl.read_parquet(path)
+        low, high = values["__row"].min(), values["__row"].max()
+        # The typed rows are in file order, so a piece is one range of row numbers.
+        responses = con.execute(
+            f"select __row, {_RESPONSE_COLUMNS} from typed where __row between ? and ? order by __row",
+            [*params, low, high],
+        ).pl()
+        if not responses["__row"].equals(values["__row"]):
+            raise RuntimeError("staged responses and their answers are out of step")
+        scores = score(responses.drop("__row"), values.drop("__row"), q)
+        del responses, values
+        store.insert_answers(con, scores.answers, order=n == 0)
+        store.insert_frame(con, "response_scores", scores.response_scores)
+        store.insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids, order=n == 0)
+        levels.append(scores.rating_counts)
+        dimensions.append(scores.dimension_response_counts)
+        progress(0.7 + 0.25 * (n + 1) / len(pieces), f"writing the ratings of {n + 1} of {len(pieces)} parts")
+    store.insert_frame(con, "rating_counts", _summed(levels, ["ratings"]))
+    store.insert_frame(
+        con, "dimension_response_counts", _summed(dimensions, ["responses", "score_sum", "score_sq_sum"])
     )
-    progress(0.8, f"writing {prepared.ratings:,} ratings")
-    store.insert_answers(con, scores.answers)
-    store.insert_survey_scores(con, scores)
+
+
+def _summed(parts: list[pl.DataFrame], sums: list[str]) -> pl.DataFrame:
+    """The rollup rows of every piece, one per group: counts and sums added up."""
+    if len(parts) == 1:
+        return parts[0]
+    whole = pl.concat(parts)
+    keys = [c for c in whole.columns if c not in sums]
+    summed = whole.group_by(keys, maintain_order=True).agg([pl.col(c).sum() for c in sums])
+    return summed.select(whole.columns).cast(whole.schema)
 
 
 def _lit(value: str) -> str:

@@ -1,11 +1,20 @@
-"""Read an uploaded CSV or XLSX file into an all-text polars frame."""
+"""Read an uploaded CSV or XLSX file into all-text polars frames, piece by piece.
+
+A CSV file is read in pieces of about PIECE_CHARS characters, each cut where a record ends
+(at a line break outside quotes), so that a load holds one piece at a time, never the whole
+file: the same file read whole or in pieces gives the same rows, row numbers and problems
+(tests/test_load.py). The encoding is decided first, by a pass over the whole file. An XLSX
+sheet is one piece (Excel's own limit is 1,048,576 rows).
+"""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -28,23 +37,98 @@ def refuse(reason: str, value: str | None = None) -> ValidationError:
     return ValidationError([Problem(None, None, value, reason)])
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+# Characters of CSV text per piece: a piece and its frame stay a few hundred MB at most.
+PIECE_CHARS = 8 * 2**20
+_BLOCK_BYTES = 8 * 2**20
+# Short rows reported, at most, over all pieces of a file.
+_MAX_SHORT = 200
+
+Source = bytes | Path
+
+
+def _byte_blocks(source: Source, size: int = _BLOCK_BYTES) -> Iterator[bytes]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        view = memoryview(source)
+        for start in range(0, len(view), size):
+            yield bytes(view[start : start + size])
+        return
+    with open(source, "rb") as handle:
+        while block := handle.read(size):
+            yield block
+
+
+def head(source: Source, size: int = 65536) -> bytes:
+    """The first `size` bytes of the file."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source[:size])
+    with open(source, "rb") as handle:
+        return handle.read(size)
+
+
+def _is_blank(source: Source) -> bool:
+    return all(not block.strip() for block in _byte_blocks(source))
+
+
+def encoding_of(source: Source) -> tuple[str, str]:
+    """(codec, name) of CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or
+    GB18030/GBK, decided by decoding the whole file once (in blocks)."""
+    start = head(source, 4)
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "utf-8-sig"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "utf-16"
+    if _decodes(source, "utf-8") is None:
+        return "utf-8", "utf-8"
     # Excel on Chinese Windows saves CSV as GBK; GB18030 is its superset.
+    failed = _decodes(source, "gb18030")
+    if failed is None:
+        return "gb18030", "gb18030"
+    raise refuse(f"cannot decode the file: it is neither UTF-8 nor GB18030/GBK (byte {failed})")
+
+
+def _decodes(source: Source, codec: str) -> int | None:
+    """None when the whole file decodes as `codec`, else the offset of the first bad byte."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    seen = 0
     try:
-        return data.decode("gb18030"), "gb18030"
+        for block in _byte_blocks(source):
+            decoder.decode(block)
+            seen += len(block)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise refuse(
-            f"cannot decode the file: it is neither UTF-8 nor GB18030/GBK (byte {exc.start})"
-        ) from exc
+        pending = len(exc.object) - len(block) if exc.object is not None else 0
+        return max(0, seen - pending + exc.start)
+    return None
+
+
+def _text_blocks(source: Source, codec: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)()
+    for block in _byte_blocks(source):
+        if text := decoder.decode(block):
+            yield text
+    if tail := decoder.decode(b"", final=True):
+        yield tail
+
+
+def _record_end(text: str, start: int = 0) -> int:
+    """Index of the first line break at or after `start` that ends a record (an even number of
+    quotes before it, counted from the start of `text`, itself a record start); -1 if none."""
+    at = text.find("\n", start)
+    if '"' not in text:
+        return at
+    while at >= 0 and text.count('"', 0, at) % 2:
+        at = text.find("\n", at + 1)
+    return at
+
+
+def _last_record_end(text: str) -> int:
+    """Index of the last line break of `text` that ends a record; -1 if none."""
+    at = text.rfind("\n")
+    if '"' not in text:
+        return at
+    while at >= 0 and text.count('"', 0, at) % 2:
+        at = text.rfind("\n", 0, at)
+    return at
 
 
 def _separator(text: str) -> str:
@@ -55,50 +139,109 @@ def _separator(text: str) -> str:
         return ","
 
 
-def read_table(data: bytes, *, sheet: str | None = None, skip_rows: int = 0) -> Table:
-    """Read CSV or XLSX bytes into text columns; raise ValidationError when unreadable."""
+def read_pieces(
+    data: Source, *, sheet: str | None = None, skip_rows: int = 0, piece_chars: int | None = None
+) -> Iterator[Table]:
+    """The file's cells as text, in pieces of whole records (at least one, maybe of no rows);
+    each piece's `first_row` is the file row number of its first record. Problems that only
+    a whole-file pass finds (rows with too few fields) are raised after the last piece."""
     if skip_rows < 0:
         raise refuse(f"skip rows must be 0 or more, got {skip_rows}", str(skip_rows))
-    if not data.strip():
+    if _is_blank(data):
         raise refuse("the file is empty")
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data, sheet, skip_rows)
-    if data.startswith(OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in data[:65536] or b"EncryptedPackage" in data:
+    start = head(data)
+    if start.startswith(XLSX_MAGIC):
+        yield _read_xlsx(data if isinstance(data, bytes) else Path(data).read_bytes(), sheet, skip_rows)
+        return
+    if start.startswith(OLE_MAGIC):
+        whole = data if isinstance(data, bytes) else Path(data).read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in whole[:65536] or b"EncryptedPackage" in whole:
             raise refuse("the workbook is password-protected (encrypted): save a copy without a password")
         raise refuse("old Excel .xls files are not supported: save the sheet as .xlsx or CSV")
     if sheet:
         raise refuse("--sheet applies to XLSX files only; this file is text (CSV)")
-    text, encoding = decode(data)
+    yield from _csv_pieces(data, skip_rows, piece_chars or PIECE_CHARS)
+
+
+def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Table]:
+    codec, encoding = encoding_of(data)
+    blocks = _text_blocks(data, codec)
+    buf, exhausted = "", False
+
+    def more() -> bool:
+        nonlocal buf, exhausted
+        block = None if exhausted else next(blocks, None)
+        if block is None:
+            exhausted = True
+            return False
+        buf += block
+        return True
+
     cut = 0
     for _ in range(skip_rows):
-        cut = text.find("\n", cut) + 1
-        if cut == 0:
-            raise refuse(f"the file has fewer than {skip_rows} lines to skip")
-    text = text[cut:]
-    if not text.strip():
+        while (at := buf.find("\n", cut)) < 0:
+            if not more():
+                raise refuse(f"the file has fewer than {skip_rows} lines to skip")
+        cut = at + 1
+    buf = buf[cut:]
+    while not buf.strip() and more():
+        pass
+    if not buf.strip():
         raise refuse("the file is empty")
-    separator = _separator(text)
-    _refuse_nul(text, skip_rows, separator)
-    header = _raw_header(text, separator)
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            infer_schema=False,
-            separator=separator,
-            empty_string_is_null=False,
-            truncate_ragged_lines=False,
-            raise_if_empty=True,
-        )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise refuse(f"not a readable CSV file: {str(exc).splitlines()[0]}") from exc
-    if len(header) == frame.width:
-        # The header as CSV reads it: "c2""x" is c2"x, and a repeated name stays repeated (polars
-        # would rename the second copy) so that the duplicate check below sees it.
-        _check_duplicates(header)
-        frame.columns = header
-    _refuse_short_rows(text, separator, frame.width, skip_rows)
-    return Table(_clean_headers(frame), encoding, 2 + skip_rows)
+    while (end := _record_end(buf)) < 0 and more():
+        pass
+    header_text = buf if end < 0 else buf[: end + 1]
+    buf = buf[len(header_text) :]
+    if not header_text.endswith("\n"):
+        header_text += "\n"
+    while len(buf) < 20000 and more():
+        pass
+    separator = _separator(header_text + buf[:20000])
+    header = _raw_header(header_text, separator)
+    lines_before, records_before, short = skip_rows, 0, []
+    while True:
+        while len(buf) < piece_chars and more():
+            pass
+        if exhausted and len(buf) <= piece_chars:
+            piece, buf = buf, ""
+        else:
+            end = _last_record_end(buf[:piece_chars])
+            if end < 0:  # a record longer than a piece: cut after it
+                while (end := _record_end(buf, piece_chars)) < 0 and more():
+                    pass
+            piece, buf = (buf, "") if end < 0 else (buf[: end + 1], buf[end + 1 :])
+        last = exhausted and not buf
+        text = header_text + piece
+        _refuse_nul(text, lines_before, separator)
+        try:
+            frame = pl.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                infer_schema=False,
+                separator=separator,
+                empty_string_is_null=False,
+                truncate_ragged_lines=False,
+                raise_if_empty=True,
+            )
+        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+            raise refuse(f"not a readable CSV file: {str(exc).splitlines()[0]}") from exc
+        if len(header) == frame.width:
+            # The header as CSV reads it: "c2""x" is c2"x, and a repeated name stays repeated
+            # (polars would rename the second copy) so that the duplicate check sees it.
+            _check_duplicates(header)
+            frame.columns = header
+        try:
+            _refuse_short_rows(text, separator, frame.width, lines_before)
+        except ValidationError as exc:
+            short += exc.problems[: _MAX_SHORT - len(short)]
+        lines_before += piece.count("\n")
+        first_row = 2 + skip_rows + records_before
+        records_before += frame.height
+        if not short and (frame.height or (last and records_before == 0)):
+            yield Table(_clean_headers(frame), encoding, first_row)
+        if last:
+            break
+    if short:
+        raise ValidationError(short)
 
 
 def _raw_header(text: str, separator: str) -> list[str]:

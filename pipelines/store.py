@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -226,16 +230,42 @@ def supersede(
     ]
 
 
+# Frames of at least this many rows reach DuckDB through a Parquet file, not registered:
+# inside a transaction DuckDB keeps every registered frame's data until the commit, so a
+# load written piece by piece would hold all its pieces (measured: +25 MB per 140,000
+# answer sets; through Parquet the memory stays flat).
+PARQUET_ROWS = 10_000
+
+
+@contextlib.contextmanager
+def scanned(con, frame: pl.DataFrame, name: str):
+    """SQL text that reads `frame` inside the block: a registered view `name`, or
+    read_parquet of a temporary file for a large frame."""
+    if frame.height < PARQUET_ROWS:
+        con.register(name, frame)
+        try:
+            yield name
+        finally:
+            con.unregister(name)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="manyi-insert-"))
+    try:
+        path = folder / "frame.parquet"
+        frame.write_parquet(path, compression="lz4", statistics=False)
+        yield "read_parquet('" + str(path).replace("'", "''") + "')"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def insert_frame(con, table: str, frame) -> None:
     """Append a polars frame to a warehouse table (columns in table order)."""
-    con.register("__insert_frame", frame)
-    try:
-        con.execute(f"insert into {table} select * from __insert_frame")
-    finally:
-        con.unregister("__insert_frame")
+    with scanned(con, frame, "__insert_frame") as source:
+        con.execute(f"insert into {table} select * from {source}")
 
 
-def _insert_sets(con, wide, order_table: str, ids: list[str], sets_table: str, lists) -> None:
+def _insert_sets(
+    con, wide, order_table: str, ids: list[str], sets_table: str, lists, order: bool = True
+) -> None:
     """Append one row per response of `wide` to `sets_table`: its KEYS, then one list per
     (columns, SQL type) of `lists`; and each batch's order of `ids` (1-based) to `order_table`.
 
@@ -244,39 +274,37 @@ def _insert_sets(con, wide, order_table: str, ids: list[str], sets_table: str, l
     """
     if wide.is_empty() or not ids:
         return
-    con.register("__sets_wide", wide)
-    try:
-        con.execute(
-            f"insert into {order_table} "
-            "select b.batch_id, b.questionnaire_id, t.position::integer, t.id "
-            "from (select distinct batch_id, questionnaire_id from __sets_wide) as b, "
-            "unnest(?::varchar[]) with ordinality as t(id, position)",
-            [ids],
-        )
+    with scanned(con, wide, "__sets_wide") as source:
+        if order:
+            con.execute(
+                f"insert into {order_table} "
+                "select b.batch_id, b.questionnaire_id, t.position::integer, t.id "
+                f"from (select distinct batch_id, questionnaire_id from {source}) as b, "
+                "unnest(?::varchar[]) with ordinality as t(id, position)",
+                [ids],
+            )
         values = ", ".join("[" + ", ".join(f'"{c}"' for c in cols) + f"]::{kind}[]" for cols, kind in lists)
         con.execute(
-            f"insert into {sets_table} select batch_id, questionnaire_id, response_id, {values} "
-            "from __sets_wide"
+            f"insert into {sets_table} select batch_id, questionnaire_id, response_id, {values} from {source}"
         )
-    finally:
-        con.unregister("__sets_wide")
 
 
-def insert_answers(con, wide) -> None:
+def insert_answers(con, wide, order: bool = True) -> None:
     """Append answers from a wide frame (KEYS + one level-value column per item id, null = not
-    answered): the batch's item order to answer_items, one list of level values per response
-    to answer_sets. The view `answers` reads them back one row per answered item."""
+    answered): the batch's item order to answer_items (unless `order` is false: a later piece
+    of the same batch), one list of level values per response to answer_sets. The view
+    `answers` reads them back one row per answered item."""
     items = [c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id")]
-    _insert_sets(con, wide, "answer_items", items, "answer_sets", [(items, "double")])
+    _insert_sets(con, wide, "answer_items", items, "answer_sets", [(items, "double")], order)
 
 
-def insert_dimension_scores(con, wide, dimension_ids: list[str]) -> None:
+def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = True) -> None:
     """Append dimension scores from a wide frame (KEYS + s1.. scores + n1.. answered items, in
     `dimension_ids` order): each batch's dimension order to score_dimensions, one list of scores
     and one of counts per response to dimension_score_sets (view: response_dimension_scores)."""
     positions = range(1, len(dimension_ids) + 1)
     lists = [([f"s{n}" for n in positions], "double"), ([f"n{n}" for n in positions], "integer")]
-    _insert_sets(con, wide, "score_dimensions", dimension_ids, "dimension_score_sets", lists)
+    _insert_sets(con, wide, "score_dimensions", dimension_ids, "dimension_score_sets", lists, order)
 
 
 def insert_survey_scores(con, scores: Scores) -> None:
