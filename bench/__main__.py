@@ -82,6 +82,14 @@ group by all
 """
 
 
+def publish(name: str, lines: list[str]) -> None:
+    """Print a benchmark's table and keep it as bench/results/<name>.md."""
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
 def manyi(db: Path, *args: str) -> list[str]:
     """The command line of `python -m pipelines` on the warehouse `db`."""
     return [sys.executable, "-m", "pipelines", "--db", str(db), *args]

@@ -26,38 +26,10 @@ from pathlib import Path
 
 import polars as pl
 
-from bench.__main__ import PAGE_QUERIES, RESULTS, ROOT, manyi, new_warehouse, run
+from bench.__main__ import PAGE_QUERIES, ROOT, manyi, new_warehouse, publish, run
+from bench.scale import PAGE_TIMER
 
 PAGES = ("overview", "pareto")
-
-TIMER = """
-import json, resource, statistics, sys, time
-from warehouse.reader import Reader
-from warehouse.maintain import file_counts, snapshot_count
-import datetime as dt
-reader = Reader(sys.argv[1])
-pages = json.loads(sys.argv[2])
-params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
-              by="scope", item_id="i01", overall_item="", whole_range=True)
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-out = {}
-for page, names in pages.items():
-    for name in names:
-        reader.query(name, params)  # warm the caches
-    walls, cpus = [], []
-    for _ in range(3):
-        t, c = time.perf_counter(), cpu()
-        for name in names:
-            reader.query(name, params)
-        walls.append(time.perf_counter() - t); cpus.append(cpu() - c)
-    out[page] = {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
-con = reader.cursor()
-out["files"] = sum(file_counts(con).values())
-out["snapshots"] = snapshot_count(con)
-print(json.dumps(out))
-"""
 
 VARIANTS = {
     "no compaction": {"MANYI_COMPACT_AFTER_FILES": "1000000000"},
@@ -68,7 +40,7 @@ VARIANTS = {
 
 def measure(db: Path) -> dict:
     pages = {p: PAGE_QUERIES[p] for p in PAGES}
-    _, _, out = run([sys.executable, "-c", TIMER, str(db), json.dumps(pages)], {"PYTHONPATH": str(ROOT)})
+    _, _, out = run([sys.executable, "-c", PAGE_TIMER, str(db), json.dumps(pages)], {"PYTHONPATH": str(ROOT)})
     return json.loads(out)
 
 
@@ -81,7 +53,6 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=5_000, help="responses per monthly file")
     ap.add_argument("--every", type=int, default=20)
     args = ap.parse_args()
-    RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="manyi-monthly-") as tmp:
         work = Path(tmp)
         base = write_survey(work / "base.csv", args.base, items=20)
@@ -151,9 +122,7 @@ def main() -> None:
     for variant, r in last.items():
         ratios = ", ".join(f"{p} {r[f'{p}_cpu'] / reference[p]['cpu']:.2f}×" for p in PAGES)
         lines.append(f"- after {args.loads} loads, {variant}: CPU vs one load: {ratios}")
-    text = "\n".join(lines) + "\n"
-    (RESULTS / "monthly.md").write_text(text, encoding="utf-8")
-    print(text)
+    publish("monthly", lines)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.__main__ import DUCKDB_ALONE, PAGE_QUERIES, RESULTS, ROOT, manyi, new_warehouse
+from bench.__main__ import DUCKDB_ALONE, PAGE_QUERIES, ROOT, manyi, new_warehouse, publish
 
 KEY_CHECK = """
 import json, resource, statistics, sys, time
@@ -45,8 +45,10 @@ for _ in range(5):
 print(json.dumps({"wall": statistics.median(walls), "cpu": statistics.median(cpus)}))
 """
 
+# Also the warehouse's live files and snapshots (bench.monthly).
 PAGE_TIMER = """
 import json, resource, statistics, sys, time, datetime as dt
+from warehouse.maintain import file_counts, snapshot_count
 from warehouse.reader import Reader
 reader = Reader(sys.argv[1])
 pages = json.loads(sys.argv[2])
@@ -67,6 +69,9 @@ for page, names in pages.items():
             reader.query(name, {**params, **extra.get(name, {})})
         walls.append(time.perf_counter() - t); cpus.append(cpu() - c)
     out[page] = {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
+con = reader.cursor()
+out["files"] = sum(file_counts(con).values())
+out["snapshots"] = snapshot_count(con)
 print(json.dumps(out))
 """
 
@@ -111,7 +116,6 @@ def main() -> None:
     args = ap.parse_args()
     ingest_sizes = [int(x) for x in args.ingest_sizes.split(",") if x]
     sizes = [int(x) for x in args.warehouse_sizes.split(",") if x]
-    RESULTS.mkdir(parents=True, exist_ok=True)
     lines = [
         f"# Scale: 10 thousand to 10 million responses ({time.strftime('%Y-%m-%d %H:%M')}, "
         f"{os.cpu_count()} cores)",
@@ -174,9 +178,7 @@ def main() -> None:
         cells = " | ".join(f"{pages[n][page]['wall']:.2f} | {pages[n][page]['cpu']:.2f}" for n in sizes)
         ratio = pages[sizes[-1]][page]["cpu"] / pages[sizes[-2]][page]["cpu"] if len(sizes) > 1 else 1.0
         lines.append(f"| {page} | {cells} | {ratio:.2f} |")
-    text = "\n".join(lines) + "\n"
-    (RESULTS / "scale.md").write_text(text, encoding="utf-8")
-    print(text)
+    publish("scale", lines)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dashboard.widgets import column_config
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
-from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, resolve_columns
+from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, release, resolve_columns
 from pipelines.questionnaire import Questionnaire
 from pipelines.reader import read_pieces
 from warehouse import open_warehouse, settings
@@ -115,6 +115,7 @@ def _validate(sha256: str, options: str, version: int, job: LoadJob):
     except ValidationError as exc:
         return 0, None, exc.problems, None, []
     finally:
+        release(con)
         con.close()
 
 

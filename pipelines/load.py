@@ -335,6 +335,22 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     _drop_temp(con)
     spool = Spool()
     _SPOOLS[id(con)] = spool
+    try:
+        return _stage(con, job, questionnaire, spool, row_id, seen, progress)
+    except BaseException:
+        _drop_temp(con)  # a refused or failed upload leaves no spool behind
+        raise
+
+
+def release(con) -> None:
+    """Drop what `prepare` staged on `con` (temp views and the spool) without committing."""
+    _drop_temp(con)
+
+
+def _stage(
+    con, job: LoadJob, questionnaire, spool: Spool, row_id: dict, seen, progress: Progress
+) -> Prepared:
+    """Stage the file piece by piece into `spool` and check it; raise ValidationError."""
     columns: dict[str, str] | None = None
     encoding, rows, ratings, problems = "", 0, 0, []
     # Each piece of the file is staged to Parquet and checked against the scales on its own;

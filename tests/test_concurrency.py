@@ -115,6 +115,22 @@ def test_killed_load_leaves_the_warehouse_as_it_was(db, tmp_path):
     assert last_json(again)["rows"] == 150_000
 
 
+def _monthly_loads(db, tmp_path, count: int, rows: int) -> list[dict]:
+    """The 5-item benchmark questionnaire and `count` survey loads of `rows` new responses."""
+    qfile = tmp_path / "bench.toml"
+    qfile.write_text(questionnaire(items=5), encoding="utf-8")
+    run_cli(db, "questionnaire", "add", str(qfile), check=True)
+    results = []
+    for n in range(count):
+        path = tmp_path / f"m{n}.csv"
+        survey_frame(rows, 5, seed=n, start=rows * n).write_csv(path)
+        load = run_cli(
+            db, "load", "survey", str(path), "--questionnaire", "bench", "--ignore-extra", check=True
+        )
+        results.append(last_json(load))
+    return results
+
+
 def _csi(db):
     sql = "select count(*) as n, round(sum(csi), 6) as s from v_csi_response"
     return last_json(run_cli(db, "query", sql, check=True))
@@ -125,17 +141,7 @@ def test_maintain_keeps_every_batch_and_its_rollback(db, tmp_path):
     them restoring the rows a --replace superseded, still works on the warehouse left."""
     from conftest import DATA
 
-    qfile = tmp_path / "bench.toml"
-    qfile.write_text(questionnaire(items=5), encoding="utf-8")
-    run_cli(db, "questionnaire", "add", str(qfile), check=True)
-    batches = []
-    for n in range(3):
-        path = tmp_path / f"s{n}.csv"
-        survey_frame(200, 5, seed=n, start=200 * n).write_csv(path)
-        load = run_cli(
-            db, "load", "survey", str(path), "--questionnaire", "bench", "--ignore-extra", check=True
-        )
-        batches.append(last_json(load))
+    batches = _monthly_loads(db, tmp_path, 3, 200)
     # Batch 3 reloads 50 of batch 1's responses with other answers.
     again = tmp_path / "again.csv"
     survey_frame(50, 5, seed=9, start=200).write_csv(again)
@@ -180,17 +186,7 @@ def test_loads_merge_small_files_by_themselves(db, tmp_path, monkeypatch):
     """Past MANYI_COMPACT_AFTER_FILES live files in a table, a load merges them: a warehouse
     nobody runs maintain on keeps few files, and every batch can still be rolled back."""
     monkeypatch.setenv("MANYI_COMPACT_AFTER_FILES", "4")
-    qfile = tmp_path / "bench.toml"
-    qfile.write_text(questionnaire(items=5), encoding="utf-8")
-    run_cli(db, "questionnaire", "add", str(qfile), check=True)
-    results = []
-    for n in range(8):
-        path = tmp_path / f"m{n}.csv"
-        survey_frame(100, 5, seed=n, start=100 * n).write_csv(path)
-        load = run_cli(
-            db, "load", "survey", str(path), "--questionnaire", "bench", "--ignore-extra", check=True
-        )
-        results.append(last_json(load))
+    results = _monthly_loads(db, tmp_path, 8, 100)
     assert any("responses" in (r.get("compacted") or []) for r in results)
     con = open_warehouse(db)
     from warehouse.maintain import file_counts
