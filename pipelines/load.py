@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import re
 import shutil
 import tempfile
+import time
 import uuid
 import weakref
 from collections.abc import Callable
@@ -120,12 +122,24 @@ class Spool:
     piece (`values`), so that memory holds one piece at a time. Deleted when the upload is
     committed, the connection prepares the next one, or this object is garbage."""
 
+    # A killed loader cannot delete its spool: the next load deletes spools this old.
+    STALE_SECONDS = 24 * 3600
+
     def __init__(self) -> None:
+        self._remove_stale()
         self.root = Path(tempfile.mkdtemp(prefix="manyi-load-"))
         for part in ("stage", "values"):
             (self.root / part).mkdir()
         self.values: list[Path] = []
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.root, True)
+
+    @classmethod
+    def _remove_stale(cls) -> None:
+        cutoff = time.time() - cls.STALE_SECONDS
+        for old in Path(tempfile.gettempdir()).glob("manyi-load-*"):
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
 
     def sql_path(self, name: str) -> str:
         """A quoted SQL string literal of a path in the spool (made by tempfile: no quote

@@ -105,3 +105,21 @@ def test_a_short_row_in_a_later_piece_names_its_line(tmp_path, monkeypatch):
     with pytest.raises(ValidationError) as info:
         list(read_pieces(text.encode()))
     assert [(p.row, p.reason) for p in info.value.problems] == [(72, "has 2 fields, header has 3")]
+
+
+def test_a_killed_loaders_spool_is_deleted_by_a_later_load(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from pipelines.load import Spool
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / "manyi-load-killed", tmp_path / "manyi-load-running"
+    for folder in (stale, fresh):
+        (folder / "stage").mkdir(parents=True)
+    old = os.stat(stale).st_mtime - Spool.STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    con = warehouse(tmp_path, "wh")
+    load(con, LoadJob("survey", survey_text(5).encode(), "s.csv", "dealer-sales", skip_rows=2))
+    assert not stale.exists() and fresh.exists()
+    assert sorted(p.name for p in tmp_path.glob("manyi-load-*")) == ["manyi-load-running"]

@@ -119,7 +119,8 @@ def maintain(
         f"select count(*) from ducklake_expire_snapshots('{LAKE}', older_than => ?::timestamptz)",
         [now - snapshots_older_than],
     ).fetchall()[0][0]
-    cutoff = now - orphans_older_than
+    # After the expiry: the files it scheduled for deletion are older than this.
+    cutoff = dt.datetime.now(dt.UTC) - orphans_older_than
     cleaned = con.execute(
         f"select count(*) from ducklake_cleanup_old_files('{LAKE}', older_than => ?::timestamptz)",
         [cutoff],
