@@ -120,7 +120,7 @@ def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
 
 
 def ingest(sizes: list[int], repeats: int, work: Path) -> list[dict]:
-    from bench.synth import write_survey
+    from bench.synth import write_survey_apart as write_survey
 
     rows = []
     for n in sizes:

@@ -97,7 +97,7 @@ def measured(cmd: list[str]) -> dict:
 
 def build(db: Path, total: int, work: Path, step: int = 1_000_000) -> None:
     """A warehouse of `total` responses, loaded `step` at a time, then maintained (merged)."""
-    from bench.synth import write_survey
+    from bench.synth import write_survey_apart as write_survey
 
     new_warehouse(db, work)
     for start in range(0, total, step):
@@ -108,7 +108,7 @@ def build(db: Path, total: int, work: Path, step: int = 1_000_000) -> None:
 
 
 def main() -> None:
-    from bench.synth import write_survey
+    from bench.synth import write_survey_apart as write_survey
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ingest-sizes", default="1000000,3000000,10000000")

@@ -50,3 +50,23 @@ def write_survey(path: Path, responses: int, items: int = 20, seed: int = 7, sta
     """A survey CSV; `start` shifts the response ids (files that load side by side)."""
     survey_frame(responses, items, seed, start).write_csv(path)
     return path
+
+
+def write_survey_apart(path: Path, responses: int, items: int = 20, seed: int = 7, start: int = 0) -> Path:
+    """write_survey in a process of its own, for benchmarks that read peak memory: on Linux a
+    command the benchmark starts (fork + exec) reports at least the benchmark's own peak RSS
+    (exec carries the parent's high-water mark into ru_maxrss), and building a 10,000,000-row
+    frame here would make every later command report 5.6 GiB."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    code = "import sys; from pathlib import Path; from bench.synth import write_survey; " + (
+        "write_survey(Path(sys.argv[1]), *map(int, sys.argv[2:]))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(path), str(responses), str(items), str(seed), str(start)],
+        cwd=root,
+        check=True,
+    )
+    return path

@@ -805,7 +805,7 @@ def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
         left join batches as b on b.batch_id = m.batch_id
         order by m.__row
     """
-    params = {"qid": job.questionnaire_id} if "$qid" in sql else {}
+    params = {**({"qid": job.questionnaire_id} if "$qid" in sql else {}), **store.key_range(con, kind)}
     rows = con.execute(sql, params).fetchall()
     if not job.replace:
         column = KEYS[kind][0] if len(KEYS[kind]) == 1 else "+".join(KEYS[kind])
