@@ -23,7 +23,7 @@ from pipelines import store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
-from pipelines.reader import Source, _byte_blocks, read_pieces, refuse
+from pipelines.reader import Source, byte_blocks, read_pieces, refuse
 from pipelines.scoring import score
 from pipelines.text import analyse_many
 from warehouse.lake import write
@@ -79,7 +79,7 @@ class LoadJob:
     @functools.cached_property
     def sha256(self) -> str:
         digest = hashlib.sha256()
-        for block in _byte_blocks(self.data):
+        for block in byte_blocks(self.data):
             digest.update(block)
         return digest.hexdigest()
 
@@ -150,7 +150,7 @@ class Spool:
         self._cleanup()
 
 
-# connection -> the spool of the upload it prepared last (see _drop_temp)
+# connection -> the spool of the upload it prepared last (see release)
 _SPOOLS: dict[int, Spool] = {}
 
 
@@ -346,19 +346,14 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     row_id = {KEYS[job.kind][0]: None} if job.row_ids else {}
     if job.row_ids and len(KEYS[job.kind]) > 1:
         raise refuse(f"--row-ids applies to kinds with one id column, not {job.kind}")
-    _drop_temp(con)
+    release(con)
     spool = Spool()
     _SPOOLS[id(con)] = spool
     try:
         return _stage(con, job, questionnaire, spool, row_id, seen, progress)
     except BaseException:
-        _drop_temp(con)  # a refused or failed upload leaves no spool behind
+        release(con)  # a refused or failed upload leaves no spool behind
         raise
-
-
-def release(con) -> None:
-    """Drop what `prepare` staged on `con` (temp views and the spool) without committing."""
-    _drop_temp(con)
 
 
 def _stage(
@@ -369,7 +364,7 @@ def _stage(
     encoding, rows, ratings, problems = "", 0, 0, []
     # Each piece of the file is staged to Parquet and checked against the scales on its own;
     # the checks that need every row (ids, dates, row rules) run in DuckDB over the spool.
-    for piece in read_pieces(job.data, sheet=job.sheet, skip_rows=job.skip_rows):
+    for number, piece in enumerate(read_pieces(job.data, sheet=job.sheet, skip_rows=job.skip_rows)):
         if columns is None:
             if piece.frame.height == 0:
                 raise refuse("the file has a header but no data rows")
@@ -396,7 +391,6 @@ def _stage(
             stage = stage.with_columns(
                 (pl.lit(prefix) + pl.col("__row").cast(pl.Utf8)).alias(KEYS[job.kind][0])
             )
-        number = len(list((spool.root / "stage").iterdir()))
         stage.write_parquet(spool.root / "stage" / f"{number:06d}.parquet")
         if questionnaire is not None:
             values, item_problems = _stage_answers(stage, questionnaire)
@@ -442,7 +436,8 @@ def _stage(
     )
 
 
-def _drop_temp(con) -> None:
+def release(con) -> None:
+    """Drop what `prepare` staged on `con` (temp views and the spool), committed or not."""
     con.execute("drop view if exists temp.typed")
     con.execute("drop view if exists temp.stage")
     con.execute("drop table if exists temp.typed_texts")
@@ -886,7 +881,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
 
         write(con, body, on_retry=again)
     finally:
-        _drop_temp(con)
+        release(con)
     compacted = light_compaction(con)
     if compacted:
         progress(0.99, f"merged the small files of {len(compacted)} tables")

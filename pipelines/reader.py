@@ -3,7 +3,7 @@
 A CSV file is read in pieces of about PIECE_CHARS characters, each cut where a record ends
 (at a line break outside quotes), so that a load holds one piece at a time, never the whole
 file: the same file read whole or in pieces gives the same rows, row numbers and problems
-(tests/test_load.py). The encoding is decided first, by a pass over the whole file. An XLSX
+(tests/test_pieces.py). The encoding is decided first, by a pass over the whole file. An XLSX
 sheet is one piece (Excel's own limit is 1,048,576 rows).
 """
 
@@ -46,7 +46,7 @@ _MAX_SHORT = 200
 Source = bytes | Path
 
 
-def _byte_blocks(source: Source, size: int = _BLOCK_BYTES) -> Iterator[bytes]:
+def byte_blocks(source: Source, size: int = _BLOCK_BYTES) -> Iterator[bytes]:
     if isinstance(source, bytes | bytearray | memoryview):
         view = memoryview(source)
         for start in range(0, len(view), size):
@@ -66,7 +66,7 @@ def head(source: Source, size: int = 65536) -> bytes:
 
 
 def _is_blank(source: Source) -> bool:
-    return all(not block.strip() for block in _byte_blocks(source))
+    return all(not block.strip() for block in byte_blocks(source))
 
 
 def encoding_of(source: Source) -> tuple[str, str]:
@@ -91,7 +91,7 @@ def _decodes(source: Source, codec: str) -> int | None:
     decoder = codecs.getincrementaldecoder(codec)()
     seen = 0
     try:
-        for block in _byte_blocks(source):
+        for block in byte_blocks(source):
             decoder.decode(block)
             seen += len(block)
         decoder.decode(b"", final=True)
@@ -103,7 +103,7 @@ def _decodes(source: Source, codec: str) -> int | None:
 
 def _text_blocks(source: Source, codec: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(codec)()
-    for block in _byte_blocks(source):
+    for block in byte_blocks(source):
         if text := decoder.decode(block):
             yield text
     if tail := decoder.decode(b"", final=True):
@@ -147,7 +147,7 @@ def read_pieces(
     a whole-file pass finds (rows with too few fields) are raised after the last piece."""
     if skip_rows < 0:
         raise refuse(f"skip rows must be 0 or more, got {skip_rows}", str(skip_rows))
-    if _is_blank(data):
+    if not head(data).strip() and _is_blank(data):  # the whole file only when it starts blank
         raise refuse("the file is empty")
     start = head(data)
     if start.startswith(XLSX_MAGIC):
