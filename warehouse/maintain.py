@@ -82,12 +82,13 @@ def snapshot_count(con) -> int:
     return int(con.execute(f"select count(*) from ducklake_snapshots('{LAKE}')").fetchall()[0][0])
 
 
-def light_compaction(con, limit: int | None = None) -> list[str]:
-    """Merge the adjacent files of each table with more than `limit` live files; the tables.
+def light_compaction(con) -> list[str]:
+    """Merge the adjacent files of each table with more than compact_after_files() live files;
+    the tables merged.
 
     Runs after a load's commit, in its own commits: a merge that meets another writer's
     commit is given up (the next load tries again), it never fails the load that ran it."""
-    limit = compact_after_files() if limit is None else limit
+    limit = compact_after_files()
     merged = []
     for table, count in sorted(file_counts(con).items()):
         if count <= limit:
