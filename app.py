@@ -10,7 +10,7 @@ from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
 from dashboard.state import reader, warm_up
-from warehouse import roles
+from warehouse import db_path, roles
 
 # A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
 # script nested in a navigation of its own on the first run; leave that mode before drawing.
@@ -39,7 +39,9 @@ LAYOUT = [
 ]
 user = auth.current()
 if user is None:
-    warm_up()  # the pages' imports, in the background while the user signs in
+    warm_up(
+        str(db_path().absolute())
+    )  # imports and the first queries, in the background while the user signs in
     # Nothing but the login page exists before login: every URL shows it (a deep link opens
     # its page once signed in).
     logins = [st.Page(auth.login_page, title=t("auth.title"), url_path="login", default=True)]

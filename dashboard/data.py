@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.filters import Filters, month_range
-from dashboard.state import q
+from dashboard.filters import Filters, default_filters, month_range
+from dashboard.state import prefetch, q
 from pipelines.questionnaire import Questionnaire, parse
 from warehouse import stats
 
@@ -73,9 +73,28 @@ def _share_moments(row: dict) -> stats.RatioMoments:
     )
 
 
-def overview(f: Filters, compare: str = "previous", custom=None) -> tuple[Kpis, pl.DataFrame]:
+def overview_queries(f: Filters, by: str = "scope") -> list[tuple[str, dict]]:
+    """The Overview's queries that need no other query's answer (`by`: the breakdown)."""
+    return [
+        ("csi_trend", f.params()),
+        ("metric_settings", {}),
+        ("satisfaction_rates", f.params()),
+        ("complaint_rates", f.params()),
+        ("contact_rates", f.params()),
+        ("coverage_rates", f.params()),
+        ("action_kpis", f.params()),
+        ("csi_yoy", f.params()),
+        ("csi_breakdown", f.params(by=by)),
+    ]
+
+
+def overview(
+    f: Filters, compare: str = "previous", custom=None, by: str = "scope"
+) -> tuple[Kpis, pl.DataFrame]:
     """KPI cards of the latest period in the range, and the CSI trend; `compare` picks what the
-    cards compare with: the previous period, the same period last year, or `custom` (from, to)."""
+    cards compare with: the previous period, the same period last year, or `custom` (from, to).
+    Every query of the page runs first, side by side (`by`: the breakdown the page shows)."""
+    prefetch(overview_queries(f, by))
     trend = q("csi_trend", **f.params())
     period = trend["period_start"].max() if trend.height else None
     kpi_trend = trend
@@ -137,6 +156,17 @@ def overview(f: Filters, compare: str = "previous", custom=None) -> tuple[Kpis, 
         coverage=_value(coverage, period, "coverage_pct"),
     )
     return kpis, trend
+
+
+def warm_overview() -> None:
+    """Run what the Overview reads for a new session's filters on the first questionnaire, so
+    that it is cached before the first user signs in (dashboard.state.warm_up)."""
+    questionnaires = q("questionnaires")
+    if questionnaires.is_empty():
+        return
+    f = default_filters(questionnaires.row(0, named=True))
+    prefetch([("filter_values", {"qid": f.questionnaire_id})])
+    overview(f)
 
 
 def rates_table(f: Filters) -> pl.DataFrame:

@@ -122,8 +122,7 @@ def sidebar() -> Filters | None:
         )
         or "month"
     )
-    first = row["first_date"] or dt.date.today().replace(month=1, day=1)
-    last = row["last_date"] or dt.date.today()
+    first, last = data_dates(row)
     # The key carries the data's date range: after a load that extends it, the default range
     # follows the data instead of hiding the new batch.
     dates_key = f"f_dates_{qid}_{first}_{last}"
@@ -177,6 +176,31 @@ def sidebar() -> Filters | None:
     )
     links.write(lang(), found)
     return found
+
+
+def data_dates(row: dict) -> tuple[dt.date, dt.date]:
+    """The default date range of a questionnaire (a row of `questionnaires`): its data's dates,
+    or this year so far when it has none."""
+    return (
+        row["first_date"] or dt.date.today().replace(month=1, day=1),
+        row["last_date"] or dt.date.today(),
+    )
+
+
+def default_filters(row: dict) -> Filters:
+    """The filters a new session starts with on a questionnaire: every value, its data's dates,
+    by month (what the sidebar shows before anything is picked)."""
+    return Filters(
+        row["questionnaire_id"],
+        row["title"],
+        float(row["target"]),
+        "month",
+        *data_dates(row),
+        (),
+        (),
+        (),
+        responses=int(row["responses"] or 0),
+    )
 
 
 def _from_link(link: dict, rows: dict) -> None:

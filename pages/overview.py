@@ -14,7 +14,7 @@ f = filters()
 st.title(t("overview.title"))
 compare, custom, versus = comparison(f)
 with counting(f):
-    kpis, trend = data.overview(f, compare, custom)
+    kpis, trend = data.overview(f, compare, custom, st.session_state.get("breakdown_by") or "scope")
 stop_if_empty(trend)
 st.caption(
     f"{f.title} · {t('overview.period')}: {kpis.period:%Y-%m-%d} ({t('grain.' + f.grain)}) · "

@@ -808,3 +808,31 @@ def test_the_report_page_makes_both_files_for_the_filters_and_audits_them(app):
     finally:
         con.close()
     assert events == [("xlsx", period), ("pdf", period)]
+
+
+def test_the_warm_up_caches_what_the_first_overview_reads(demo_db, tmp_path, monkeypatch):
+    """Issue 15 (cold start): the queries the warm-up runs before anyone signs in are those
+    the first Overview of a new session reads, under the same cache keys: signing in (an audit
+    event, a snapshot of its own) keeps the data version."""
+    from dashboard import state
+
+    at = private_app(demo_db, tmp_path, monkeypatch)
+    real = state._cached
+    asked: dict[str, list[tuple]] = {"warm": [], "page": []}
+    phase = "warm"
+
+    def recording(path, version, name, params):
+        asked[phase].append((version, name, params))
+        return real(path, version, name, params)
+
+    monkeypatch.setattr(state, "_cached", recording)
+    monkeypatch.setattr(state, "warm_up", lambda path: None)  # run below, not in a thread
+    at.run()
+    state._warm(str(at.db.absolute()))
+    assert {name for _, name, _ in asked["warm"]} >= {"questionnaires", "csi_trend", "action_kpis"}
+    phase = "page"
+    login(at)
+    assert metric(at, "CSI").value
+    assert asked["page"], "the Overview read nothing"
+    missed = sorted({name for key in asked["page"] if key not in asked["warm"] for _, name, _ in [key]})
+    assert not missed, missed

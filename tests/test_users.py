@@ -7,9 +7,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ROOT, last_json, run_cli
+from conftest import EXAMPLES, ROOT, last_json, run_cli
 
+from pipelines import store
 from warehouse import open_warehouse, roles, users
+from warehouse.reader import Reader
 
 
 @pytest.fixture
@@ -28,6 +30,22 @@ def test_passwords_are_kept_only_as_salted_scrypt_hashes(lake):
     stored = lake.execute("select password_hash from users").fetchall()
     assert len(stored) == 1 and "s3cret!" not in stored[0][0]
     assert users.get(lake, "wang") == users.User("wang", "engineer", ("华东",), False, None)
+
+
+def test_signing_in_keeps_the_data_version_and_a_load_moves_it(db):
+    """The dashboard's cache key: an audit event (a sign-in, a download) is a snapshot of its
+    own but changes no data; the audit trail's own version (the Admin page) moves with it."""
+    con = open_warehouse(db)
+    users.add(con, "li", "manager", "right")
+    reader = Reader(db)
+    data, everything = reader.version(), reader.version(audit=True)
+    users.login(con, "li", "right")
+    with pytest.raises(users.UserError):
+        users.login(con, "li", "wrong")
+    assert reader.version() == data and reader.version(audit=True) > everything
+    store.add_questionnaire(con, (EXAMPLES / "dealer-sales.toml").read_text(encoding="utf-8"))
+    assert reader.version() > data
+    con.close()
 
 
 def test_five_failures_lock_the_name_for_fifteen_minutes(lake):

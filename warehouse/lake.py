@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 from pathlib import Path
 
 import duckdb
@@ -224,11 +225,25 @@ def _register_functions(con) -> None:
         )
 
 
+# Catalogs this process has put in WAL mode (it stays in the file).
+_IN_WAL: set[Path] = set()
+_IN_WAL_LOCK = threading.Lock()
+
+
 def _use_wal(path: Path) -> None:
-    """Put the SQLite catalog in WAL mode: a reader's open snapshot never blocks a writer's commit."""
-    with contextlib.closing(sqlite3.connect(path, timeout=30)) as catalog:
-        if catalog.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
-            catalog.execute("pragma journal_mode=wal")
+    """Put the SQLite catalog in WAL mode: a reader's open snapshot never blocks a writer's commit.
+
+    Once per process and catalog, before DuckDB opens it: closing a file releases every POSIX
+    lock the process holds on it, so Python's own SQLite opening and closing the catalog while
+    DuckDB's SQLite reads it in another thread (a dashboard query beside an upload) breaks
+    DuckDB's locks ('disk I/O error')."""
+    with _IN_WAL_LOCK:
+        if path in _IN_WAL:
+            return
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as catalog:
+            if catalog.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
+                catalog.execute("pragma journal_mode=wal")
+        _IN_WAL.add(path)
 
 
 def _quote(text) -> str:
@@ -301,3 +316,31 @@ def write(con, body, *, seconds: float | None = None, on_retry=None):
 def snapshot_id(con) -> int:
     """The id of the latest committed snapshot: the warehouse's data version."""
     return int(con.execute(f"select max(snapshot_id) from ducklake_snapshots('{LAKE}')").fetchall()[0][0])
+
+
+def audit_table_id(con) -> int:
+    """DuckLake's id of the audit trail's table (snapshots name the tables they change by id)."""
+    return con.execute(
+        f"select table_id from ducklake_table_info('{LAKE}') where table_name = 'audit_log'"
+    ).fetchall()[0][0]
+
+
+def data_snapshot_id(con, audit_id: int) -> int:
+    """The id of the latest snapshot that changed more than the audit trail (table `audit_id`):
+    a sign-in or a download appends an audit event, a snapshot of its own, and must not make
+    the dashboard count everything again."""
+    found = con.execute(
+        f"""
+        with changes as (
+            select snapshot_id, unnest(map_entries(changes)) as change,
+            from ducklake_snapshots('{LAKE}')
+        )
+        select max(snapshot_id) from changes
+        where not (
+            change.key in ('inlined_insert', 'tables_inserted_into')
+            and change.value = [?::varchar]
+        )
+        """,
+        [audit_id],
+    ).fetchall()[0][0]
+    return int(found) if found is not None else snapshot_id(con)

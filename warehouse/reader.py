@@ -7,7 +7,7 @@ import threading
 import polars as pl
 
 from warehouse import open_warehouse, snapshot_id
-from warehouse.lake import LAKE
+from warehouse.lake import LAKE, audit_table_id, data_snapshot_id
 from warehouse.sql import query
 
 
@@ -17,6 +17,7 @@ class Reader:
     def __init__(self, path=None):
         self._con = open_warehouse(path)
         self._lock = threading.Lock()
+        self._audit_id: int | None = None
 
     def cursor(self):
         with self._lock:
@@ -24,11 +25,16 @@ class Reader:
         cur.execute(f"use {LAKE}")
         return cur
 
-    def version(self) -> int:
-        """The warehouse's data version (latest snapshot id): the dashboard's cache key."""
+    def version(self, audit: bool = False) -> int:
+        """The warehouse's data version, the dashboard's cache key: the latest snapshot that
+        changed data, or with `audit` the latest of all (the audit trail's own)."""
         cur = self.cursor()
         try:
-            return snapshot_id(cur)
+            if audit:
+                return snapshot_id(cur)
+            if self._audit_id is None:
+                self._audit_id = audit_table_id(cur)
+            return data_snapshot_id(cur, self._audit_id)
         finally:
             cur.close()
 
