@@ -131,7 +131,7 @@ def offline(con, role: str = "analyst", regions=None, unmask: bool = False):
 
 def allowed(name: str) -> bool:
     """Whether the current user (or offline caller) may run query `name`: role and region limit."""
-    found = _OFFLINE.get() or st.session_state.get("auth_user")
+    found = _OFFLINE.get() or _session_user()
     if found is None:
         return False
     return roles.may_query(found.role, name) and (not found.regions or honours_regions(name))
@@ -189,10 +189,11 @@ _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_
 
 def prefetch(calls: list[tuple[str, dict]]) -> None:
     """Run the queries a page is about to read (name, params) side by side into the cache, so
-    that its q() calls find them there. Outside a session (the report) nothing is done."""
+    that its q() calls find them there. Queries the user may not run are left to the page,
+    which says so. Outside a session (the report) nothing is done."""
     if _OFFLINE.get() is not None:
         return
-    keys = [_key(name, dict(params)) for name, params in calls]
+    keys = [_key(name, dict(params)) for name, params in calls if allowed(name)]
     ctx = get_script_run_ctx()
 
     def run(key: tuple) -> None:

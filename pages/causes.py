@@ -6,12 +6,15 @@ import streamlit as st
 from dashboard import actions, auth, charts
 from dashboard.i18n import labels, t
 from dashboard.page import filters
-from dashboard.state import q
+from dashboard.state import prefetch, q
 from dashboard.widgets import counting, fmt, stop_if_empty, table
 
 f = filters()
 st.title(t("cause.title"))
 with counting(f):
+    prefetch(
+        [(name, f.params()) for name in ("fishbone", "complaint_kpis", "complaints_list", "complaint_topics")]
+    )
     bones = q("fishbone", **f.params())
 stop_if_empty(bones)
 st.caption(f"{t('cause.fishbone')} · {t('cause.fishbone_units')}")

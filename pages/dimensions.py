@@ -6,13 +6,14 @@ import streamlit as st
 from dashboard import actions, auth, charts, data
 from dashboard.i18n import t
 from dashboard.page import filters
-from dashboard.state import q
+from dashboard.state import prefetch, q
 from dashboard.widgets import counting, partial_note, stop_if_empty, table
 
 f = filters()
 st.title(t("dim.title"))
-dim_names, item_names = data.names(f)
 with counting(f):
+    prefetch([(name, f.params()) for name in ("dimension_trend", "item_levels_range", "staff_scores")])
+    dim_names, item_names = data.names(f)
     trend = q("dimension_trend", **f.params())
 stop_if_empty(trend)
 if f.segment or f.region:

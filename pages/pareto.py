@@ -7,7 +7,7 @@ from dashboard import actions, auth, charts, data
 from dashboard.i18n import label, t
 from dashboard.page import filters
 from dashboard.pareto import active_click
-from dashboard.state import q
+from dashboard.state import prefetch, q
 from dashboard.widgets import counting, table
 
 f = filters()
@@ -23,8 +23,9 @@ DRILL_ORDER = [
 ]
 st.title(t("pareto.title"))
 st.caption(t("pareto.click"))
-_, item_names = data.names(f)
 with counting(f):
+    prefetch([("pareto_items", f.params()), ("pareto_causes", f.params())])
+    _, item_names = data.names(f)
     items = q("pareto_items", **f.params())
     causes = q("pareto_causes", **f.params())
 

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import data, voice
 from dashboard.i18n import t
 from dashboard.page import filters
-from dashboard.state import q
+from dashboard.state import prefetch, q
 from dashboard.widgets import counting, table
 
 f = filters()
@@ -13,6 +13,12 @@ st.title(t("voice.title"))
 st.caption(t("voice.caption"))
 voice.flash()
 with counting(f):
+    prefetch(
+        [
+            (name, f.params())
+            for name in ("comment_topics", "topic_trend", "topic_dimensions", "comment_terms")
+        ]
+    )
     found = q("comment_topics", **f.params())
 comments = int(found["all_comments"][0]) if found.height else 0
 if not comments:

@@ -147,3 +147,33 @@ def test_version_6_questionnaires_get_their_cadence_and_an_actions_table(db):
     assert con.execute("select count(*) from v_actions").fetchall() == [(0,)]
     assert con.execute("select count(*) from v_action_effect").fetchall() == [(0,)]
     con.close()
+
+
+def test_every_table_has_statistics_even_before_its_first_row(db):
+    """DuckLake 1.5.5 plans a table without statistics with one catalog query per column on
+    every query (duckdb/ducklake#1313); a warehouse gives its empty tables empty statistics,
+    and an older warehouse gets them when it is opened. Empty tables stay empty."""
+    metadata = "__ducklake_metadata_lake"
+    bare = (
+        f"select t.table_name from {metadata}.ducklake_table as t where t.end_snapshot is null "
+        f"and t.table_id not in (select table_id from {metadata}.ducklake_table_stats) order by 1"
+    )
+    con = open_warehouse(db)
+    assert con.execute(bare).fetchall() == []
+    assert con.execute("select count(*) from supersessions").fetchone()[0] == 0
+    # as a warehouse made before: its never-used tables have no statistics
+    con.execute(
+        f"delete from {metadata}.ducklake_table_stats where table_id in "
+        f"(select table_id from {metadata}.ducklake_table where table_name in ('supersessions', 'sales'))"
+    )
+    assert con.execute(bare).fetchall() == [("sales",), ("supersessions",)]
+    con.close()
+    con = open_warehouse(db)
+    assert con.execute(bare).fetchall() == []
+    load_file(con, "sales", DATA / "sales_ok.csv")
+    stats = con.execute(
+        f"select s.record_count from {metadata}.ducklake_table_stats as s "
+        f"join {metadata}.ducklake_table as t using (table_id) where t.table_name = 'sales'"
+    ).fetchall()
+    assert stats == [(4,)] and con.execute("select count(*) from sales").fetchone()[0] == 4
+    con.close()

@@ -81,7 +81,9 @@ def migrate(con) -> int:
 
     for attempt in range(20):
         try:
-            return _migrate_once(con)
+            version = _migrate_once(con)
+            _give_tables_statistics(con)
+            return version
         except Exception as exc:
             if not lake.is_conflict(exc) or attempt == 19:
                 raise
@@ -114,6 +116,27 @@ def _migrate_once(con) -> int:
         lake.rollback(con)
         raise
     return len(steps)
+
+
+def _give_tables_statistics(con) -> None:
+    """Record empty statistics for every table that never held a row, as DuckLake itself does
+    at a table's first insert.
+
+    DuckLake 1.5.5 caches a table's statistics for planning, but not their absence: each column
+    of a table that never held a row costs a catalog query in every query that reads it (fixed
+    upstream in duckdb/ducklake#1313, not in the PyPI extension). An unused `supersessions`
+    alone made every dashboard query plan 0.1-0.2 s longer (README, "Fixed cost"). Two
+    processes doing this at once leave two equal rows, which DuckLake updates together."""
+    metadata = f"__ducklake_metadata_{lake.LAKE}"
+    con.execute(
+        f"""
+        insert into {metadata}.ducklake_table_stats
+            (table_id, record_count, next_row_id, file_size_bytes)
+        select table_id, 0, 0, 0 from {metadata}.ducklake_table
+        where end_snapshot is null
+            and table_id not in (select table_id from {metadata}.ducklake_table_stats)
+        """
+    )
 
 
 def _tokenise_comments(con) -> None:
