@@ -63,6 +63,15 @@ class Filters:
         }
 
 
+def picked(value) -> tuple[str, ...]:
+    """A filter's values as the Filters hold them: None -> (), 'a' or 'a,b' -> ('a', 'b')."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return tuple(value)
+
+
 def month_range(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
     """The date range every query reads: from the first day of date_from's month to the last
     day of date_to's month. The monthly rollups cannot be cut inside a month, so the queries
@@ -152,7 +161,7 @@ def sidebar() -> Filters | None:
         ("staff", f"f_staff_{qid}", staff_ids),
     ):
         if param in link:
-            st.session_state[name] = [v for v in link[param].split(",") if v in known]
+            st.session_state[name] = [v for v in picked(link[param]) if v in known]
     scope = _choice("filter.scope", scopes, "scope", f"f_scope_{qid}")
     segment = _choice("filter.segment", list(SEGMENTS), "segment", "f_segment")
     region = _choice("filter.region", regions, None, "f_region")

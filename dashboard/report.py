@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, data
-from dashboard.filters import Filters, month_range
+from dashboard.filters import Filters, month_range, picked
 from dashboard.i18n import label, t
 from dashboard.state import allowed, q
 from dashboard.widgets import p_text
@@ -115,15 +115,6 @@ def _status(value, threshold, higher: bool = True) -> str:
         return t("report.none")
     met = value >= threshold if higher else value <= threshold
     return t("report.met") if met else t("report.not_met")
-
-
-def picked(value) -> tuple[str, ...]:
-    """A filter's values as the Filters hold them: None -> (), 'a' or 'a,b' -> ('a', 'b')."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(v.strip() for v in value.split(",") if v.strip())
-    return tuple(value)
 
 
 def _filters(f: Filters, regions) -> list[tuple[str, str]]:

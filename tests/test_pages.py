@@ -828,7 +828,7 @@ def test_the_warm_up_caches_what_the_first_overview_reads(demo_db, tmp_path, mon
     monkeypatch.setattr(state, "_cached", recording)
     monkeypatch.setattr(state, "warm_up", lambda path: None)  # run below, not in a thread
     at.run()
-    state._warm(str(at.db.absolute()))
+    state._warm()
     assert {name for _, name, _ in asked["warm"]} >= {"questionnaires", "csi_trend", "action_kpis"}
     phase = "page"
     login(at)
