@@ -137,15 +137,15 @@ def sidebar() -> Filters | None:
     dates_key = f"f_dates_{qid}_{first}_{last}"
     st.session_state[DATA_RANGE] = (first, last, dates_key)  # for "no data in these dates"
     shown = (links.date_param(link.get("from")) or first, links.date_param(link.get("to")) or last)
-    picked = st.sidebar.date_input(
+    dates = st.sidebar.date_input(
         t("filter.dates"),
         value=shown if shown[0] <= shown[1] else (first, last),
         min_value=dt.date(1990, 1, 1),
         max_value=dt.date(2100, 12, 31),
         key=dates_key,
     )
-    if isinstance(picked, tuple | list) and len(picked) == 2:
-        date_from, date_to = picked
+    if isinstance(dates, tuple | list) and len(dates) == 2:
+        date_from, date_to = dates
     else:  # a half-picked range: keep the questionnaire's full range until the second click
         date_from, date_to = first, last
     values = q("filter_values", qid=qid)
