@@ -39,9 +39,9 @@ LAYOUT = [
 ]
 user = auth.current()
 if user is None:
-    warm_up(
-        str(db_path().absolute())
-    )  # imports and the first queries, in the background while the user signs in
+    # The pages' imports and the default Overview's queries, in the background while the user
+    # signs in.
+    warm_up(str(db_path().absolute()))
     # Nothing but the login page exists before login: every URL shows it (a deep link opens
     # its page once signed in).
     logins = [st.Page(auth.login_page, title=t("auth.title"), url_path="login", default=True)]
