@@ -9,7 +9,7 @@ from dashboard import auth, links
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
-from dashboard.state import reader, warm_up
+from dashboard.state import begin_run, reader, warm_up
 from warehouse import db_path, roles
 
 # A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
@@ -20,6 +20,7 @@ if PagesManager.uses_pages_directory:
 
 PAGES = Path(__file__).resolve().parent / "pages"
 st.set_page_config(page_title="Manyi 满意", page_icon=":material/bar_chart:", layout="wide")
+begin_run()  # the data version is looked up once per run
 links.seed()  # a shared link's language and filters (dashboard/links.py)
 language_switch()
 reader()  # a missing warehouse stops here, with its path

@@ -14,12 +14,12 @@ import streamlit as st
 from dashboard import auth, charts, reasons
 from dashboard.i18n import label, labels, t
 from dashboard.page import switch_to
-from dashboard.state import q, region_ok, settings_row
+from dashboard.state import open_for_write, q, region_ok, settings_row
 from dashboard.widgets import fmt, p_text, table
 from pipelines import actions
 from pipelines.errors import ValidationError
 from pipelines.fields import ENUMS
-from warehouse import open_warehouse, roles
+from warehouse import roles
 from warehouse.lake import Busy
 
 DRAFT = "action_draft"
@@ -45,7 +45,7 @@ def create_button(key: str, **source) -> None:
 
 
 def _write(run):
-    con = open_warehouse()
+    con = open_for_write()
     try:
         return run(con), None
     except ValidationError as exc:

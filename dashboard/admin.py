@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from dashboard import auth
+from dashboard.state import open_for_write
 from pipelines import store
-from warehouse import open_warehouse, users
+from warehouse import users
 
 
 def save_setting(name: str, value: str) -> str:
     """Validate and store a setting; SettingError says why a value is refused."""
-    con = open_warehouse()
+    con = open_for_write()
     try:
         return store.change_setting(con, name, value, via="dashboard", user=auth.name())
     finally:
@@ -24,7 +25,7 @@ def parse_regions(text: str | None) -> list[str]:
 
 def add_user(name: str, role: str, password: str, regions: list[str], email: str = "") -> str | None:
     """Add a user; the reason in words when refused, else None."""
-    con = open_warehouse()
+    con = open_for_write()
     try:
         users.add(con, name.strip(), role, password, regions, email.strip() or None, by=auth.name())
     except users.UserError as exc:
@@ -41,7 +42,7 @@ def change_user(
     changes = {"role": role, "regions": regions, "disabled": disabled, "email": email.strip() or None}
     if password:
         changes["password"] = password
-    con = open_warehouse()
+    con = open_for_write()
     try:
         users.change(con, name, by=auth.name(), **changes)
     except users.UserError as exc:

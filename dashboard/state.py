@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from dashboard.i18n import t
-from warehouse import db_path, roles
+from warehouse import db_path, open_warehouse, roles
 from warehouse.lake import LAKE, exists
 from warehouse.reader import Reader
 from warehouse.sql import honours_regions, query, sql_file
@@ -97,9 +97,31 @@ def warm_up(path: str) -> threading.Thread:
     return thread
 
 
+_RUN_VERSIONS = "_manyi_data_versions"
+
+
+def begin_run() -> None:
+    """At the top of every script run (app.py): the data version is looked up once per run
+    (one catalog query, 5-10 ms, instead of one per query a page reads)."""
+    st.session_state[_RUN_VERSIONS] = {}
+
+
 def data_version(audit: bool = False) -> int:
-    """The cache key of the data (`audit`: of the audit trail too, which every sign-in adds to)."""
-    return reader().version(audit)
+    """The cache key of the data (`audit`: of the audit trail too, which every sign-in adds to);
+    once per script run, and again after a write of the dashboard's own (open_for_write)."""
+    memo = st.session_state.get(_RUN_VERSIONS) if get_script_run_ctx() is not None else None
+    if memo is None:
+        return reader().version(audit)
+    if audit not in memo:
+        memo[audit] = reader().version(audit)
+    return memo[audit]
+
+
+def open_for_write():
+    """A connection for a write of the dashboard's (a load, a plan, a setting, a user): the
+    queries after it in the same run see what it wrote."""
+    st.session_state.pop(_RUN_VERSIONS, None)
+    return open_warehouse()
 
 
 @dataclass(frozen=True)

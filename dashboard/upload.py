@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, reasons
 from dashboard.i18n import labels, lang, t
-from dashboard.state import data_version, q
+from dashboard.state import data_version, open_for_write, q
 from dashboard.widgets import column_config
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
@@ -132,7 +132,7 @@ def problems_table(problems) -> None:
 def run_load(job: LoadJob, progress) -> LoadResult:
     """Load the file; a warehouse busy past the retries, or ids another upload committed
     meanwhile, stop the page with what happened (nothing was written either way)."""
-    con = open_warehouse()
+    con = open_for_write()
     try:
         return load(con, job, progress)
     except Busy:
@@ -159,7 +159,7 @@ def saved_mapping(kind: str, qid: str | None) -> dict:
 
 
 def save_mapping(kind: str, qid: str | None, saved: dict) -> None:
-    con = open_warehouse()
+    con = open_for_write()
     try:
         write(
             con, lambda: settings.replace(con, _mapping_key(kind, qid), json.dumps(saved, ensure_ascii=False))
@@ -222,7 +222,7 @@ def options(kind: str, qid: str | None, cells: pl.DataFrame, mapping: dict[str, 
 
 
 def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:
-    con = open_warehouse()
+    con = open_for_write()
     try:
         return store.add_questionnaire(con, text, user=auth.name()), []
     except QuestionnaireError as exc:
@@ -232,7 +232,7 @@ def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:
 
 
 def rollback(batch_id: str) -> dict:
-    con = open_warehouse()
+    con = open_for_write()
     try:
         return store.rollback(con, batch_id, user=auth.name())
     finally:

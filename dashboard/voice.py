@@ -12,11 +12,10 @@ from dashboard import auth, data, sentiment
 from dashboard.charts import BLUE, CATEGORIES, GREY, PALETTE, RED, _layout
 from dashboard.filters import Filters
 from dashboard.i18n import label, labels, t
-from dashboard.state import q
+from dashboard.state import open_for_write, q
 from dashboard.widgets import fmt, table
 from pipelines import topics
 from pipelines.errors import TopicError
-from warehouse import open_warehouse
 from warehouse.lake import Busy
 
 
@@ -150,7 +149,7 @@ def slug(text: str) -> str:
 
 
 def _save(run) -> None:
-    con = open_warehouse()
+    con = open_for_write()
     try:
         result = run(con)
     except TopicError as exc:
@@ -209,7 +208,7 @@ def suggest_topic(term: str) -> None:
 
 def topic_file_editor() -> None:
     """Download the company-wide topics as TOML; upload a new file to replace them."""
-    con = open_warehouse()
+    con = open_for_write()
     try:
         current = topics.company(con)
     finally:

@@ -9,8 +9,8 @@ from dashboard.i18n import LANGS, lang, t
 from dashboard.page import filters
 from dashboard.report import ReportError, period_label
 from dashboard.report_files import make
-from dashboard.state import q
-from warehouse import open_warehouse, roles
+from dashboard.state import open_for_write, q
+from warehouse import roles
 
 f = filters()
 st.title(t("report.title"))
@@ -35,7 +35,7 @@ def _file(kind: str, key: tuple) -> tuple[bytes | None, str | None]:
     """One report file for the questionnaire, period, language, filters, role and regions in
     `key`, through the same query layer as the pages (an audited `report` event)."""
     qid, period, language, scope, segment, region, channel, staff, role, regions, unmask, who = key
-    con = open_warehouse()
+    con = open_for_write()
     try:
         out = io.BytesIO()
         make(

@@ -836,3 +836,30 @@ def test_the_warm_up_caches_what_the_first_overview_reads(demo_db, tmp_path, mon
     assert asked["page"], "the Overview read nothing"
     missed = sorted({name for key in asked["page"] if key not in asked["warm"] for _, name, _ in [key]})
     assert not missed, missed
+
+
+def test_a_page_run_looks_up_the_data_version_once(demo_db, tmp_path, monkeypatch):
+    """The data version (a catalog query) is the cache key of every query: one lookup per
+    script run, not one per query a page reads; a write of the dashboard's own in the run
+    (open_for_write) makes the next query look again."""
+    from dashboard import state
+    from warehouse.reader import Reader
+
+    at = private_app(demo_db, tmp_path, monkeypatch)
+    monkeypatch.setattr(state, "warm_up", lambda path: None)
+    real = Reader.version
+    looked: list[bool] = []
+
+    def counting(self, audit=False):
+        looked.append(audit)
+        return real(self, audit)
+
+    monkeypatch.setattr(Reader, "version", counting)
+    login(at.run())
+    looked.clear()
+    at.run()
+    assert metric(at, "CSI").value
+    assert sorted(looked) == [False], looked
+    looked.clear()
+    open_page(at, "dimensions")
+    assert looked == [False], looked
