@@ -71,7 +71,15 @@ PAGE_QUERIES = {
         "questionnaire_toml",
         "key_driver_sample",
     ],
-    "pareto": ["questionnaires", "items", "pareto_items", "pareto_causes", "drill_item_responses"],
+    # The drill-down as data.drill_responses runs it: from the month drill_since picks.
+    "pareto": [
+        "questionnaires",
+        "items",
+        "pareto_items",
+        "pareto_causes",
+        "drill_since",
+        "drill_item_responses",
+    ],
     "causes": ["questionnaires", "fishbone", "complaint_kpis", "complaints_list", "dissatisfied_comments"],
     "competitors": ["questionnaires", "dimensions", "metric_settings", "competitor_gaps"],
 }
@@ -197,8 +205,11 @@ reader = Reader(sys.argv[1])
 params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
               scope=None, segment=None, region=None, by="scope", item_id="i01",
               overall_item="", search=None, cause=None, cause_category=None, whole_range=True)
-# Only the customer histogram gets a customer, as on the Dimensions page.
-extra = {"customer_item_levels": {"customer_id": "C00001"}}
+# Only the customer histogram gets a customer, as on the Dimensions page; the drill-down
+# reads from the month drill_since picks, as data.drill_responses does.
+extra = {"customer_item_levels": {"customer_id": "C00001"}, "drill_since": {"limit": 1000}}
+since = reader.query("drill_since", {**params, **extra["drill_since"]})["since"][0]
+extra["drill_item_responses"] = {"limit": 1000, "since": since}
 out = {}
 for page, names in pages.items():
     cold = warm = 0.0

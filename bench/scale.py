@@ -54,7 +54,9 @@ reader = Reader(sys.argv[1])
 pages = json.loads(sys.argv[2])
 params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
               by="scope", item_id="i01", overall_item="", whole_range=True)
-extra = {"customer_item_levels": {"customer_id": "C00001"}}
+extra = {"customer_item_levels": {"customer_id": "C00001"}, "drill_since": {"limit": 1000}}
+since = reader.query("drill_since", {**params, **extra["drill_since"]})["since"][0]
+extra["drill_item_responses"] = {"limit": 1000, "since": since}  # as data.drill_responses
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime

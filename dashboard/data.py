@@ -248,6 +248,26 @@ def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
     return stats.key_drivers(frame.rename({"outcome": outcome}), outcome=outcome), outcome
 
 
+# The Pareto drill-down lists at most this many responses, the newest first.
+DRILL_ROWS = 1000
+
+
+def drill_responses(f: Filters, item_id: str) -> pl.DataFrame:
+    """The newest dissatisfied own responses to `item_id` under the filters (at most DRILL_ROWS).
+
+    They are read from the month the rollup says holds enough of them (drill_since): the
+    answer sets are sorted by date, so that is a few row groups, not the whole warehouse. The
+    rollup does not know the segment, region, channel or staff filters; when those leave fewer
+    rows than asked for, the whole range is read, so the list is the same either way.
+    """
+    params = f.params(item_id=item_id, limit=DRILL_ROWS)
+    since = q("drill_since", **params)["since"][0]
+    found = q("drill_item_responses", **params, since=since)
+    if found.height < DRILL_ROWS and since > params["date_from"]:
+        found = q("drill_item_responses", **params, since=None)
+    return found
+
+
 def competitors(f: Filters) -> pl.DataFrame:
     """Own vs each competitor per dimension over the range: the gap of item-rating means and
     Welch's test on responses (competitor_gaps), with a verdict."""

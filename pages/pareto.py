@@ -77,7 +77,7 @@ with drill:
         )
         if auth.can("detail"):
             table(
-                q("drill_item_responses", **f.params(item_id=item_id)),
+                data.drill_responses(f, item_id),
                 f"dissatisfied_{item_id}",
                 height=320,
                 column_order=DRILL_ORDER,  # what an engineer reads first; the rest scrolls

@@ -278,10 +278,19 @@ def insert_frame(con, table: str, frame) -> None:
 
 
 def _insert_sets(
-    con, wide, order_table: str, ids: list[str], sets_table: str, lists, order: bool = True
+    con,
+    wide,
+    order_table: str,
+    ids: list[str],
+    sets_table: str,
+    lists,
+    list_names: list[str],
+    order: bool = True,
+    extra: tuple[str, ...] = (),
 ) -> None:
-    """Append one row per response of `wide` to `sets_table`: its KEYS, then one list per
-    (columns, SQL type) of `lists`; and each batch's order of `ids` (1-based) to `order_table`.
+    """Append one row per response of `wide` to `sets_table`: its KEYS, one list per (columns,
+    SQL type) of `lists` into the columns `list_names`, and the columns `extra` as they are;
+    and each batch's order of `ids` (1-based) to `order_table`.
 
     Column names are item ids (checked against [A-Za-z0-9_-]+ when the questionnaire is
     parsed) or names we made; table names are constants of this module.
@@ -297,19 +306,28 @@ def _insert_sets(
                 "unnest(?::varchar[]) with ordinality as t(id, position)",
                 [ids],
             )
-        values = ", ".join("[" + ", ".join(f'"{c}"' for c in cols) + f"]::{kind}[]" for cols, kind in lists)
+        names = ", ".join([*list_names, *extra])
+        values = ", ".join(
+            [*("[" + ", ".join(f'"{c}"' for c in cols) + f"]::{kind}[]" for cols, kind in lists), *extra]
+        )
         con.execute(
-            f"insert into {sets_table} select batch_id, questionnaire_id, response_id, {values} from {source}"
+            f"insert into {sets_table} (batch_id, questionnaire_id, response_id, {names}) "
+            f"select batch_id, questionnaire_id, response_id, {values} from {source}"
         )
 
 
 def insert_answers(con, wide, order: bool = True) -> None:
-    """Append answers from a wide frame (KEYS + one level-value column per item id, null = not
-    answered): the batch's item order to answer_items (unless `order` is false: a later piece
-    of the same batch), one list of level values per response to answer_sets. The view
-    `answers` reads them back one row per answered item."""
-    items = [c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id")]
-    _insert_sets(con, wide, "answer_items", items, "answer_sets", [(items, "double")], order)
+    """Append answers from a wide frame (KEYS + survey_date + one level-value column per item id,
+    null = not answered): the batch's item order to answer_items (unless `order` is false: a
+    later piece of the same batch), one list of level values and the survey date per response
+    to answer_sets. The view `answers` reads them back one row per answered item."""
+    items = [
+        c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id", "survey_date")
+    ]
+    sets = [(items, "double")]
+    _insert_sets(
+        con, wide, "answer_items", items, "answer_sets", sets, ["level_values"], order, ("survey_date",)
+    )
 
 
 def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = True) -> None:
@@ -318,7 +336,16 @@ def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = T
     and one of counts per response to dimension_score_sets (view: response_dimension_scores)."""
     positions = range(1, len(dimension_ids) + 1)
     lists = [([f"s{n}" for n in positions], "double"), ([f"n{n}" for n in positions], "integer")]
-    _insert_sets(con, wide, "score_dimensions", dimension_ids, "dimension_score_sets", lists, order)
+    _insert_sets(
+        con,
+        wide,
+        "score_dimensions",
+        dimension_ids,
+        "dimension_score_sets",
+        lists,
+        ["scores", "ratings"],
+        order,
+    )
 
 
 def insert_survey_scores(con, scores: Scores) -> None:

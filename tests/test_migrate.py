@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import DATA, load_file
 
 from pipelines import store
 from warehouse import open_warehouse
-from warehouse.lake import connect
-from warehouse.migrate import current_version, migrations
+from warehouse.lake import LAKE, connect
+from warehouse.migrate import SORTED_BY_DATE, current_version, migrations
 
 
 def old_warehouse(db, version: int, insert: str, rows: list[tuple]) -> None:
@@ -176,4 +178,45 @@ def test_every_table_has_statistics_even_before_its_first_row(db):
         f"join {metadata}.ducklake_table as t using (table_id) where t.table_name = 'sales'"
     ).fetchall()
     assert stats == [(4,)] and con.execute("select count(*) from sales").fetchone()[0] == 4
+    con.close()
+
+
+def test_version_10_answer_sets_get_their_dates_and_the_response_tables_a_date_order(db):
+    """Schema 11: answer sets written before it take their response's survey date, and the
+    answer sets, response scores and responses are kept sorted by it (issue 15)."""
+    old = connect(db)
+    for number, name, sql in migrations()[:10]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    old.execute(
+        "insert into responses values ('b1', 'q', 'R1', 'C1', date '2025-03-04', 's', null, 'own', null, null, 2), "
+        "('b1', 'q', 'R2', 'C1', date '2024-12-31', 's', null, 'own', null, null, 3), "
+        "('b2', 'q', 'R1', 'C2', date '2025-01-09', 's', null, 'own', null, null, 2)"
+    )
+    old.execute(
+        "insert into answer_sets values ('b1', 'q', 'R1', [5.0]), ('b1', 'q', 'R2', [4.0]), ('b2', 'q', 'R1', [1.0])"
+    )
+    old.close()
+
+    con = open_warehouse(db)
+    assert current_version(con) == len(migrations()) >= 11
+    dated = con.execute("select batch_id, response_id, survey_date from answer_sets order by 1, 2").fetchall()
+    assert dated == [
+        ("b1", "R1", dt.date(2025, 3, 4)),
+        ("b1", "R2", dt.date(2024, 12, 31)),
+        ("b2", "R1", dt.date(2025, 1, 9)),
+    ]
+    sorted_tables = dict(
+        con.execute(
+            f"""
+            select t.table_name, any_value(e.expression)
+            from __ducklake_metadata_{LAKE}.ducklake_sort_info as i
+            join __ducklake_metadata_{LAKE}.ducklake_sort_expression as e using (sort_id)
+            join __ducklake_metadata_{LAKE}.ducklake_table as t on t.table_id = i.table_id and t.end_snapshot is null
+            where i.end_snapshot is null
+            group by all
+            """
+        ).fetchall()
+    )
+    assert sorted_tables == dict.fromkeys(SORTED_BY_DATE, "survey_date")
     con.close()

@@ -208,15 +208,36 @@ def test_complaint_contact_and_coverage_rates_follow_segment_and_region(tiny):
     assert q(tiny, "complaint_rates", region=[], **jan)[0]["complaints"] == 2  # nothing picked: all
 
 
-def test_key_driver_sample_leaves_the_overall_item_out(tiny):
-    rows = {
-        (r["response_id"], r["dimension_id"]): r["score"]
-        for r in q(tiny, "key_driver_sample", overall_item="a2")
-    }
-    # R1: a1 = 100, a2 = 50 (the overall item, left out) -> A = 100; B = 0.
-    assert rows[("R1", "A")] == 100.0 and rows[("R1", "B")] == 0.0 and rows[("R3", "A")] == 25.0
-    with_all = {(r["response_id"], r["dimension_id"]): r["score"] for r in q(tiny, "key_driver_sample")}
-    assert with_all[("R1", "A")] == 75.0
+def test_key_driver_sample_leaves_the_overall_item_out(con):
+    """The tiny questionnaire with a2 as its overall item: the sample's dimension scores are the
+    load's, with a2 taken out of dimension A by its own score."""
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8")
+    store.add_questionnaire(con, text.replace('scope = "sales"', 'scope = "sales"\noverall_item = "a2"', 1))
+    load_file(con, "survey", DATA / "tiny_survey.csv", questionnaire_id="tiny")
+    rows = {(r["response_id"], r["dimension_id"]): r for r in q(con, "key_driver_sample", overall_item="a2")}
+    # R1: a1 = 100, a2 = 50 (the overall item, left out) -> A = 100; B = 0; outcome 50.
+    assert rows[("R1", "A")]["score"] == 100.0 and rows[("R1", "B")]["score"] == 0.0
+    assert rows[("R1", "A")]["overall_score"] == 50.0
+    # R2: a1 = 75, a2 not answered -> A = 75; B not answered -> no row. R3: a1 = 25, a2 = 25.
+    assert rows[("R2", "A")]["score"] == 75.0 and ("R2", "B") not in rows
+    assert rows[("R3", "A")]["score"] == 25.0 and rows[("R3", "B")]["score"] == 100.0
+    with_all = {(r["response_id"], r["dimension_id"]): r["score"] for r in q(con, "key_driver_sample")}
+    assert with_all[("R1", "A")] == 75.0 and with_all[("R3", "A")] == 25.0
+
+
+def test_key_driver_sample_drops_a_dimension_holding_only_the_overall_item(con):
+    """A response that answered only the overall item of its dimension has no score there."""
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8")
+    store.add_questionnaire(con, text.replace('scope = "sales"', 'scope = "sales"\noverall_item = "a2"', 1))
+    load_text(
+        con,
+        "survey",
+        "response_id,customer_id,survey_date,subject,staff_id,a1,a2,b1,comment\n"
+        "R9,C1,2025-01-10,own,S1,,4,2,\n",
+        questionnaire_id="tiny",
+    )
+    rows = {r["dimension_id"]: r["score"] for r in q(con, "key_driver_sample", overall_item="a2")}
+    assert rows == {"B": 25.0}
 
 
 def test_staff_scores_and_customer_histogram(tiny):
@@ -335,3 +356,79 @@ def test_satisfaction_rates_are_survey_rate_minus_complaint_rate(tiny):
         "and period_start = '2025-01-01' and questionnaire_id = 'tinyp'"
     ).fetchone()[0]
     assert math.isclose(view, 42.0)
+
+
+def _newest_dissatisfied(con, qid, item_id, date_from, date_to, limit, segment=None, region=None):
+    """The Pareto drill-down's rows, counted the plain way: every dissatisfied own answer to the
+    item joined to its filtered response, newest first."""
+    rows = con.execute(
+        """
+        select r.response_id, r.survey_date, l.level_label
+        from answers as a
+        inner join item_levels as l
+            on l.questionnaire_id = a.questionnaire_id and l.item_id = a.item_id
+            and l.level_value = a.level_value and l.is_dissatisfied
+        inner join response_facts as r on r.batch_id = a.batch_id and r.response_id = a.response_id
+        where a.questionnaire_id = ? and a.item_id = ? and r.subject = 'own'
+            and r.survey_date between ? and ?
+            and (?::varchar is null or r.segment = ?) and (?::varchar is null or r.region = ?)
+        order by r.survey_date desc, r.response_id
+        limit ?
+        """,
+        [qid, item_id, date_from, date_to, segment, segment, region, region, limit],
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def test_the_drill_down_reads_the_newest_months_and_lists_what_the_whole_range_would(demo_db, monkeypatch):
+    """Issue 15: the Pareto drill-down reads from the month the rollup says holds enough
+    dissatisfied ratings (drill_since), and falls back to the whole range when the filters the
+    rollup does not know (segment, region) leave too few: the list is the plain newest-first
+    list either way, for limits that end inside the range, at its start, or past it."""
+    from dashboard import data
+    from dashboard.filters import Filters
+    from dashboard.state import offline
+    from warehouse import open_warehouse
+
+    con = open_warehouse(demo_db)
+    qid = "dealer-sales"
+    start, end = D(2024, 1, 1), D(2026, 12, 31)
+    item = con.execute(
+        "select item_id from v_pareto_dissatisfaction where questionnaire_id = ? "
+        "group by item_id order by sum(dissatisfied) desc limit 1",
+        [qid],
+    ).fetchall()[0][0]
+    segment, region = con.execute(
+        "select segment, region from response_facts where questionnaire_id = ? and region is not null "
+        "group by all order by count(*) limit 1",
+        [qid],
+    ).fetchall()[0]
+    asked = []
+    real_q = data.q
+
+    def recording(name, **params):
+        asked.append((name, params.get("since")))
+        return real_q(name, **params)
+
+    monkeypatch.setattr(data, "q", recording)
+    narrowed = 0
+    with offline(con, role="admin"):
+        for limit in (5, 60, 100_000):
+            monkeypatch.setattr(data, "DRILL_ROWS", limit)
+            for seg, reg in ((None, None), (segment, region)):
+                f = Filters(
+                    qid, "", 90.0, "month", start, end, (), (seg,) if seg else (), (reg,) if reg else ()
+                )
+                asked.clear()
+                got = data.drill_responses(f, item)
+                want = _newest_dissatisfied(con, qid, item, start, end, limit, seg, reg)
+                assert want, (limit, seg, reg)
+                assert [
+                    (r["response_id"], r["survey_date"], r["level_label"]) for r in got.iter_rows(named=True)
+                ] == want
+                since = asked[1][1]
+                narrowed += since > start
+                if since > start and len(want) < limit:  # too few in the window: the whole range
+                    assert asked[-1] == ("drill_item_responses", None)
+    assert narrowed >= 2  # the small limits read from a later month than the range's first
+    con.close()

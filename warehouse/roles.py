@@ -34,6 +34,7 @@ PAGES: dict[str, str] = {
 # query function for every call, whatever page makes it)
 QUERIES: dict[str, str] = {
     "drill_item_responses": "detail",
+    "drill_since": "detail",
     "complaints_list": "detail",
     "dissatisfied_comments": "detail",
     "term_comments": "detail",

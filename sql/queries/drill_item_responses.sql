@@ -1,4 +1,6 @@
--- One row per filtered own response that rated the chosen item dissatisfied (newest 1,000).
+-- One row per filtered own response that rated the chosen item dissatisfied: the newest
+-- $limit surveyed on or after $since (data.drill_responses: from the rollup, so that only
+-- the newest row groups of the date-sorted answer sets and scores are read; null = $date_from).
 with
 
 dissatisfied_levels as (
@@ -7,15 +9,26 @@ dissatisfied_levels as (
     where questionnaire_id = $qid and item_id = $item_id and is_dissatisfied
 ),
 
-hits as (
-    select answers.batch_id, answers.response_id, dissatisfied_levels.level_label,
-    from answers
-    inner join dissatisfied_levels
-        on dissatisfied_levels.level_value = answers.level_value
-    where answers.questionnaire_id = $qid and answers.item_id = $item_id
+positions as (
+    select batch_id, position
+    from answer_items
+    where questionnaire_id = $qid and item_id = $item_id
 ),
 
-responses as (select * from {{filtered_responses}}),
+hits as (
+    select sets.batch_id, sets.response_id, dissatisfied_levels.level_label,
+    from answer_sets as sets
+    inner join positions on positions.batch_id = sets.batch_id
+    inner join dissatisfied_levels
+        on dissatisfied_levels.level_value = sets.level_values[positions.position]
+    where sets.questionnaire_id = $qid
+        and sets.survey_date between coalesce($since::date, $date_from) and $date_to
+),
+
+responses as (
+    select * from {{filtered_responses}}
+    where survey_date >= coalesce($since::date, $date_from)
+),
 
 newest as (
     select
@@ -33,7 +46,7 @@ newest as (
         on responses.batch_id = hits.batch_id
         and responses.response_id = hits.response_id
     order by responses.survey_date desc, responses.response_id
-    limit 1000
+    limit $limit
 ),
 
 final as (
@@ -47,6 +60,7 @@ final as (
         on raw.batch_id = newest.batch_id
         and raw.questionnaire_id = $qid
         and raw.response_id = newest.response_id
+        and raw.survey_date between coalesce($since::date, $date_from) and $date_to
 )
 
 select * from final order by survey_date desc, response_id

@@ -1,7 +1,9 @@
 -- One row per sampled response x dimension: its dimension score without the overall item
 -- ($overall_item, the outcome of the key-driver analysis: a dimension holding it would be
 -- correlated with itself), its CSI and its overall-item score. At most 5,000 responses,
--- whatever the warehouse's size; only they are expanded to their answers.
+-- whatever the warehouse's size. The scores are those the load computed (the mean 0-100 score
+-- of a dimension's answered items, dimension_score_sets): the overall item is taken out
+-- of its dimension's mean by its own score, so no answer is read again.
 with
 
 sampled as (
@@ -9,35 +11,43 @@ sampled as (
     using sample reservoir(5000 rows) repeatable (42)
 ),
 
-ratings as (
-    select
-        sampled.response_id,
-        sampled.csi,
-        sampled.overall_score,
-        answer_items.item_id,
-        sets.level_values[answer_items.position] as level_value,
+overall_dimension as (
+    select any_value(dimension_id) as dimension_id,
+    from item_levels
+    where questionnaire_id = $qid and item_id = $overall_item
+),
+
+sets as (
+    select sampled.response_id, sampled.csi, sampled.overall_score, sets.batch_id, sets.scores, sets.ratings,
     from sampled
-    inner join answer_sets as sets
+    inner join dimension_score_sets as sets
         on sets.batch_id = sampled.batch_id
         and sets.response_id = sampled.response_id
-    inner join answer_items on answer_items.batch_id = sets.batch_id
-    where sets.level_values[answer_items.position] is not null
-        and answer_items.item_id is distinct from $overall_item
+),
+
+scores as (
+    select
+        sets.response_id,
+        sets.csi,
+        sets.overall_score,
+        dims.dimension_id,
+        sets.scores[dims.position] as score,
+        sets.ratings[dims.position] as ratings,
+    from sets
+    inner join score_dimensions as dims on dims.batch_id = sets.batch_id
+    where sets.ratings[dims.position] > 0
 ),
 
 final as (
     select
-        ratings.response_id,
-        any_value(ratings.csi) as csi,
-        any_value(ratings.overall_score) as overall_score,
-        item_levels.dimension_id,
-        avg(item_levels.norm_score) as score,
-    from ratings
-    inner join item_levels
-        on item_levels.questionnaire_id = $qid
-        and item_levels.item_id = ratings.item_id
-        and item_levels.level_value = ratings.level_value
-    group by ratings.response_id, item_levels.dimension_id
+        scores.* exclude (score, ratings),
+        case
+            when scores.dimension_id = overall_dimension.dimension_id and scores.overall_score is not null
+                then (scores.score * scores.ratings - scores.overall_score) / nullif(scores.ratings - 1, 0)
+            else scores.score
+        end as score,
+    from scores
+    cross join overall_dimension
 )
 
-select * from final
+select * from final where score is not null

@@ -1,4 +1,5 @@
--- One row per active response: scores computed in the load transaction.
+-- One row per active response: scores computed in the load transaction; sorted by survey date
+-- (warehouse.migrate.SORTED_BY_DATE), so that a range of recent dates reads few row groups.
 create table if not exists response_scores (
     batch_id varchar not null,
     questionnaire_id varchar not null,
