@@ -28,7 +28,7 @@ class Scores:
     dimension_ids: list[str]  # the dimensions of s1, s2 …
     rating_counts: pl.DataFrame
     dimension_response_counts: pl.DataFrame
-    answers: pl.DataFrame  # wide: KEYS + survey_date + one level-value column per item
+    answers: pl.DataFrame  # wide: KEYS + survey_date + customer_id + one level-value column per item
 
 
 def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Scores:
@@ -115,7 +115,7 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
     rating_counts = _level_counts(months, frame, items)
     # The answers are written as one list per response (store.insert_answers): a long frame
     # of 20M rows would cost seconds and gigabytes at 1,000,000 responses.
-    answers = frame.select(*KEYS, "survey_date", *[i.id for i in items])
+    answers = frame.select(*KEYS, "survey_date", "customer_id", *[i.id for i in items])
     with_months = scored.with_columns(months["month_start"])
     dimension_counts = pl.concat(
         [

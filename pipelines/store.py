@@ -27,6 +27,8 @@ ROLLUPS = (
     "dimension_response_counts",
 )
 ANSWER_TABLES = ("answer_sets", "answer_items")
+# What answer_sets keeps of its response besides the keys: reads by date and by customer.
+ANSWER_EXTRA = ("survey_date", "customer_id")
 KIND_TABLES = {
     "survey": "responses",
     "complaints": "complaints",
@@ -317,16 +319,16 @@ def _insert_sets(
 
 
 def insert_answers(con, wide, order: bool = True) -> None:
-    """Append answers from a wide frame (KEYS + survey_date + one level-value column per item id,
-    null = not answered): the batch's item order to answer_items (unless `order` is false: a
-    later piece of the same batch), one list of level values and the survey date per response
-    to answer_sets. The view `answers` reads them back one row per answered item."""
+    """Append answers from a wide frame (KEYS + ANSWER_EXTRA + one level-value column per item
+    id, null = not answered): the batch's item order to answer_items (unless `order` is false: a
+    later piece of the same batch), one list of level values, the survey date and the customer
+    per response to answer_sets. The view `answers` reads them back one row per answered item."""
     items = [
-        c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id", "survey_date")
+        c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id", *ANSWER_EXTRA)
     ]
     sets = [(items, "double")]
     _insert_sets(
-        con, wide, "answer_items", items, "answer_sets", sets, ["level_values"], order, ("survey_date",)
+        con, wide, "answer_items", items, "answer_sets", sets, ["level_values"], order, ANSWER_EXTRA
     )
 
 

@@ -182,8 +182,8 @@ def test_every_table_has_statistics_even_before_its_first_row(db):
 
 
 def test_version_10_answer_sets_get_their_dates_and_the_response_tables_a_date_order(db):
-    """Schema 11: answer sets written before it take their response's survey date, and the
-    answer sets, response scores and responses are kept sorted by it (issue 15)."""
+    """Schema 11: answer sets written before it take their response's survey date and customer,
+    and the answer sets, response scores and responses are kept sorted by date (issue 15)."""
     old = connect(db)
     for number, name, sql in migrations()[:10]:
         old.execute(sql)
@@ -200,11 +200,13 @@ def test_version_10_answer_sets_get_their_dates_and_the_response_tables_a_date_o
 
     con = open_warehouse(db)
     assert current_version(con) == len(migrations()) >= 11
-    dated = con.execute("select batch_id, response_id, survey_date from answer_sets order by 1, 2").fetchall()
+    dated = con.execute(
+        "select batch_id, response_id, survey_date, customer_id from answer_sets order by 1, 2"
+    ).fetchall()
     assert dated == [
-        ("b1", "R1", dt.date(2025, 3, 4)),
-        ("b1", "R2", dt.date(2024, 12, 31)),
-        ("b2", "R1", dt.date(2025, 1, 9)),
+        ("b1", "R1", dt.date(2025, 3, 4), "C1"),
+        ("b1", "R2", dt.date(2024, 12, 31), "C1"),
+        ("b2", "R1", dt.date(2025, 1, 9), "C2"),
     ]
     sorted_tables = dict(
         con.execute(
