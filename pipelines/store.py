@@ -327,9 +327,7 @@ def insert_answers(con, wide, order: bool = True) -> None:
         c for c in wide.columns if c not in ("batch_id", "questionnaire_id", "response_id", *ANSWER_EXTRA)
     ]
     sets = [(items, "double")]
-    _insert_sets(
-        con, wide, "answer_items", items, "answer_sets", sets, ["level_values"], order, ANSWER_EXTRA
-    )
+    _insert_sets(con, wide, "answer_items", items, "answer_sets", sets, ["level_values"], order, ANSWER_EXTRA)
 
 
 def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = True) -> None:
