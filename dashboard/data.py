@@ -183,7 +183,7 @@ def rates_table(f: Filters) -> pl.DataFrame:
     contacts = q("contact_rates", **f.params()).select(
         "period_start", "callback_success_pct", "survey_success_pct"
     )
-    coverage = q("coverage_rates", **f.params()).select("period_start", "coverage_pct")
+    coverage = q("coverage_rates", **f.params()).select("period_start", "surveyed_customers", "coverage_pct")
     rates = q("satisfaction_rates", **f.params()).select(
         "period_start", "survey_rate_pct", "satisfaction_rate_pct"
     )

@@ -752,6 +752,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "callback_success_pct": ("回访成功率 %", "Callback success %"),
     "survey_success_pct": ("调查成功率 %", "Survey success %"),
     "coverage_pct": ("样本覆盖率 %", "Sample coverage %"),
+    "surveyed_customers": ("受访客户数", "Customers surveyed"),
     "survey_rate_pct": ("调查满意率 %", "Survey rate %"),
     "satisfaction_rate_pct": ("满意率 %", "Satisfaction rate %"),
     "responses": ("回访数", "Responses"),

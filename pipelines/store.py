@@ -18,6 +18,7 @@ from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
 from warehouse import settings
 from warehouse.lake import write
+from warehouse.sql import sql_file
 
 ROLLUPS = (
     "response_scores",
@@ -25,6 +26,7 @@ ROLLUPS = (
     "score_dimensions",
     "rating_counts",
     "dimension_response_counts",
+    "response_counts",
 )
 ANSWER_TABLES = ("answer_sets", "answer_items")
 # What answer_sets keeps of its response besides the keys: reads by date and by customer.
@@ -353,6 +355,17 @@ def insert_survey_scores(con, scores: Scores) -> None:
     insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids)
     insert_frame(con, "rating_counts", scores.rating_counts)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
+    write_response_counts(con, scores.response_scores["batch_id"].unique().to_list())
+
+
+def write_response_counts(con, batch_ids: list[str]) -> None:
+    """Insert the response_counts rows of these batches from their response scores (written
+    before, in the same transaction): sql/rollups/response_counts.sql, the one definition."""
+    if batch_ids:
+        con.execute(
+            "insert into response_counts by name " + sql_file("rollups/response_counts"),
+            {"batch_ids": batch_ids},
+        )
 
 
 def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:

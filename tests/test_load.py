@@ -272,12 +272,15 @@ def test_rollback_of_the_middle_of_a_replace_chain_keeps_later_replacements(con)
     ]
     scored = con.execute("select batch_id, count(*) from response_scores group by 1 order by 2").fetchall()
     assert sorted(scored) == sorted([(c.batch_id, 2), (a.batch_id, 8)])
+    rollup = "select batch_id, sum(responses)::int, sum(csi_sum) from response_counts group by 1 order by 1"
+    assert con.execute(rollup).fetchall() == sorted([(c.batch_id, 2, 0.0), (a.batch_id, 8, 800.0)])
     # Rolling back C then brings back exactly A.
     store.rollback(con, c.batch_id)
     assert dict(con.execute("select response_id, batch_id from v_csi_response").fetchall()) == {
         f"R{n}": a.batch_id for n in range(1, 11)
     }
     assert con.execute("select count(*) from response_scores").fetchone()[0] == 10
+    assert con.execute(rollup).fetchall() == [(a.batch_id, 10, 1000.0)]
     assert con.execute("select count(*) from supersessions").fetchone()[0] == 0
 
 

@@ -222,3 +222,34 @@ def test_version_10_answer_sets_get_their_dates_and_the_response_tables_a_date_o
     )
     assert sorted_tables == dict.fromkeys(SORTED_BY_DATE, "survey_date")
     con.close()
+
+
+def test_version_11_response_scores_fill_the_response_rollup(db):
+    """Schema 12: response_counts is filled from the response scores an older warehouse holds,
+    one row per batch x month x scope x subject x channel x staff member (issue 15)."""
+    old = connect(db)
+    for number, name, sql in migrations()[:11]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    old.execute(
+        "insert into response_scores values "
+        "('b1', 'q', 'R1', 'C1', date '2025-03-04', 's', 'phone', 'own', 'S1', 80.0, 8.0, 10.0, 3, 2, 0, 80.0), "
+        "('b1', 'q', 'R2', 'C2', date '2025-03-31', 's', 'phone', 'own', 'S1', 40.0, null, null, 2, 0, 1, 40.0), "
+        "('b1', 'q', 'R3', 'C1', date '2025-03-05', 's', 'phone', 'own', 'S1', null, null, null, 0, 0, 0, null), "
+        "('b1', 'q', 'R4', 'C3', date '2025-04-01', 's', null, 'own', null, 60.0, 5.0, 10.0, 1, 1, 0, 60.0)"
+    )
+    old.close()
+
+    con = open_warehouse(db)
+    assert current_version(con) == len(migrations()) >= 12
+    rows = con.execute(
+        "select month_start, channel, staff_id, responses, csi_n, csi_sum, csi_sq_sum, satisfied, dissatisfied, "
+        "ratings, satisfied_sq, satisfied_ratings, ratings_sq, points_n, points, max_points "
+        "from response_counts order by month_start"
+    ).fetchall()
+    assert rows == [
+        # R1-R3: CSI 80 and 40 (R3 none); satisfied 2, 0, 0 of 3, 2, 0 ratings; points of R1 only
+        (dt.date(2025, 3, 1), "phone", "S1", 3, 2, 120.0, 8000.0, 2, 1, 5, 4.0, 6.0, 13.0, 1, 8.0, 10.0),
+        (dt.date(2025, 4, 1), None, None, 1, 1, 60.0, 3600.0, 1, 0, 1, 1.0, 1.0, 1.0, 1, 5.0, 10.0),
+    ]
+    con.close()

@@ -38,6 +38,9 @@ def snapshot_of(con) -> list:
         "select month_start, scope, subject, item_id, level_value, ratings from rating_counts order by all",
         "select month_start, scope, subject, dimension_id, responses, round(score_sum, 6), "
         "round(score_sq_sum, 4) from dimension_response_counts order by all",
+        "select month_start, scope, subject, channel, staff_id, responses, csi_n, round(csi_sum, 6), "
+        "round(csi_sq_sum, 4), satisfied, dissatisfied, ratings, satisfied_sq, satisfied_ratings, ratings_sq, "
+        "points_n, points, max_points from response_counts order by all",
         "select response_id, dimension_id, round(score, 9) from response_dimension_scores order by 1, 2",
         "select item_id, position from answer_items order by position",
     ]

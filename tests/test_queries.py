@@ -432,3 +432,95 @@ def test_the_drill_down_reads_the_newest_months_and_lists_what_the_whole_range_w
                     assert asked[-1] == ("drill_item_responses", None)
     assert narrowed >= 2  # the small limits read from a later month than the range's first
     con.close()
+
+
+def _close(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def test_the_response_rollup_gives_what_the_responses_give(demo_db):
+    """Issue 15: csi_trend, csi_yoy, csi_window, csi_breakdown by scope and satisfaction_rates
+    read the response_counts rollup when no segment or region filter applies. Under every
+    filter the rollup knows (scope, channel, staff) they give what the responses themselves
+    give: the plain per-response SQL (avg, stddev_samp …), and the same query made to read the
+    responses by a segment filter holding every segment, or by a range that is not whole months."""
+    from warehouse import open_warehouse
+
+    con = open_warehouse(demo_db)
+    segments = [r[0] for r in con.execute("select distinct segment from response_facts").fetchall()]
+    for qid in ("dealer-sales", "after-sales"):  # after-sales: points, no staff
+        _rollup_gives_what_the_responses_give(con, qid, segments)
+    qid = "dealer-sales"
+    base = {"qid": qid, "segment": None, "region": None}
+    # A range inside one month reads the responses of those days only.
+    day = con.execute(
+        "select survey_date from response_scores where questionnaire_id = ? and subject = 'own' "
+        "group by all order by count(*) desc limit 1",
+        [qid],
+    ).fetchone()[0]
+    one_day = query(con, "queries/csi_window", {**base, "date_from": day, "date_to": day, "grain": "month"})
+    want = con.execute(
+        "select count(*) from response_scores where questionnaire_id = ? and subject = 'own' and survey_date = ?",
+        [qid, day],
+    ).fetchone()[0]
+    assert one_day["responses"][0] == want > 0
+    con.close()
+
+
+def _rollup_gives_what_the_responses_give(con, qid: str, segments: list[str]) -> None:
+    scope, channel, staff = con.execute(
+        "select scope, channel, staff_id from response_scores where questionnaire_id = ? and subject = 'own' "
+        "group by all order by count(*) desc limit 1",
+        [qid],
+    ).fetchone()
+    points = con.execute(
+        "select count(max_points) from response_scores where questionnaire_id = ?", [qid]
+    ).fetchone()[0]
+    months = con.execute(
+        "select min(survey_date), max(survey_date) from response_scores where questionnaire_id = ?", [qid]
+    ).fetchone()
+    start, end = month_range(*months)
+    base = {"qid": qid, "date_from": start, "date_to": end, "segment": None, "region": None}
+    picks = [{}, {"channel": [channel]}, {"scope": [scope, "other"], "channel": [channel]}]
+    for filters in picks + ([{"staff": [staff]}] if staff else []):
+        for grain in ("month", "quarter"):
+            p = {**base, **filters, "grain": grain}
+            assert query(con, "queries/filtered_response_moments", p)["csi_n"].sum() > 0, filters
+            everyone = {**p, "segment": segments}
+            plain = con.execute(
+                """
+                select period_trunc(?, survey_date)::date as period_start, count(*), avg(csi),
+                    stddev_samp(csi), count(csi), sum(satisfied), sum(dissatisfied), sum(ratings),
+                    sum(satisfied * satisfied), sum(satisfied * ratings), sum(ratings * ratings)
+                from response_facts
+                where subject = 'own' and questionnaire_id = ? and survey_date between ? and ?
+                    and chosen(scope, ?::varchar[]) and chosen(channel, ?::varchar[])
+                    and chosen(staff_id, ?::varchar[])
+                group by all order by 1
+                """,
+                [grain, qid, start, end, p.get("scope"), p.get("channel"), p.get("staff")],
+            ).fetchall()
+            columns = (
+                "period_start", "responses", "csi", "csi_sd", "csi_n", "satisfied", "dissatisfied",
+                "ratings", "satisfied_sq", "satisfied_ratings", "ratings_sq",
+            )  # fmt: skip
+            for way in (p, everyone):
+                trend = query(con, "queries/csi_trend", way).select(columns).rows()
+                assert len(trend) == len(plain) > 1
+                for got, want in zip(trend, plain, strict=True):
+                    assert all(_close(a, b) for a, b in zip(got, want, strict=True)), (filters, got, want)
+            for name, extra in (
+                ("csi_yoy", {}),
+                ("csi_window", {}),
+                ("csi_breakdown", {"by": "scope"}),
+                ("satisfaction_rates", {}),
+            ):
+                rolled = query(con, f"queries/{name}", {**p, **extra}).rows()
+                read = query(con, f"queries/{name}", {**everyone, **extra}).rows()
+                assert len(rolled) == len(read) and (rolled or (name, points) == ("satisfaction_rates", 0))
+                for got, want in zip(rolled, read, strict=True):
+                    assert all(_close(a, b) for a, b in zip(got, want, strict=True)), (name, got, want)

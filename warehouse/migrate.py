@@ -164,8 +164,17 @@ def _tokenise_comments(con) -> None:
     backfill(con)
 
 
+def _count_responses(con) -> None:
+    from pipelines.store import write_response_counts
+
+    batches = [
+        r[0] for r in con.execute("select distinct batch_id from response_scores order by 1").fetchall()
+    ]
+    write_response_counts(con, batches)
+
+
 # schema version -> what fills its new tables from the rows an older warehouse already holds
-_BACKFILL = {10: _tokenise_comments}
+_BACKFILL = {10: _tokenise_comments, 12: _count_responses}
 
 
 def _state(con) -> tuple[int, str | None]:

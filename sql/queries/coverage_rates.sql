@@ -1,5 +1,6 @@
 -- One row per period of the chosen grain: surveyed share of the filtered customers with
--- shipments in the period (v_sample_coverage's rule over the filters).
+-- shipments in the period (v_sample_coverage's rule over the filters), and the customers the
+-- filtered responses came from, shipments or not.
 with
 
 active as (
@@ -12,18 +13,38 @@ active as (
         and in_regions(region, $regions::varchar[])
 ),
 
+-- The customers of the filtered own responses per period: without a segment or region filter
+-- or region limit straight from the response scores (no customer or revenue join to probe),
+-- else from filtered_responses. Only one branch reads any rows.
 surveyed as (
-    select distinct period_trunc($grain, survey_date)::date as period_start, customer_id,
-    from {{filtered_responses}}
+    (
+        select distinct period_trunc($grain, survey_date)::date as period_start, customer_id,
+        from response_scores
+        where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
+            and subject = 'own'
+            and questionnaire_id = $qid
+            and survey_date between $date_from and $date_to
+            and chosen(scope, $scope::varchar[])
+            and chosen(channel, $channel::varchar[])
+            and chosen(staff_id, $staff::varchar[])
+    )
+    union all
+    (
+        select distinct period_trunc($grain, survey_date)::date as period_start, customer_id,
+        from {{filtered_responses}}
+        where not ($segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null)
+    )
 ),
 
 counts as (
     select
-        active.period_start,
-        count(*) as active_customers,
-        count(surveyed.customer_id) as surveyed_active_customers,
+        coalesce(active.period_start, surveyed.period_start) as period_start,
+        count(active.customer_id) as active_customers,
+        count(active.customer_id) filter (where surveyed.customer_id is not null)
+        as surveyed_active_customers,
+        count(surveyed.customer_id) as surveyed_customers,
     from active
-    left join surveyed
+    full join surveyed
         on surveyed.period_start = active.period_start
         and surveyed.customer_id = active.customer_id
     group by all

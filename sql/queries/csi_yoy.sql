@@ -1,9 +1,9 @@
 -- One row per year x month of the filtered own responses: mean CSI for year-on-year lines.
 select
-    year(survey_date) as year,
-    month(survey_date) as month,
-    count(*) as responses,
-    avg(csi) as csi,
-from {{filtered_responses}}
+    year(period_start) as year,
+    month(period_start) as month,
+    sum(responses)::bigint as responses,
+    mean_from_moments(sum(csi_n), sum(csi_sum)) as csi,
+from {{filtered_response_moments}}
 group by all
 order by year, month

@@ -4,11 +4,11 @@ with
 
 points as (
     select
-        period_trunc($grain, survey_date)::date as period_start,
+        period_trunc($grain, period_start)::date as period_start,
         sum(points) as points,
         sum(max_points) as max_points,
-    from {{filtered_responses}}
-    where max_points is not null
+    from {{filtered_response_moments}}
+    where points_n > 0
     group by all
 ),
 
