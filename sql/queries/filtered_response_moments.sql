@@ -1,6 +1,6 @@
--- One row per month x scope of the filtered own responses: their count and the sums every CSI
+-- One row per month x scope x staff member of the filtered own responses: their count and the sums every CSI
 -- and share figure is computed from (csi_trend, csi_yoy, csi_window, csi_breakdown by scope,
--- satisfaction_rates), per-response moments included for the tests on responses. Like
+-- satisfaction_rates, staff_scores), per-response moments included for the tests on responses. Like
 -- filtered_levels: the response_counts rollup when the range is whole months and no segment or
 -- region filter or region limit applies (it knows channel and staff); otherwise the matching
 -- responses themselves. Only one branch does any work: the other finds no rows before reading.
@@ -8,6 +8,7 @@
     select
         month_start as period_start,
         scope,
+        staff_id,
         sum(responses) as responses,
         sum(csi_n) as csi_n,
         sum(csi_sum) as csi_sum,
@@ -38,6 +39,7 @@ union all by name
     select
         date_trunc('month', survey_date)::date as period_start,
         scope,
+        staff_id,
         count(*) as responses,
         count(csi) as csi_n,
         sum(csi) as csi_sum,
