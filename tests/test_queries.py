@@ -477,6 +477,16 @@ def _rollup_gives_what_the_responses_give(con, qid: str, segments: list[str]) ->
         "group by all order by count(*) desc limit 1",
         [qid],
     ).fetchone()
+    values = {tuple(r) for r in query(con, "queries/filter_values", {"qid": qid}).rows() if r[0] != "region"}
+    assert values == set(
+        con.execute(
+            "select 'scope', scope from response_scores where questionnaire_id = $1 union "
+            "select 'channel', channel from response_scores where questionnaire_id = $1 and channel is not null "
+            "union select 'staff', staff_id from response_scores where questionnaire_id = $1 and subject = 'own' "
+            "and staff_id is not null",
+            [qid],
+        ).fetchall()
+    )
     points = con.execute(
         "select count(max_points) from response_scores where questionnaire_id = ?", [qid]
     ).fetchone()[0]
