@@ -13,12 +13,13 @@ active as (
         and in_regions(region, $regions::varchar[])
 ),
 
--- The customers of the filtered own responses per period: without a segment or region filter
+-- The customers of the filtered own responses per month: without a segment or region filter
 -- or region limit straight from the response scores (no customer or revenue join to probe),
--- else from filtered_responses. Only one branch reads any rows.
-surveyed as (
+-- else from filtered_responses. Only one branch reads any rows. Months first, the chosen grain
+-- after: period_trunc on every response cost more than the rest of the query.
+surveyed_months as (
     (
-        select distinct period_trunc($grain, survey_date)::date as period_start, customer_id,
+        select distinct month_start(survey_date) as month_start, customer_id,
         from response_scores
         where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
             and subject = 'own'
@@ -30,10 +31,15 @@ surveyed as (
     )
     union all
     (
-        select distinct period_trunc($grain, survey_date)::date as period_start, customer_id,
+        select distinct month_start(survey_date) as month_start, customer_id,
         from {{filtered_responses}}
         where not ($segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null)
     )
+),
+
+surveyed as (
+    select distinct period_trunc($grain, month_start)::date as period_start, customer_id,
+    from surveyed_months
 ),
 
 counts as (

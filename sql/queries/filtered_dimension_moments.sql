@@ -19,7 +19,7 @@ union all by name
     with
 
     picked as (
-        select batch_id, response_id, date_trunc('month', survey_date)::date as period_start,
+        select batch_id, response_id, month_start(survey_date) as period_start,
             scope, subject,
         from response_facts
         where ($segment::varchar[] is not null or $region::varchar[] is not null

@@ -22,7 +22,7 @@ union all by name
         select
             batch_id,
             response_id,
-            date_trunc('month', survey_date)::date as period_start,
+            month_start(survey_date) as period_start,
             scope,
             subject,
         from response_facts

@@ -37,7 +37,7 @@
 union all by name
 (
     select
-        date_trunc('month', survey_date)::date as period_start,
+        month_start(survey_date) as period_start,
         scope,
         staff_id,
         count(*) as responses,
