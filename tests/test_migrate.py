@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import DATA, load_file
 
 from pipelines import store
@@ -252,4 +253,38 @@ def test_version_11_response_scores_fill_the_response_rollup(db):
         (dt.date(2025, 3, 1), "phone", "S1", 3, 2, 120.0, 8000.0, 2, 1, 5, 4.0, 6.0, 13.0, 1, 8.0, 10.0),
         (dt.date(2025, 4, 1), None, None, 1, 1, 60.0, 3600.0, 1, 0, 1, 1.0, 1.0, 1.0, 1, 5.0, 10.0),
     ]
+    con.close()
+
+
+def test_a_process_that_dies_before_sorting_leaves_the_next_open_to_sort(db, monkeypatch):
+    """The sort order can only be set after the migration's commit: a process that dies between
+    the two leaves the tables unsorted, and the next open sorts them (issue 15)."""
+    import sys
+
+    migrate_module = sys.modules["warehouse.migrate"]  # warehouse.migrate is also a function's name
+
+    old = connect(db)
+    for number, name, sql in migrations()[:10]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    old.close()
+
+    def dies(con):
+        raise KeyboardInterrupt("killed after the commit")
+
+    monkeypatch.setattr(migrate_module, "_sort_by_date", dies)
+    with pytest.raises(KeyboardInterrupt):
+        open_warehouse(db)
+    monkeypatch.undo()
+    check = connect(db)
+    assert current_version(check) == len(migrations())  # the migration itself committed
+    assert migrate_module._unsorted(check)
+    check.close()
+    con = open_warehouse(db)
+    assert not migrate_module._unsorted(con)
+    options = con.execute(
+        f"select value from __ducklake_metadata_{LAKE}.ducklake_metadata "
+        "where key = 'sort_on_insert' and scope = 'table'"
+    ).fetchall()
+    assert options == [("false",)]  # responses: sorted only by maintain
     con.close()

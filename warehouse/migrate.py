@@ -96,6 +96,8 @@ def _migrate_once(con) -> int:
     version, stored_hash = _state(con)
     stale_views = version == 0 or stored_hash != _views_hash()
     if version >= len(steps) and not stale_views:
+        if version >= _SORTED_SINCE and _unsorted(con):  # a process died before sorting them
+            _sort_by_date(con)
         return version
     con.execute("begin transaction")
     try:
@@ -115,7 +117,7 @@ def _migrate_once(con) -> int:
     except Exception:
         lake.rollback(con)
         raise
-    if version < _SORTED_SINCE <= len(steps):
+    if version < _SORTED_SINCE <= len(steps) or (version >= _SORTED_SINCE and _unsorted(con)):
         _sort_by_date(con)
     return len(steps)
 
@@ -130,11 +132,29 @@ _SORTED_SINCE = 11
 
 def _sort_by_date(con) -> None:
     """Set the sort order of SORTED_BY_DATE, after the migration's transaction: DuckLake changes
-    no sort order or option of a table holding rows written in the same transaction."""
+    no sort order or option of a table holding rows written in the same transaction. A table's
+    option comes before its order, so a table with its order has its option too (`_unsorted`)."""
     for table, on_insert in SORTED_BY_DATE.items():
-        con.execute(f"alter table {table} set sorted by (survey_date)")  # names: constants above
         if not on_insert:
             con.execute(f"call {lake.LAKE}.set_option('sort_on_insert', false, table_name => ?)", [table])
+        con.execute(f"alter table {table} set sorted by (survey_date)")  # names: constants above
+
+
+def _unsorted(con) -> bool:
+    """Whether a table of SORTED_BY_DATE has no sort order: the process that migrated the
+    warehouse to schema 11 or later died between its commit and `_sort_by_date` (one catalog
+    query on every open)."""
+    metadata = f"__ducklake_metadata_{lake.LAKE}"
+    sorted_tables = con.execute(
+        f"""
+        select count(distinct t.table_name)
+        from {metadata}.ducklake_sort_info as i
+        inner join {metadata}.ducklake_table as t on t.table_id = i.table_id and t.end_snapshot is null
+        where i.end_snapshot is null and t.table_name in (select unnest(?::varchar[]))
+        """,
+        [list(SORTED_BY_DATE)],
+    ).fetchone()[0]
+    return sorted_tables < len(SORTED_BY_DATE)
 
 
 def _give_tables_statistics(con) -> None:
