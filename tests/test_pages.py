@@ -104,6 +104,16 @@ def test_overview_kpis_match_the_warehouse(app):
         "where questionnaire_id = 'dealer-sales'",
     )
     assert len(app.dataframe[-1].value) == months  # the CSI trend table, one row per month
+    # The KPI table counts the customers surveyed in each period (from coverage_rates).
+    rates = app.dataframe[0].value
+    periods = [str(p)[:10] for p in rates["period_start"]]
+    surveyed = scalar(
+        app.db,
+        "select count(distinct customer_id) from response_scores where questionnaire_id = 'dealer-sales' "
+        "and subject = 'own' and date_trunc('month', survey_date) = ?",
+        [last],
+    )
+    assert rates["surveyed_customers"].iloc[periods.index(str(last)[:10])] == surveyed > 0
 
 
 def test_the_overview_compares_with_the_period_the_user_picks(app):
