@@ -82,6 +82,10 @@ def migrate(con) -> int:
     for attempt in range(20):
         try:
             version = _migrate_once(con)
+            # After the migration's commit (DuckLake sorts no table with rows written in the
+            # same transaction), and on every open: a process may have died in between.
+            if version >= _SORTED_SINCE and _unsorted(con):
+                _sort_by_date(con)
             _give_tables_statistics(con)
             return version
         except Exception as exc:
@@ -96,8 +100,6 @@ def _migrate_once(con) -> int:
     version, stored_hash = _state(con)
     stale_views = version == 0 or stored_hash != _views_hash()
     if version >= len(steps) and not stale_views:
-        if version >= _SORTED_SINCE and _unsorted(con):  # a process died before sorting them
-            _sort_by_date(con)
         return version
     con.execute("begin transaction")
     try:
@@ -117,8 +119,6 @@ def _migrate_once(con) -> int:
     except Exception:
         lake.rollback(con)
         raise
-    if version < _SORTED_SINCE <= len(steps) or (version >= _SORTED_SINCE and _unsorted(con)):
-        _sort_by_date(con)
     return len(steps)
 
 
