@@ -256,7 +256,7 @@ def drill_responses(f: Filters, item_id: str) -> pl.DataFrame:
     """The newest dissatisfied own responses to `item_id` under the filters (at most DRILL_ROWS).
 
     They are read from the month the rollup says holds enough of them (drill_since): the
-    answer sets are sorted by date, so that is a few row groups, not the whole warehouse. The
+    answer sets are sorted by month, so that is a few row groups, not the whole warehouse. The
     rollup does not know the segment, region, channel or staff filters; when those leave fewer
     rows than asked for, the whole range is read, so the list is the same either way.
     """

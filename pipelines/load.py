@@ -987,7 +987,7 @@ def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) ->
         scores = score(responses.drop("__row"), values.drop("__row"), q)
         del responses, values
         store.insert_answers(con, scores.answers, order=n == 0)
-        store.insert_frame(con, "response_scores", scores.response_scores)
+        store.insert_response_scores(con, scores.response_scores)
         store.insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids, order=n == 0)
         levels.append(_detached(scores.rating_counts))
         dimensions.append(_detached(scores.dimension_response_counts))

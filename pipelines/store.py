@@ -281,6 +281,19 @@ def insert_frame(con, table: str, frame) -> None:
         con.execute(f"insert into {table} select * from {source}")
 
 
+# What the load adds to a response's scores and dimension score sets: its place in the
+# warehouse's random order (sql/macros/sample_key.sql), which the key-driver sample reads.
+SAMPLE_KEY = {"sample_key": "sample_key(batch_id, response_id)"}
+
+
+def insert_response_scores(con, frame) -> None:
+    """Append response scores (scoring.Scores.response_scores) with their sample keys."""
+    with scanned(con, frame, "__response_scores") as source:
+        con.execute(
+            f"insert into response_scores by name select *, {SAMPLE_KEY['sample_key']} as sample_key from {source}"
+        )
+
+
 def _insert_sets(
     con,
     wide,
@@ -291,10 +304,12 @@ def _insert_sets(
     list_names: list[str],
     order: bool = True,
     extra: tuple[str, ...] = (),
+    computed: dict[str, str] | None = None,
 ) -> None:
     """Append one row per response of `wide` to `sets_table`: its KEYS, one list per (columns,
-    SQL type) of `lists` into the columns `list_names`, and the columns `extra` as they are;
-    and each batch's order of `ids` (1-based) to `order_table`.
+    SQL type) of `lists` into the columns `list_names`, the columns `extra` as they are and the
+    columns of `computed` (name -> SQL over the row); and each batch's order of `ids`
+    (1-based) to `order_table`.
 
     Column names are item ids (checked against [A-Za-z0-9_-]+ when the questionnaire is
     parsed) or names we made; table names are constants of this module.
@@ -310,9 +325,14 @@ def _insert_sets(
                 "unnest(?::varchar[]) with ordinality as t(id, position)",
                 [ids],
             )
-        names = ", ".join([*list_names, *extra])
+        computed = computed or {}
+        names = ", ".join([*list_names, *extra, *computed])
         values = ", ".join(
-            [*("[" + ", ".join(f'"{c}"' for c in cols) + f"]::{kind}[]" for cols, kind in lists), *extra]
+            [
+                *("[" + ", ".join(f'"{c}"' for c in cols) + f"]::{kind}[]" for cols, kind in lists),
+                *extra,
+                *computed.values(),
+            ]
         )
         con.execute(
             f"insert into {sets_table} (batch_id, questionnaire_id, response_id, {names}) "
@@ -335,7 +355,8 @@ def insert_answers(con, wide, order: bool = True) -> None:
 def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = True) -> None:
     """Append dimension scores from a wide frame (KEYS + s1.. scores + n1.. answered items, in
     `dimension_ids` order): each batch's dimension order to score_dimensions, one list of scores
-    and one of counts per response to dimension_score_sets (view: response_dimension_scores)."""
+    and one of counts per response, with its sample key, to dimension_score_sets (view:
+    response_dimension_scores)."""
     positions = range(1, len(dimension_ids) + 1)
     lists = [([f"s{n}" for n in positions], "double"), ([f"n{n}" for n in positions], "integer")]
     _insert_sets(
@@ -347,11 +368,12 @@ def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = T
         lists,
         ["scores", "ratings"],
         order,
+        computed=SAMPLE_KEY,
     )
 
 
 def insert_survey_scores(con, scores: Scores) -> None:
-    insert_frame(con, "response_scores", scores.response_scores)
+    insert_response_scores(con, scores.response_scores)
     insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids)
     insert_frame(con, "rating_counts", scores.rating_counts)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)

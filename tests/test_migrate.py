@@ -10,7 +10,7 @@ from conftest import DATA, load_file
 from pipelines import store
 from warehouse import open_warehouse
 from warehouse.lake import LAKE, connect
-from warehouse.migrate import SORTED_BY_DATE, current_version, migrations
+from warehouse.migrate import SORT_ORDERS, current_version, migrations
 
 
 def old_warehouse(db, version: int, insert: str, rows: list[tuple]) -> None:
@@ -212,7 +212,7 @@ def test_version_10_answer_sets_get_their_dates_and_the_response_tables_a_date_o
     sorted_tables = dict(
         con.execute(
             f"""
-            select t.table_name, any_value(e.expression)
+            select t.table_name, string_agg(e.expression, ', ' order by e.sort_key_index)
             from __ducklake_metadata_{LAKE}.ducklake_sort_info as i
             join __ducklake_metadata_{LAKE}.ducklake_sort_expression as e using (sort_id)
             join __ducklake_metadata_{LAKE}.ducklake_table as t on t.table_id = i.table_id and t.end_snapshot is null
@@ -221,7 +221,7 @@ def test_version_10_answer_sets_get_their_dates_and_the_response_tables_a_date_o
             """
         ).fetchall()
     )
-    assert sorted_tables == dict.fromkeys(SORTED_BY_DATE, "survey_date")
+    assert sorted_tables == {table: keys for table, (keys, _) in SORT_ORDERS.items()}
     con.close()
 
 
@@ -256,6 +256,58 @@ def test_version_11_response_scores_fill_the_response_rollup(db):
     con.close()
 
 
+def test_version_12_gets_sample_keys_and_its_tables_rewritten_in_their_orders(db):
+    """Schema 13: response scores and dimension score sets take their sample keys, and the
+    tables are rewritten in their new orders: answer sets and response scores by month, then
+    customer; dimension score sets by sample key (issue 15)."""
+    old = connect(db)
+    for number, name, sql in migrations()[:12]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    keys = [
+        ("b1", "R1", "C2", "2025-03-04"),
+        ("b1", "R2", "C1", "2025-04-02"),
+        ("b2", "R3", "C1", "2025-03-28"),
+    ]
+    for batch, response, customer, day in keys:
+        old.execute(
+            "insert into response_scores values "
+            "(?, 'q', ?, ?, ?::date, 's', null, 'own', null, 80.0, null, null, 1, 1, 0, null)",
+            [batch, response, customer, day],
+        )
+        old.execute("insert into dimension_score_sets values (?, 'q', ?, [80.0], [1])", [batch, response])
+        old.execute(
+            "insert into answer_sets values (?, 'q', ?, [4.0], ?::date, ?)", [batch, response, day, customer]
+        )
+    old.close()
+
+    con = open_warehouse(db)
+    assert current_version(con) == len(migrations()) >= 13
+    hashed = dict(
+        con.execute("select response_id, hash(batch_id, response_id) from response_scores").fetchall()
+    )
+    # response scores and answer sets: March (C1 before C2), then April
+    for table in ("response_scores", "answer_sets"):
+        assert [r[0] for r in con.execute(f"select response_id from {table}").fetchall()] == [
+            "R3",
+            "R1",
+            "R2",
+        ]
+    assert dict(con.execute("select response_id, sample_key from response_scores").fetchall()) == hashed
+    sets = con.execute("select response_id, sample_key from dimension_score_sets").fetchall()
+    assert sets == sorted(hashed.items(), key=lambda kv: kv[1])
+    # the response rollup is written again, with each group's first and last survey dates
+    rollup = con.execute(
+        "select batch_id, month_start, responses, first_date, last_date from response_counts order by all"
+    )
+    assert rollup.fetchall() == [
+        ("b1", dt.date(2025, 3, 1), 1, dt.date(2025, 3, 4), dt.date(2025, 3, 4)),
+        ("b1", dt.date(2025, 4, 1), 1, dt.date(2025, 4, 2), dt.date(2025, 4, 2)),
+        ("b2", dt.date(2025, 3, 1), 1, dt.date(2025, 3, 28), dt.date(2025, 3, 28)),
+    ]
+    con.close()
+
+
 def test_a_process_that_dies_before_sorting_leaves_the_next_open_to_sort(db, monkeypatch):
     """The sort order can only be set after the migration's commit: a process that dies between
     the two leaves the tables unsorted, and the next open sorts them (issue 15)."""
@@ -272,7 +324,7 @@ def test_a_process_that_dies_before_sorting_leaves_the_next_open_to_sort(db, mon
     def dies(con):
         raise KeyboardInterrupt("killed after the commit")
 
-    monkeypatch.setattr(migrate_module, "_sort_by_date", dies)
+    monkeypatch.setattr(migrate_module, "_sort_tables", dies)
     with pytest.raises(KeyboardInterrupt):
         open_warehouse(db)
     monkeypatch.undo()
@@ -283,8 +335,13 @@ def test_a_process_that_dies_before_sorting_leaves_the_next_open_to_sort(db, mon
     con = open_warehouse(db)
     assert not migrate_module._unsorted(con)
     options = con.execute(
-        f"select value from __ducklake_metadata_{LAKE}.ducklake_metadata "
-        "where key = 'sort_on_insert' and scope = 'table'"
+        f"""
+        select t.table_name, m.value
+        from __ducklake_metadata_{LAKE}.ducklake_metadata as m
+        join __ducklake_metadata_{LAKE}.ducklake_table as t on t.table_id = m.scope_id and t.end_snapshot is null
+        where m.key = 'sort_on_insert' and m.scope = 'table'
+        """
     ).fetchall()
-    assert options == [("false",)]  # responses: sorted only by maintain
+    # responses: sorted only by maintain
+    assert dict(options) == {table: str(on_insert).lower() for table, (_, on_insert) in SORT_ORDERS.items()}
     con.close()

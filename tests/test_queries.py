@@ -240,6 +240,46 @@ def test_key_driver_sample_drops_a_dimension_holding_only_the_overall_item(con):
     assert rows == {"B": 25.0}
 
 
+def test_key_driver_sample_is_the_filtered_responses_of_the_smallest_sample_keys(con):
+    """At most 5,000 responses, whatever the warehouse's size: those with the smallest sample
+    keys among the filtered ones, each with its own CSI and dimension scores (issue 15)."""
+    store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
+    rows = [
+        f"R{n},C{n % 40},2025-{1 + n % 2:02d}-{1 + n % 28:02d},own,S{1 + n % 3},{1 + n % 5},{1 + n % 4},{1 + n % 3},"
+        for n in range(6000)
+    ]
+    header = "response_id,customer_id,survey_date,subject,staff_id,a1,a2,b1,comment\n"
+    load_text(con, "survey", header + "\n".join(rows[:3500]) + "\n", questionnaire_id="tiny")
+    load_text(con, "survey", header + "\n".join(rows[3500:]) + "\n", questionnaire_id="tiny")
+
+    def expected(staff: str | None) -> dict:
+        found = con.execute(
+            """
+            select s.batch_id, s.response_id, s.csi, d.dimension_id, d.score
+            from response_scores as s
+            join response_dimension_scores as d using (batch_id, response_id)
+            where s.sample_key = hash(s.batch_id, s.response_id)
+                and (?::varchar is null or s.staff_id = ?)
+                and s.sample_key in (
+                    select sample_key from response_scores
+                    where ?::varchar is null or staff_id = ?
+                    order by sample_key limit 5000
+                )
+            """,
+            [staff, staff, staff, staff],
+        ).fetchall()
+        return {(r[1], r[3]): (r[2], r[4]) for r in found}
+
+    whole = q(con, "key_driver_sample")
+    assert len({r["response_id"] for r in whole}) == 5000  # of 6,000 in two batches
+    assert {(r["response_id"], r["dimension_id"]): (r["csi"], r["score"]) for r in whole} == expected(None)
+    one_staff = q(con, "key_driver_sample", staff=["S2"])
+    assert len({r["response_id"] for r in one_staff}) == 2000  # fewer than 5,000: all of them
+    assert {(r["response_id"], r["dimension_id"]): (r["csi"], r["score"]) for r in one_staff} == expected(
+        "S2"
+    )
+
+
 def test_staff_scores_and_customer_histogram(tiny):
     staff = by(q(tiny, "staff_scores"), "staff_id")
     assert staff["S1"]["responses"] == 2 and math.isclose(staff["S1"]["csi"], 50.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def migrate(con) -> int:
             # After the migration's commit (DuckLake sorts no table with rows written in the
             # same transaction), and on every open: a process may have died in between.
             if version >= _SORTED_SINCE and _unsorted(con):
-                _sort_by_date(con)
+                _sort_tables(con)
             _give_tables_statistics(con)
             return version
         except Exception as exc:
@@ -122,39 +123,42 @@ def _migrate_once(con) -> int:
     return len(steps)
 
 
-# table -> whether DuckLake sorts each insert (else only compactions by `maintain`): the tables
-# kept in survey-date order from schema 11 on, so that a range of recent dates reads the row
-# groups of those dates only (the Pareto drill-down, issue 15). `responses` is written whole by
-# a load (the file at once): sorting it there would cost the memory a load must not use.
-SORTED_BY_DATE = {"answer_sets": True, "response_scores": True, "responses": False}
+# table -> (its sort keys, whether DuckLake sorts each insert; else only compactions by
+# `maintain`), issue 15. Response scores and answer sets by survey month, then customer: a range
+# of recent dates (the Pareto drill-down) and one customer's responses (a customer's histogram)
+# each read a few row groups. Dimension score sets by sample key: the key-driver sample reads
+# the rows of the smallest keys. `responses` is written whole by a load (the file at once):
+# sorting it there would cost the memory a load must not use. Keys are constants of this module.
+SORT_ORDERS = {
+    "answer_sets": ("date_trunc('month', survey_date), customer_id", True),
+    "response_scores": ("date_trunc('month', survey_date), customer_id", True),
+    "dimension_score_sets": ("sample_key", True),
+    "responses": ("survey_date", False),
+}
 _SORTED_SINCE = 11
+_SORT_KEY = "sort_orders"
 
 
-def _sort_by_date(con) -> None:
-    """Set the sort order of SORTED_BY_DATE, after the migration's transaction: DuckLake changes
-    no sort order or option of a table holding rows written in the same transaction. A table's
-    option comes before its order, so a table with its order has its option too (`_unsorted`)."""
-    for table, on_insert in SORTED_BY_DATE.items():
-        if not on_insert:
-            con.execute(f"call {lake.LAKE}.set_option('sort_on_insert', false, table_name => ?)", [table])
-        con.execute(f"alter table {table} set sorted by (survey_date)")  # names: constants above
+def _sort_orders() -> str:
+    return json.dumps(SORT_ORDERS, sort_keys=True)
+
+
+def _sort_tables(con) -> None:
+    """Set SORT_ORDERS, after the migration's transaction (DuckLake changes no sort order or
+    option of a table holding rows written in the same transaction), then record them in
+    settings. A table's option comes before its order."""
+    for table, (keys, on_insert) in SORT_ORDERS.items():
+        con.execute(f"call {lake.LAKE}.set_option('sort_on_insert', ?, table_name => ?)", [on_insert, table])
+        con.execute(f"alter table {table} set sorted by ({keys})")  # constants above
+    settings.replace(con, _SORT_KEY, _sort_orders())
 
 
 def _unsorted(con) -> bool:
-    """Whether a table of SORTED_BY_DATE has no sort order: the process that migrated the
-    warehouse to schema 11 or later died between its commit and `_sort_by_date` (one catalog
-    query on every open)."""
-    metadata = f"__ducklake_metadata_{lake.LAKE}"
-    sorted_tables = con.execute(
-        f"""
-        select count(distinct t.table_name)
-        from {metadata}.ducklake_sort_info as i
-        inner join {metadata}.ducklake_table as t on t.table_id = i.table_id and t.end_snapshot is null
-        where i.end_snapshot is null and t.table_name in (select unnest(?::varchar[]))
-        """,
-        [list(SORTED_BY_DATE)],
-    ).fetchone()[0]
-    return sorted_tables < len(SORTED_BY_DATE)
+    """Whether the tables lack the sort orders of SORT_ORDERS: the process that migrated the
+    warehouse died between its commit and `_sort_tables`, or this code sorts differently from
+    the code that set them (one settings lookup on every open)."""
+    rows = con.execute("select value from settings where key = ?", [_SORT_KEY]).fetchall()
+    return not rows or rows[0][0] != _sort_orders()
 
 
 def _give_tables_statistics(con) -> None:
@@ -193,8 +197,9 @@ def _count_responses(con) -> None:
     write_response_counts(con, batches)
 
 
-# schema version -> what fills its new tables from the rows an older warehouse already holds
-_BACKFILL = {10: _tokenise_comments, 12: _count_responses}
+# schema version -> what fills its new tables from the rows an older warehouse already holds.
+# response_counts (schema 12) is filled at 13, whose columns today's rollup SQL writes.
+_BACKFILL = {10: _tokenise_comments, 13: _count_responses}
 
 
 def _state(con) -> tuple[int, str | None]:

@@ -1,5 +1,5 @@
 -- Schema 11: each answer set carries its response's survey date and customer. With the date, the answer sets,
--- response scores and responses are sorted by date (warehouse.migrate.SORTED_BY_DATE, after
+-- response scores and responses are sorted by date (warehouse.migrate.SORT_ORDERS, after
 -- this transaction: DuckLake alters no sort order of a table holding rows written in it), so
 -- that the newest responses, which the Pareto drill-down reads, are a few row groups instead
 -- of the whole table (issue 15).

@@ -1,6 +1,6 @@
 -- One row per filtered own response that rated the chosen item dissatisfied: the newest
 -- $limit surveyed on or after $since (data.drill_responses: from the rollup, so that only
--- the newest row groups of the date-sorted answer sets and scores are read; null = $date_from).
+-- the newest row groups of the month-sorted answer sets and scores are read; null = $date_from).
 with
 
 dissatisfied_levels as (

@@ -1,7 +1,7 @@
 -- The day the Pareto drill-down reads from (data.drill_responses): the first of the newest
 -- month from which the chosen item's dissatisfied own ratings in the chosen dates and scopes
 -- number at least $limit, by the rating_counts rollup; $date_from when they are fewer. The
--- answer sets and response scores are sorted by survey date, so the drill-down then reads the
+-- answer sets and response scores are sorted by survey month, so the drill-down then reads the
 -- row groups of those months only, whatever the warehouse's size (issue 15). The rollup knows
 -- no regions: for a user limited to regions ($regions) it is $date_from.
 with

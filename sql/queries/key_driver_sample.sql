@@ -1,14 +1,22 @@
 -- One row per sampled response x dimension: its dimension score without the overall item
 -- ($overall_item, the outcome of the key-driver analysis: a dimension holding it would be
--- correlated with itself), its CSI and its overall-item score. At most 5,000 responses,
--- whatever the warehouse's size. The scores are those the load computed (the mean 0-100 score
--- of a dimension's answered items, dimension_score_sets): the overall item is taken out
--- of its dimension's mean by its own score, so no answer is read again.
+-- correlated with itself), its CSI and its overall-item score. The sample is the 5,000
+-- filtered responses with the smallest sample keys (sql/macros/sample_key.sql): a simple
+-- random sample, the same on every run, and bounded whatever the warehouse's size. The filter
+-- reads only the keys; dimension_score_sets is sorted by sample key, so the join's key range
+-- (DuckDB passes it to the scan) reads a few row groups of it, not every row (issue 15). A
+-- batch holding two responses of one 64-bit key would pair both with the sampled one: about
+-- one chance in 10^12 for a batch of 5,000 responses.
+-- The scores are those the load computed (the mean 0-100 score of a dimension's answered
+-- items): the overall item is taken out of its dimension's mean by its own score, so no answer
+-- is read again.
 with
 
 sampled as (
-    select * from {{filtered_responses}}
-    using sample reservoir(5000 rows) repeatable (42)
+    select batch_id, sample_key, csi, overall_score,
+    from {{filtered_responses}}
+    order by sample_key
+    limit 5000
 ),
 
 overall_dimension as (
@@ -18,11 +26,11 @@ overall_dimension as (
 ),
 
 sets as (
-    select sampled.response_id, sampled.csi, sampled.overall_score, sets.batch_id, sets.scores, sets.ratings,
-    from sampled
-    inner join dimension_score_sets as sets
-        on sets.batch_id = sampled.batch_id
-        and sets.response_id = sampled.response_id
+    select sets.response_id, sampled.csi, sampled.overall_score, sets.batch_id, sets.scores, sets.ratings,
+    from dimension_score_sets as sets
+    inner join sampled
+        on sampled.sample_key = sets.sample_key
+        and sampled.batch_id = sets.batch_id
 ),
 
 scores as (

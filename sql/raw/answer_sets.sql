@@ -1,6 +1,7 @@
 -- One row per response: its level values in its batch's item order (NULL = not answered),
--- its survey date and its customer (a customer's histogram reads that customer's rows only). Sorted by that date (warehouse.migrate.SORTED_BY_DATE), so a query of
--- recent responses reads the row groups of recent dates only (the Pareto drill-down).
+-- its survey date and its customer. Sorted by survey month, then customer
+-- (warehouse.migrate.SORT_ORDERS): the newest months (the Pareto drill-down) and one customer's
+-- responses (a customer's histogram) are each a few row groups, not the whole table (issue 15).
 create table if not exists answer_sets (
     batch_id varchar not null,
     questionnaire_id varchar not null,

@@ -1,5 +1,5 @@
 -- One row per batch x questionnaire x month x scope x subject x channel x staff member: the
--- responses and the sums the CSI trend, year on year, breakdown by scope and survey rate need,
+-- responses, their first and last survey dates (the questionnaire's dates) and the sums the CSI trend, year on year, breakdown by scope and survey rate need,
 -- per-response moments included (tests on responses). Written from response_scores by
 -- sql/rollups/response_counts.sql; read by filtered_response_moments without a segment or
 -- region filter or region limit (issue 15).
@@ -23,5 +23,7 @@ create table if not exists response_counts (
     ratings_sq double,
     points_n bigint not null,
     points double,
-    max_points double
+    max_points double,
+    first_date date,
+    last_date date
 );

@@ -1,5 +1,6 @@
--- One row per active response: scores computed in the load transaction; sorted by survey date
--- (warehouse.migrate.SORTED_BY_DATE), so that a range of recent dates reads few row groups.
+-- One row per active response: scores computed in the load transaction; sorted by survey month,
+-- then customer (warehouse.migrate.SORT_ORDERS), so that a range of recent dates, or one
+-- customer's responses, read few row groups. sample_key: the macro sample_key (issue 15).
 create table if not exists response_scores (
     batch_id varchar not null,
     questionnaire_id varchar not null,
@@ -16,5 +17,6 @@ create table if not exists response_scores (
     ratings bigint not null,
     satisfied bigint not null,
     dissatisfied bigint not null,
-    overall_score double
+    overall_score double,
+    sample_key ubigint
 );

@@ -1,5 +1,5 @@
 -- One row per loaded survey response (own or competitor subject); sorted by survey date when
--- compacted by `maintain`, not at each load (warehouse.migrate.SORTED_BY_DATE).
+-- compacted by `maintain`, not at each load (warehouse.migrate.SORT_ORDERS).
 create table if not exists responses (
     batch_id varchar not null,
     questionnaire_id varchar not null,

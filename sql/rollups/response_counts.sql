@@ -1,6 +1,6 @@
 -- The response_counts rows of the batches $batch_ids, from their (active) response scores.
 -- The one definition of the rollup: a load, a rebuild after --replace or a rollback, and the
--- migration to schema 12 all insert what this selects.
+-- migrations to schemas 12 and 13 all insert what this selects.
 select
     batch_id,
     questionnaire_id,
@@ -10,6 +10,8 @@ select
     channel,
     staff_id,
     count(*) as responses,
+    min(survey_date) as first_date,
+    max(survey_date) as last_date,
     count(csi) as csi_n,
     sum(csi) as csi_sum,
     sum(csi * csi) as csi_sq_sum,
