@@ -13,28 +13,11 @@ active as (
         and in_regions(region, $regions::varchar[])
 ),
 
--- The customers of the filtered own responses per month: without a segment or region filter
--- or region limit straight from the response scores (no customer or revenue join to probe),
--- else from filtered_responses. Only one branch reads any rows. Months first, the chosen grain
+-- The customers of the filtered own responses per month. Months first, the chosen grain
 -- after: period_trunc on every response cost more than the rest of the query.
 surveyed_months as (
-    (
-        select distinct month_start(survey_date) as month_start, customer_id,
-        from response_scores
-        where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
-            and subject = 'own'
-            and questionnaire_id = $qid
-            and survey_date between $date_from and $date_to
-            and chosen(scope, $scope::varchar[])
-            and chosen(channel, $channel::varchar[])
-            and chosen(staff_id, $staff::varchar[])
-    )
-    union all
-    (
-        select distinct month_start(survey_date) as month_start, customer_id,
-        from {{filtered_responses}}
-        where not ($segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null)
-    )
+    select distinct month_start(survey_date) as month_start, customer_id,
+    from {{filtered_scores}}
 ),
 
 surveyed as (

@@ -5,7 +5,7 @@ with
 
 picked as (
     select batch_id, response_id,
-    from {{filtered_responses}}
+    from {{filtered_scores}}
     where $customer_id::varchar is not null and customer_id = $customer_id
 ),
 

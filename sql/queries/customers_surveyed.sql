@@ -1,5 +1,14 @@
--- One row per customer with own responses to the questionnaire in the dates.
-select customer_id, any_value(customer_name) as customer_name, count(*) as responses,
-from {{filtered_responses}}
-group by customer_id
-order by responses desc, customer_id
+-- One row per customer with own responses to the questionnaire in the dates. The responses
+-- are counted first and the names joined after: one lookup per customer, not per response.
+with
+
+counted as (
+    select customer_id, count(*) as responses,
+    from {{filtered_scores}}
+    group by customer_id
+)
+
+select counted.customer_id, customers.name as customer_name, counted.responses,
+from counted
+left join stg_customers as customers on customers.customer_id = counted.customer_id
+order by counted.responses desc, counted.customer_id

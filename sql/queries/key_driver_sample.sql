@@ -14,7 +14,7 @@ with
 
 sampled as (
     select batch_id, sample_key, csi, overall_score,
-    from {{filtered_responses}}
+    from {{filtered_scores}}
     order by sample_key
     limit 5000
 ),
