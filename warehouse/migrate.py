@@ -110,6 +110,10 @@ def _migrate_once(con) -> int:
             if number <= version:
                 continue
             if version > 0:
+                if number == _RESORTED and version >= _SORTED_SINCE:
+                    # The tables have sort orders, which DuckLake applies to the rewrite below
+                    # over its ORDER BY: today's orders first, while no row is written yet.
+                    _set_layout(con)
                 con.execute(sql)
                 if number in _BACKFILL:
                     _BACKFILL[number](con)
@@ -141,6 +145,7 @@ SORT_ORDERS = {
 # with 32,768; issue 15).
 ROW_GROUP_ROWS = {"answer_sets": 32768, "response_scores": 32768}
 _SORTED_SINCE = 11
+_RESORTED = 14  # the migration that rewrites the tables in today's orders
 _SORT_KEY = "sort_orders"
 
 
@@ -151,7 +156,14 @@ def _sort_orders() -> str:
 def _sort_tables(con) -> None:
     """Set SORT_ORDERS and ROW_GROUP_ROWS, after the migration's transaction (DuckLake changes
     no sort order or option of a table holding rows written in the same transaction), then
-    record them in settings. A table's option comes before its order."""
+    record them in settings."""
+    _set_layout(con)
+    settings.replace(con, _SORT_KEY, _sort_orders())
+
+
+def _set_layout(con) -> None:
+    """Each table's row-group size, and its sort option before its order (so a table with its
+    order has its option too)."""
     for table, rows in ROW_GROUP_ROWS.items():
         con.execute(
             f"call {lake.LAKE}.set_option('parquet_row_group_size', ?, table_name => ?)", [rows, table]
@@ -159,13 +171,12 @@ def _sort_tables(con) -> None:
     for table, (keys, on_insert) in SORT_ORDERS.items():
         con.execute(f"call {lake.LAKE}.set_option('sort_on_insert', ?, table_name => ?)", [on_insert, table])
         con.execute(f"alter table {table} set sorted by ({keys})")  # constants above
-    settings.replace(con, _SORT_KEY, _sort_orders())
 
 
 def _unsorted(con) -> bool:
-    """Whether the tables lack the sort orders of SORT_ORDERS or ROW_GROUP_ROWS: the process that migrated the
-    warehouse died between its commit and `_sort_tables`, or this code sorts differently from
-    the code that set them (one settings lookup on every open)."""
+    """Whether the tables lack the layout of SORT_ORDERS and ROW_GROUP_ROWS: the process that
+    migrated the warehouse died between its commit and `_sort_tables`, or this code lays them
+    out differently from the code that did (one settings lookup on every open)."""
     rows = con.execute("select value from settings where key = ?", [_SORT_KEY]).fetchall()
     return not rows or rows[0][0] != _sort_orders()
 
@@ -207,8 +218,8 @@ def _count_responses(con) -> None:
 
 
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
-# response_counts (schema 12) is filled at 13, whose columns today's rollup SQL writes.
-_BACKFILL = {10: _tokenise_comments, 13: _count_responses}
+# response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes.
+_BACKFILL = {10: _tokenise_comments, 14: _count_responses}
 
 
 def _state(con) -> tuple[int, str | None]:

@@ -1,6 +1,6 @@
 -- The response_counts rows of the batches $batch_ids, from their (active) response scores.
 -- The one definition of the rollup: a load, a rebuild after --replace or a rollback, and the
--- migrations to schemas 12 and 13 all insert what this selects.
+-- migrations to schemas 12 and 14 all insert what this selects.
 select
     batch_id,
     questionnaire_id,
