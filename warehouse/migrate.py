@@ -134,8 +134,8 @@ def _migrate_once(con) -> int:
 # the rows of the smallest keys. `responses` is written whole by a load (the file at once):
 # sorting it there would cost the memory a load must not use. Keys are constants of this module.
 SORT_ORDERS = {
-    "answer_sets": ("date_trunc('month', survey_date), customer_id", True),
-    "response_scores": ("date_trunc('month', survey_date), customer_id", True),
+    "answer_sets": ("date_trunc('month', survey_date::date), customer_id", True),
+    "response_scores": ("date_trunc('month', survey_date::date), customer_id", True),
     "dimension_score_sets": ("sample_key", True),
     "responses": ("survey_date", False),
 }
