@@ -1,5 +1,7 @@
 """`python -m bench.queries WAREHOUSE [PAGE,PAGE…]`: each page's queries one by one, warm,
-median of 3, CPU seconds (user + system, all threads) beside wall seconds, and the page's sum.
+median of 3, CPU seconds (user + system, all threads) beside wall seconds, and the page's sum:
+on the lake, and on the in-memory copy the dashboard reads when the warehouse is within
+MANYI_MIRROR_MB (warehouse.mirror; "-" when it is not), with the time the copy took.
 
 The parameters are bench/scale.py's (questionnaire `bench`, 2024-2025, by month): point it at
 a warehouse that `bench.scale.build` made. To compare two versions of the code, build a
@@ -35,31 +37,46 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _timed(reader, name: str, params: dict, version: int | None) -> tuple[float, float]:
+    reader.query(name, params, version=version)
+    walls, cpus = [], []
+    for _ in range(3):
+        start, cpu = time.perf_counter(), _cpu()
+        reader.query(name, params, version=version)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    reader = Reader(argv[0])
+    reader = Reader(argv[0], mirror=True)
+    start, cpu = time.perf_counter(), _cpu()
+    version = reader.mirror.refresh()
+    copied = (time.perf_counter() - start, _cpu() - cpu)
+    if version is None:
+        print("the warehouse is larger than MANYI_MIRROR_MB: no in-memory copy", flush=True)
+    else:
+        print(f"in-memory copy: {copied[0]:.2f} s wall, {copied[1]:.2f} CPU s", flush=True)
     pages = argv[1].split(",") if len(argv) > 1 else list(PAGE_QUERIES)
     extra = dict(EXTRA)
     since = reader.query("drill_since", {**PARAMS, **EXTRA["drill_since"]})["since"][0]
     extra["drill_item_responses"] = {"limit": 1000, "since": since}  # as data.drill_responses
-    print("| page | query | wall s | CPU s |\n|---|---|---:|---:|")
+    print("| page | query | wall s | CPU s | copy wall s | copy CPU s |\n|---|---|---:|---:|---:|---:|")
     for page in pages:
-        page_wall = page_cpu = 0.0
+        sums = [0.0, 0.0, 0.0, 0.0]
         for name in PAGE_QUERIES[page]:
             params = {**PARAMS, **extra.get(name, {})}
-            reader.query(name, params)
-            walls, cpus = [], []
-            for _ in range(3):
-                start, cpu = time.perf_counter(), _cpu()
-                reader.query(name, params)
-                walls.append(time.perf_counter() - start)
-                cpus.append(_cpu() - cpu)
-            wall, cpu = statistics.median(walls), statistics.median(cpus)
-            page_wall, page_cpu = page_wall + wall, page_cpu + cpu
-            print(f"| {page} | {name} | {wall:.3f} | {cpu:.3f} |", flush=True)
-        print(f"| **{page}** | all | **{page_wall:.3f}** | **{page_cpu:.3f}** |", flush=True)
+            found = [*_timed(reader, name, params, None)]
+            if version is not None:
+                found += _timed(reader, name, params, version)
+            sums = [a + b for a, b in zip(sums, found + [0.0] * (4 - len(found)), strict=True)]
+            cells = " | ".join(f"{x:.3f}" for x in found) + (" | - | -" if version is None else "")
+            print(f"| {page} | {name} | {cells} |", flush=True)
+        cells = " | ".join(f"**{x:.3f}**" for x in (sums if version is not None else sums[:2]))
+        print(f"| **{page}** | all | {cells}{' | - | -' if version is None else ''} |", flush=True)
     return 0
 
 

@@ -26,8 +26,9 @@ from warehouse.users import User
 
 @st.cache_resource(show_spinner=False)
 def _reader(path: str) -> Reader:
-    """One reader per warehouse and process; DuckLake lets loaders write meanwhile."""
-    return Reader(path)
+    """One reader per warehouse and process; DuckLake lets loaders write meanwhile. A small
+    warehouse is also copied into memory for the pages' queries (warehouse.mirror)."""
+    return Reader(path, mirror=True)
 
 
 def reader() -> Reader:
@@ -42,7 +43,7 @@ def reader() -> Reader:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(path: str, version: int, name: str, params: tuple) -> pl.DataFrame:
-    return _reader(path).query(name, dict(params))
+    return _reader(path).query(name, dict(params), version=version)
 
 
 def writer():
@@ -67,7 +68,15 @@ WARM_MODULES = (
 )
 
 
-def _warm() -> None:
+def _warm(path: str) -> None:
+    # The in-memory copy of a small warehouse first (0.6 s at 10,000 responses, 2 s at
+    # 1,000,000), so that the Overview's queries below and the first user's run on it.
+    try:
+        found = _reader(path).mirror
+        if found is not None:
+            found.refresh()
+    except Exception:  # the pages read the lake then
+        logging.getLogger(__name__).exception("copying the warehouse into memory failed")
     for name in WARM_MODULES:
         importlib.import_module(name)
     from dashboard.charts import go
@@ -92,7 +101,7 @@ def warm_up(path: str) -> threading.Thread:
     """Once per server process and warehouse (`path`: the cache key), in the background while
     the first user is on the login page: import what the pages need and run the default Overview's queries, so that the
     first Overview after `streamlit run` pays for neither (issue 15: cold start)."""
-    thread = threading.Thread(target=_warm, name="manyi-warm-up", daemon=True)
+    thread = threading.Thread(target=_warm, args=(path,), name="manyi-warm-up", daemon=True)
     thread.start()
     return thread
 

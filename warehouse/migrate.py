@@ -246,10 +246,29 @@ def _stored_views_hash(con) -> str | None:
     return rows[0][0] if rows else None
 
 
-def _object_order() -> list[tuple[str, str, bool]]:
-    """Macros and views as (name, body, is_macro), each after the objects it reads from."""
+def _object_bodies() -> dict[str, tuple[str, bool]]:
     bodies = {p.stem: (p.read_text(encoding="utf-8"), True) for p in macro_files()}
-    bodies |= {p.stem: (p.read_text(encoding="utf-8"), False) for p in view_files()}
+    return bodies | {p.stem: (p.read_text(encoding="utf-8"), False) for p in view_files()}
+
+
+def readers_of(tables) -> set[str]:
+    """The macros and views that read any of `tables`, directly or through one another."""
+    bodies = _object_bodies()
+    found: set[str] = set()
+    wanted = set(tables)
+    while wanted:
+        found |= wanted
+        wanted = {
+            name
+            for name, (body, _) in bodies.items()
+            if name not in found and any(re.search(rf"\b{other}\b", body) for other in found)
+        }
+    return found - set(tables)
+
+
+def object_order() -> list[tuple[str, str, bool]]:
+    """Macros and views as (name, body, is_macro), each after the objects it reads from."""
+    bodies = _object_bodies()
     needs = {
         name: {other for other in bodies if other != name and re.search(rf"\b{other}\b", body)}
         for name, (body, _) in bodies.items()
@@ -266,7 +285,7 @@ def _object_order() -> list[tuple[str, str, bool]]:
 
 
 def _create_views(con) -> None:
-    for name, body, is_macro in _object_order():
+    for name, body, is_macro in object_order():
         con.execute(body if is_macro else f"create or replace view {name} as\n{body}")
     calendar.write(con)
     settings.replace(con, _VIEW_HASH_KEY, _views_hash())

@@ -8,21 +8,25 @@ import polars as pl
 
 from warehouse import open_warehouse, snapshot_id
 from warehouse.lake import LAKE, audit_table_id, data_snapshot_id
+from warehouse.mirror import MIRROR, Mirror
 from warehouse.sql import query
 
 
 class Reader:
     """Runs the SQL files of sql/ against the warehouse, safe to share across threads."""
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, *, mirror: bool = False):
+        """`mirror`: keep an in-memory copy of a small warehouse for `query` (warehouse.mirror)."""
         self._con = open_warehouse(path)
         self._lock = threading.Lock()
         self._audit_id: int | None = None
+        self.mirror = Mirror(self._con) if mirror else None
 
-    def cursor(self):
+    def cursor(self, catalog: str = LAKE):
+        """A cursor of the reader's connection, on the warehouse (writes go there too)."""
         with self._lock:
             cur = self._con.cursor()
-        cur.execute(f"use {LAKE}")
+        cur.execute(f"use {catalog}")
         return cur
 
     def version(self, audit: bool = False) -> int:
@@ -38,8 +42,11 @@ class Reader:
         finally:
             cur.close()
 
-    def query(self, name: str, params: dict | None = None) -> pl.DataFrame:
-        cur = self.cursor()
+    def query(self, name: str, params: dict | None = None, *, version: int | None = None) -> pl.DataFrame:
+        """Run sql/queries/<name>.sql. `version`: the data version (`version()`) the caller
+        keys its cache by; the query runs on the in-memory copy when that holds exactly it."""
+        on_copy = self.mirror is not None and self.mirror.serves(name, version)
+        cur = self.cursor(MIRROR if on_copy else LAKE)
         try:
             return query(cur, f"queries/{name}", params)
         finally:
