@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA, ROOT
 from streamlit.testing.v1 import AppTest
 
-from warehouse import open_warehouse, users
+from warehouse import db_path, open_warehouse, users
 from warehouse.lake import data_dir
 
 TIMEOUT = 120
@@ -838,8 +838,12 @@ def test_the_warm_up_caches_what_the_first_overview_reads(demo_db, tmp_path, mon
     monkeypatch.setattr(state, "_cached", recording)
     monkeypatch.setattr(state, "warm_up", lambda path: None)  # run below, not in a thread
     at.run()
-    state._warm()
+    path = str(db_path().absolute())
+    state._warm(path)
     assert {name for _, name, _ in asked["warm"]} >= {"questionnaires", "csi_trend", "action_kpis"}
+    # The warm-up took the in-memory copy first, so the first user's queries read it.
+    found = state._reader(path)
+    assert found.mirror.version == found.version()
     phase = "page"
     login(at)
     assert metric(at, "CSI").value
