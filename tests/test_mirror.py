@@ -213,3 +213,26 @@ def test_too_large_a_warehouse_is_not_copied(tiny, db, monkeypatch):
     monkeypatch.setattr(mirror, "_limit", 1)
     assert mirror.refresh() is None and mirror.version is None
     assert not mirror.serves("csi_trend", 1)
+
+
+def test_a_query_that_fails_on_the_copy_reads_the_lake_and_the_copy_is_taken_anew(tiny, db, caplog):
+    reader = Reader(db, mirror=True)
+    version = reader.version()
+    assert reader.mirror.refresh() == version
+    params = {
+        "qid": "tiny",
+        "grain": "month",
+        "date_from": dt.date(2025, 1, 1),
+        "date_to": dt.date(2025, 12, 31),
+    }
+    expected = reader.query("csi_trend", params)
+    cur = reader.cursor(MIRROR)
+    cur.execute("drop table response_counts")  # a copy gone wrong
+    cur.close()
+    assert_frame_equal(reader.query("csi_trend", params, version=version), expected)
+    assert "failed on the in-memory copy" in caplog.text
+    assert reader.mirror.version is None
+    reader.query("csi_trend", params, version=version)  # starts the copy again
+    _wait_for(reader.mirror, version)
+    assert "response_counts" in reader.mirror.last_copied
+    assert_frame_equal(reader.query("csi_trend", params, version=version), expected)

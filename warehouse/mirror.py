@@ -102,6 +102,13 @@ class Mirror:
             self.refresh_soon(version)
         return False
 
+    def discard(self, name: str) -> None:
+        """Query `name` failed on the copy (logged with its error): stop using the copy until
+        it has been taken whole again."""
+        log.exception("query %s failed on the in-memory copy; reading the lake", name)
+        with self._lock:
+            self._version = self._base = None
+
     def refresh_soon(self, version: int) -> None:
         """Refresh in the background until the copy holds `version` or newer."""
         with self._lock:
