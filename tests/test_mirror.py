@@ -11,7 +11,7 @@ import time
 
 import polars as pl
 import pytest
-from conftest import DATA, load_file
+from conftest import DATA, load_file, load_text
 from polars.testing import assert_frame_equal
 
 from pipelines import store
@@ -53,14 +53,29 @@ def _variants(reader) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("mirror") / "demo.duckdb"
     build_demo(path, scale=0.1, log=lambda m: None)
-    reader = Reader(path, mirror=True)
-    cur = reader.cursor()
-    settings.replace(cur, "min_sample", "20")  # a setting in force (settings_in_force)
-    cur.close()
+    con = open_warehouse(path)
+    settings.replace(con, "min_sample", "20")  # a setting in force (settings_in_force)
+    sizes = sorted(
+        r[0] for r in con.execute(f"select file_size_bytes from ducklake_table_info('{LAKE}')").fetchall()
+    )
+    con.close()
+    return path, sizes
+
+
+@pytest.fixture(scope="module", params=["whole", "through"])
+def demo(request, demo_path):
+    """The demo's reader with its copy: whole, or with its four largest tables read from the
+    lake at the copy's snapshot (as in a warehouse larger than MANYI_MIRROR_MB)."""
+    path, sizes = demo_path
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "through":
+            patch.setenv("MANYI_MIRROR_MB", str(sum(sizes[:-4]) / 2**20))
+        reader = Reader(path, mirror=True)
     assert reader.mirror.refresh() == reader.version()
+    assert len(reader.mirror.read_through) == (4 if request.param == "through" else 0)
     yield reader
 
 
@@ -197,22 +212,54 @@ def test_a_schema_change_copies_every_table_and_view_again(tiny, db):
     cur.close()
 
 
-def test_too_large_a_warehouse_is_not_copied(tiny, db, monkeypatch):
+def test_the_copy_can_be_turned_off(tiny, db, monkeypatch):
     monkeypatch.setenv("MANYI_MIRROR_MB", "0")
     assert limit_bytes() == 0
     reader = Reader(db, mirror=True)
+    assert reader.mirror.refresh() is None
     assert not reader.mirror.serves("csi_trend", reader.version())
     monkeypatch.setenv("MANYI_MIRROR_MB", "ten")
     with pytest.raises(RuntimeError, match="MANYI_MIRROR_MB"):
         limit_bytes()
-    monkeypatch.delenv("MANYI_MIRROR_MB")
-    # A copy that the warehouse outgrows is dropped, and queries read the lake.
+
+
+def test_tables_larger_than_the_limit_are_read_at_the_copys_snapshot(tiny, db, monkeypatch):
+    """A warehouse larger than MANYI_MIRROR_MB: its largest tables stay on the lake, read at
+    the snapshot of the copy, so a query on the copy never sees rows newer than its small
+    tables (a load committing while a page runs)."""
     maintenance.maintain(tiny, db)  # the rows in data files (a tiny load is kept in the catalog)
-    mirror = Mirror(open_warehouse(db))
-    assert mirror.refresh() is not None
-    monkeypatch.setattr(mirror, "_limit", 1)
-    assert mirror.refresh() is None and mirror.version is None
-    assert not mirror.serves("csi_trend", 1)
+    sizes = dict(
+        tiny.execute(f"select table_name, file_size_bytes from ducklake_table_info('{LAKE}')").fetchall()
+    )
+    smaller = sum(v for k, v in sizes.items() if k not in LAKE_ONLY and v < sizes["responses"])
+    monkeypatch.setenv("MANYI_MIRROR_MB", str((smaller + 0.5) / 2**20))
+    reader = Reader(db, mirror=True)
+    first = reader.version()
+    assert reader.mirror.refresh() == first
+    assert "responses" in reader.mirror.read_through and "settings" not in reader.mirror.read_through
+    params = {
+        "qid": "tiny",
+        "grain": "month",
+        "date_from": dt.date(2025, 1, 1),
+        "date_to": dt.date(2025, 12, 31),
+    }
+    for name in ("csi_trend", "customers_surveyed", "questionnaires"):
+        assert_frame_equal(reader.query(name, params, version=first), reader.query(name, params))
+
+    text = (DATA / "tiny_survey.csv").read_text(encoding="utf-8")
+    header, *rows = text.splitlines()
+    more = "\n".join([header, *(row.replace(row.split(",")[0], row.split(",")[0] + "-b", 1) for row in rows)])
+    load_text(tiny, "survey", more + "\n", questionnaire_id="tiny")
+    second = reader.version()
+    count = "select count(*) from stg_responses"
+    copy, lake = reader.cursor(MIRROR), reader.cursor(LAKE)
+    assert copy.execute(count).fetchall() == [(len(rows),)], "the copy reads the lake at its own snapshot"
+    assert lake.execute(count).fetchall() == [(2 * len(rows),)]
+    assert not reader.mirror.serves("csi_trend", second) or reader.mirror.version == second
+    _wait_for(reader.mirror, second)
+    assert copy.execute(count).fetchall() == [(2 * len(rows),)]
+    copy.close()
+    lake.close()
 
 
 def test_a_query_that_fails_on_the_copy_reads_the_lake_and_the_copy_is_taken_anew(tiny, db, caplog):

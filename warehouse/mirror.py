@@ -1,4 +1,5 @@
-"""An in-memory copy of a small warehouse for the dashboard's reads (issue 15: fixed cost).
+"""An in-memory copy of the warehouse's small tables for the dashboard's reads (issue 15:
+fixed cost).
 
 Each table a query scans in DuckLake costs about four catalog lookups, and the views behind a
 dashboard query scan a dozen tables or more (every staging view reads `supersessions`): at
@@ -6,18 +7,22 @@ dashboard query scan a dozen tables or more (every staging view reads `supersess
 fraction. On plain DuckDB tables holding the same rows they take 0.06-0.2 s.
 
 The dashboard's Reader therefore keeps `manyi_mirror`, an in-memory database attached to its
-connection, holding a copy of every table except the audit trail (which every sign-in and
-download writes) and today's macros and views. A query runs there only when the copy holds
-exactly the data version the caller keys its cache by, and reads nothing of the audit trail;
-otherwise it runs on the lake, as before, and the copy is brought up to date in a thread of
-its own. A refresh copies the tables that the snapshots since the copy changed, or all of
-them after a change of schema or when snapshots in between were expired (`maintain`), in one
-transaction that reads one snapshot of the lake. The copy is labelled with a version only
-when no data changed while it was taken.
+connection, with today's macros and views and a table or view for every table of the lake
+except the audit trail (which every sign-in and download writes):
+- the smallest tables are copied, while their data files total at most MANYI_MIRROR_MB
+  (default 100 MiB; `0` turns all this off). A warehouse of up to about 1.5 million responses
+  is copied whole: at 1,000,000 the files were 62 MiB and the copy took 2.2 s and 0.75 GiB;
+- the larger ones are views reading the lake at the copy's snapshot (`at (version => …)`), so
+  a query never mixes the copy's data with newer rows of the lake. In a large warehouse these
+  are the responses, scores and answers; everything else (settings, questionnaires,
+  supersessions, rollups …) is read from memory.
 
-Only a warehouse whose data files total at most MANYI_MIRROR_MB (default 100 MiB) is copied;
-`0` turns the copy off. At 1,000,000 responses the files were 63 MiB, the copy took 2.1 s and
-about 0.75 GiB of memory (README, "Scale").
+A query runs there only when the copy holds exactly the data version the caller keys its
+cache by, and reads nothing of the audit trail; otherwise it runs on the lake, as before, and
+the copy is brought up to date in a thread of its own. A refresh copies the tables that the
+snapshots since the copy changed, or all of them after a change of schema or when snapshots
+in between were expired (`maintain`), in one transaction that reads one snapshot of the lake.
+The copy is labelled with a version only when no data changed while it was taken.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ log = logging.getLogger(__name__)
 
 
 def limit_bytes() -> int:
-    """The largest warehouse (bytes of data files) copied into memory: MANYI_MIRROR_MB."""
+    """How much of the warehouse (bytes of data files) is copied into memory: MANYI_MIRROR_MB."""
     raw = os.environ.get("MANYI_MIRROR_MB", "").strip()
     try:
         mib = float(raw) if raw else DEFAULT_MB
@@ -82,13 +87,19 @@ class Mirror:
         self._wanted = 0
         self._thread: threading.Thread | None = None
         self._failed_at = 0.0
-        self._too_large = False
+        self._copied: set[str] = set()  # tables held in memory
+        self._through: set[str] = set()  # tables read from the lake at the copy's snapshot
         self.last_copied: tuple[str, ...] = ()  # the tables the last refresh copied
 
     @property
     def version(self) -> int | None:
         """The data version the copy holds (Reader.version), None while it holds none."""
         return self._version
+
+    @property
+    def read_through(self) -> tuple[str, ...]:
+        """The tables read from the lake at the copy's snapshot, not held in memory."""
+        return tuple(sorted(self._through))
 
     def serves(self, name: str, version: int | None) -> bool:
         """Whether query `name` for data `version` runs on the copy; when the copy is behind
@@ -129,12 +140,12 @@ class Mirror:
                 log.exception("copying the warehouse into memory failed; reading the lake")
                 self._failed_at = time.monotonic()
                 return
-            if self._too_large or (held is not None and held >= self._wanted):
+            if self._limit <= 0 or (held is not None and held >= self._wanted):
                 return
 
     def refresh(self) -> int | None:
-        """Bring the copy up to date now; return the data version it holds (None: the
-        warehouse is too large, or its data changed while it was copied)."""
+        """Bring the copy up to date now; return the data version it holds (None: turned
+        off, or the data changed while it was copied)."""
         with self._refreshing:
             cur = self._con.cursor()
             try:
@@ -143,34 +154,48 @@ class Mirror:
                 cur.close()
 
     def _refresh(self, cur) -> int | None:
-        cur.execute(f"use {LAKE}")
-        (size,) = cur.execute(
-            f"select coalesce(sum(file_size_bytes), 0) from ducklake_table_info('{LAKE}')"
-        ).fetchall()[0]
-        self._too_large = size > self._limit
-        if self._too_large:
-            self._drop(cur)
+        if self._limit <= 0:
             return None
+        cur.execute(f"use {LAKE}")
         audit = audit_table_id(cur)
         before = data_snapshot_id(cur, audit)
         if before == self._version:
             return before
-        ids = dict(cur.execute(f"select table_name, table_id from ducklake_table_info('{LAKE}')").fetchall())
-        tables = {name: table_id for name, table_id in ids.items() if name not in LAKE_ONLY}
-        skipped = {str(ids[name]) for name in LAKE_ONLY if name in ids}
+        found = cur.execute(
+            f"select table_name, table_id, file_size_bytes from ducklake_table_info('{LAKE}')"
+        )
+        info = {name: (table_id, size) for name, table_id, size in found.fetchall()}
+        tables = {name: table_id for name, (table_id, _) in info.items() if name not in LAKE_ONLY}
+        skipped = {str(info[name][0]) for name in LAKE_ONLY if name in info}
+        # The smallest tables are copied while their files fit the limit; the others are read
+        # from the lake at this snapshot, through views of the same names.
+        copied, total = set(), 0
+        for name in sorted(tables, key=lambda n: (info[n][1], n)):
+            total += info[name][1]
+            if total > self._limit:
+                break
+            copied.add(name)
+        through = set(tables) - copied
         changed = self._changed(cur, tables, skipped)
         whole = changed is None
-        copy = sorted(tables) if whole else sorted(changed)
+        copy = sorted(copied if whole else (changed & copied) | (copied - self._copied))
         cur.execute(f"attach if not exists ':memory:' as {MIRROR}")
         cur.execute("begin transaction")
-        try:
-            for name in copy:  # names from the catalog, not from a user
+        try:  # names from the catalog and a snapshot id, not from a user
+            for name in self._through - through:
+                cur.execute(f'drop view if exists {MIRROR}.main."{name}"')
+            for name in self._copied - copied:
+                cur.execute(f'drop table if exists {MIRROR}.main."{name}"')
+            for name in copy:
                 cur.execute(
                     f'create or replace table {MIRROR}.main."{name}" as select * from {LAKE}.main."{name}"'
                 )
+            for name in sorted(through):
+                cur.execute(
+                    f'create or replace view {MIRROR}.main."{name}" as '
+                    f'select * from {LAKE}.main."{name}" at (version => {int(before)})'
+                )
             if whole:
-                for name in self._tables - set(tables):
-                    cur.execute(f'drop table if exists {MIRROR}.main."{name}"')
                 cur.execute(f"use {MIRROR}")
                 skip = _lake_only_objects()
                 for name, body, is_macro in object_order():
@@ -184,7 +209,7 @@ class Mirror:
             cur.execute(f"use {LAKE}")
         after = data_snapshot_id(cur, audit)
         with self._lock:
-            self._tables = set(tables)
+            self._tables, self._copied, self._through = set(tables), copied, through
             self.last_copied = tuple(copy)
             self._base = before
             self._version = before if after == before else None
@@ -217,15 +242,3 @@ class Mirror:
                         return None
                     changed.add(by_id[str(value)])
         return changed
-
-    def _drop(self, cur) -> None:
-        """Free the copy of a warehouse that outgrew the limit."""
-        with self._lock:
-            held, self._version, self._base = self._tables, None, None
-            self._tables = set()
-        if not held:
-            return
-        cur.execute("begin transaction")
-        for name in sorted(held):
-            cur.execute(f'drop table if exists {MIRROR}.main."{name}"')
-        cur.execute("commit")
