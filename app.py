@@ -9,7 +9,7 @@ from dashboard import auth, links
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
-from dashboard.state import begin_run, reader, warm_up
+from dashboard.state import begin_run, copy_soon, reader, warm_up
 from warehouse import db_path, roles
 
 # A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
@@ -68,3 +68,4 @@ page = st.navigation(pages)
 auth.logout_button()
 st.session_state["filters"] = sidebar()
 page.run()
+copy_soon()  # the in-memory copy for the pages after this one (warehouse.mirror)

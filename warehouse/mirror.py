@@ -17,9 +17,10 @@ except the audit trail (which every sign-in and download writes):
   are the responses, scores and answers; everything else (settings, questionnaires,
   supersessions, rollups …) is read from memory.
 
-A query runs there only when the copy holds exactly the data version the caller keys its
-cache by, and reads nothing of the audit trail; otherwise it runs on the lake, as before, and
-the copy is brought up to date in a thread of its own. A refresh copies the tables that the
+The dashboard starts the copy after its first page has been drawn (`start`). A query runs
+there only when the copy holds exactly the data version the caller keys its cache by, and
+reads nothing of the audit trail; otherwise it runs on the lake, as before, and the copy is
+brought up to date in a thread of its own. A refresh copies the tables that the
 snapshots since the copy changed, or all of them after a change of schema or when snapshots
 in between were expired (`maintain`), in one transaction that reads one snapshot of the lake.
 The copy is labelled with a version only when no data changed while it was taken.
@@ -39,7 +40,7 @@ from warehouse.migrate import object_order, readers_of
 from warehouse.sql import sql_file
 
 MIRROR = "manyi_mirror"
-DEFAULT_MB = 100
+DEFAULT_MB = 32
 # Tables read on the lake only: the audit trail changes with every sign-in, and its readers
 # want the newest event.
 LAKE_ONLY = ("audit_log",)
@@ -87,6 +88,7 @@ class Mirror:
         self._wanted = 0
         self._thread: threading.Thread | None = None
         self._failed_at = 0.0
+        self._started = False  # start() or refresh() was called
         self._copied: set[str] = set()  # tables held in memory
         self._through: set[str] = set()  # tables read from the lake at the copy's snapshot
         self.last_copied: tuple[str, ...] = ()  # the tables the last refresh copied
@@ -102,16 +104,23 @@ class Mirror:
         return tuple(sorted(self._through))
 
     def serves(self, name: str, version: int | None) -> bool:
-        """Whether query `name` for data `version` runs on the copy; when the copy is behind
-        that version, a refresh starts and the query runs on the lake meanwhile."""
+        """Whether query `name` for data `version` runs on the copy; when the copy (once
+        started) is behind that version, a refresh starts and the query runs on the lake."""
         if version is None or self._limit <= 0:
             return False
         held = self._version
         if held == version:
             return not on_lake_only(name)
-        if held is None or version > held:
+        if self._started and (held is None or version > held):
             self.refresh_soon(version)
         return False
+
+    def start(self) -> None:
+        """Take the copy in the background, if not yet started; from then on a query for a
+        newer version than the copy holds brings it up to date."""
+        if not self._started and self._limit > 0:
+            self._started = True
+            self.refresh_soon(0)
 
     def discard(self, name: str) -> None:
         """Query `name` failed on the copy (logged with its error): stop using the copy until
@@ -146,6 +155,7 @@ class Mirror:
     def refresh(self) -> int | None:
         """Bring the copy up to date now; return the data version it holds (None: turned
         off, or the data changed while it was copied)."""
+        self._started = True
         with self._refreshing:
             cur = self._con.cursor()
             try:
