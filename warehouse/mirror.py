@@ -10,14 +10,16 @@ The dashboard's Reader therefore keeps `manyi_mirror`, an in-memory database att
 connection, with today's macros and views and a table or view for every table of the lake
 except the audit trail (which every sign-in and download writes):
 - the smallest tables are copied, while their data files total at most MANYI_MIRROR_MB
-  (default 100 MiB; `0` turns all this off). A warehouse of up to about 1.5 million responses
-  is copied whole: at 1,000,000 the files were 62 MiB and the copy took 2.2 s and 0.75 GiB;
+  (default 32 MiB; `0` turns all this off). A warehouse of up to about 500,000 responses is
+  copied whole; a copy takes 12-15 times its files in memory (at 1,000,000 responses, 62 MiB
+  of files copied whole took 2.5 s and 0.75 GiB);
 - the larger ones are views reading the lake at the copy's snapshot (`at (version => …)`), so
   a query never mixes the copy's data with newer rows of the lake. In a large warehouse these
   are the responses, scores and answers; everything else (settings, questionnaires,
   supersessions, rollups …) is read from memory.
 
-The dashboard starts the copy after its first page has been drawn (`start`). A query runs
+The dashboard starts the copy when the server is idle after its warm-up or a first page
+(`start`; beside a user's first Overview it slowed that down). A query runs
 there only when the copy holds exactly the data version the caller keys its cache by, and
 reads nothing of the audit trail; otherwise it runs on the lake, as before, and the copy is
 brought up to date in a thread of its own. A refresh copies the tables that the
