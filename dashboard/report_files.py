@@ -66,6 +66,14 @@ def _charts(report: Report, folder: Path) -> dict[str, str]:
         height=[int(fig.layout.height or 380) for _, fig in figures],
         scale=2,
     )
+    # plotly.io.write_images says nothing when kaleido fails to draw a figure (seen on a loaded
+    # machine: the PDF then stopped on a missing image). Each missing one is drawn again alone,
+    # where kaleido's error, if any, is raised.
+    for (_, fig), name in zip(figures, names, strict=True):
+        if not (folder / name).exists():
+            pio.write_image(
+                fig, str(folder / name), width=CHART_WIDTH, height=int(fig.layout.height or 380), scale=2
+            )
     return {key: name for (key, _), name in zip(figures, names, strict=True)}
 
 

@@ -274,3 +274,31 @@ def test_an_empty_period_says_so_and_a_bad_one_is_refused(warehouse, tmp_path):
     finally:
         con.close()
     assert events >= 1
+
+
+def test_a_chart_kaleido_silently_failed_to_draw_is_drawn_again(tmp_path, monkeypatch):
+    """plotly.io.write_images returns without a word when kaleido fails on a figure (a loaded
+    machine): the PDF must not stop on a missing image."""
+    import datetime as dt
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from dashboard import report_files
+    from dashboard.report import Period, Report, Section
+
+    real = pio.write_images
+
+    def losing_the_first(figs, files, **kwargs):  # kaleido "drew" all but the first
+        real(figs, files, **kwargs)
+        (tmp_path / "trend.png").unlink()
+
+    monkeypatch.setattr(pio, "write_images", losing_the_first)
+    figure = go.Figure(go.Scatter(x=[1, 2, 3], y=[80, 85, 90]))
+    report = Report(
+        "t", "q", Period("month", dt.date(2026, 1, 1), dt.date(2026, 1, 31), "2026-01"), [], "now", "zh"
+    )
+    report.sections = [Section("trend", "r", figure=figure), Section("items", "r", figure=figure)]
+    images = report_files._charts(report, tmp_path)
+    assert images == {"trend": "trend.png", "items": "items.png"}
+    assert (tmp_path / "trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
