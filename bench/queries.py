@@ -1,7 +1,8 @@
 """`python -m bench.queries WAREHOUSE [PAGE,PAGE…]`: each page's queries one by one, warm,
 median of 3, CPU seconds (user + system, all threads) beside wall seconds, and the page's sum:
-on the lake, and on the in-memory copy the dashboard reads when the warehouse is within
-MANYI_MIRROR_MB (warehouse.mirror; "-" when it is not), with the time the copy took.
+on the lake, and on the in-memory copy the dashboard reads (warehouse.mirror: the tables
+within MANYI_MIRROR_MB in memory, the others read at its snapshot; "-" when MANYI_MIRROR_MB=0
+turns it off), with the time the copy took.
 
 The parameters are bench/scale.py's (questionnaire `bench`, 2024-2025, by month): point it at
 a warehouse that `bench.scale.build` made. To compare two versions of the code, build a
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> int:
     version = reader.mirror.refresh()
     copied = (time.perf_counter() - start, _cpu() - cpu)
     if version is None:
-        print("the warehouse is larger than MANYI_MIRROR_MB: no in-memory copy", flush=True)
+        print("MANYI_MIRROR_MB=0: no in-memory copy", flush=True)
     else:
         print(f"in-memory copy: {copied[0]:.2f} s wall, {copied[1]:.2f} CPU s", flush=True)
     pages = argv[1].split(",") if len(argv) > 1 else list(PAGE_QUERIES)

@@ -62,7 +62,7 @@ def cpu():
     return r.ru_utime + r.ru_stime
 out = {}
 # On the lake, then on the in-memory copy the dashboard reads within MANYI_MIRROR_MB
-# (warehouse.mirror): "copy_*", and "copy" the time the copy took (absent: too large).
+# (warehouse.mirror): "copy_*", and "copy" the time the copy took (absent: MANYI_MIRROR_MB=0).
 t, c = time.perf_counter(), cpu()
 version = reader.mirror.refresh()
 if version is not None:

@@ -86,7 +86,6 @@ class Mirror:
         self._refreshing = threading.Lock()  # one refresh at a time
         self._version: int | None = None  # the data version the copy holds exactly
         self._base: int | None = None  # the snapshot the copy's changes are counted from
-        self._tables: set[str] = set()
         self._wanted = 0
         self._thread: threading.Thread | None = None
         self._failed_at = 0.0
@@ -221,7 +220,7 @@ class Mirror:
             cur.execute(f"use {LAKE}")
         after = data_snapshot_id(cur, audit)
         with self._lock:
-            self._tables, self._copied, self._through = set(tables), copied, through
+            self._copied, self._through = copied, through
             self.last_copied = tuple(copy)
             self._base = before
             self._version = before if after == before else None
@@ -231,7 +230,7 @@ class Mirror:
         """The copied tables whose rows changed since the copy's base snapshot (`skipped`:
         the ids of tables not copied); None when the copy must be taken whole (none yet, a
         change of schema, expired snapshots)."""
-        if self._base is None or set(tables) != self._tables:
+        if self._base is None or set(tables) != self._copied | self._through:
             return None
         rows = cur.execute(
             f"select snapshot_id, changes from ducklake_snapshots('{LAKE}') where snapshot_id > ? order by 1",
