@@ -996,7 +996,7 @@ def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) ->
     store.insert_frame(
         con, "dimension_response_counts", _summed(dimensions, ["responses", "score_sum", "score_sq_sum"])
     )
-    store.write_response_counts(con, [batch_id])
+    store.write_counts(con, [batch_id])
 
 
 def _detached(frame: pl.DataFrame) -> pl.DataFrame:

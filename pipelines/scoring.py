@@ -102,9 +102,18 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         pl.col("overall_score").cast(pl.Float64),
     )
     # Wide: KEYS + the score (s1, s2 …) and answered-item count (n1, n2 …) of each dimension in
-    # `dimension_ids` order; store.insert_dimension_scores writes them as one list per response.
+    # `dimension_ids` order, and what the key-driver sample filters on and reads (the response's
+    # date, scope, subject, channel, staff member, CSI and overall-item score);
+    # store.insert_dimension_scores writes the scores as one list per response.
     dimension_scores = scored.select(
         *KEYS,
+        "survey_date",
+        "scope",
+        "subject",
+        "channel",
+        "staff_id",
+        pl.col("csi").cast(pl.Float64),
+        pl.col("overall_score").cast(pl.Float64),
         *[pl.col(f"__score_{d.id}").cast(pl.Float64).alias(f"s{n}") for n, d in enumerate(dim_cols, 1)],
         *[pl.col(f"__n_{d.id}").cast(pl.Int32).alias(f"n{n}") for n, d in enumerate(dim_cols, 1)],
     )

@@ -27,7 +27,13 @@ ROLLUPS = (
     "rating_counts",
     "dimension_response_counts",
     "response_counts",
+    "customer_counts",
 )
+# The rollups written by SQL (sql/rollups/<name>.sql) from a batch's response scores.
+COUNT_ROLLUPS = ("response_counts", "customer_counts")
+# What dimension_score_sets keeps of its response besides the keys (schema 15): the key-driver
+# sample is filtered and taken there, in sample-key order.
+SCORE_SET_EXTRA = ("survey_date", "scope", "subject", "channel", "staff_id", "csi", "overall_score")
 ANSWER_TABLES = ("answer_sets", "answer_items")
 # What answer_sets keeps of its response besides the keys: reads by date and by customer.
 ANSWER_EXTRA = ("survey_date", "customer_id")
@@ -368,6 +374,7 @@ def insert_dimension_scores(con, wide, dimension_ids: list[str], order: bool = T
         lists,
         ["scores", "ratings"],
         order,
+        SCORE_SET_EXTRA,
         computed=SAMPLE_KEY,
     )
 
@@ -377,17 +384,17 @@ def insert_survey_scores(con, scores: Scores) -> None:
     insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids)
     insert_frame(con, "rating_counts", scores.rating_counts)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
-    write_response_counts(con, scores.response_scores["batch_id"].unique().to_list())
+    write_counts(con, scores.response_scores["batch_id"].unique().to_list())
 
 
-def write_response_counts(con, batch_ids: list[str]) -> None:
-    """Insert the response_counts rows of these batches from their response scores (written
-    before, in the same transaction): sql/rollups/response_counts.sql, the one definition."""
-    if batch_ids:
-        con.execute(
-            "insert into response_counts by name " + sql_file("rollups/response_counts"),
-            {"batch_ids": batch_ids},
-        )
+def write_counts(con, batch_ids: list[str], tables: tuple[str, ...] = COUNT_ROLLUPS) -> None:
+    """Insert the rows of the rollups `tables` (COUNT_ROLLUPS) of these batches from their
+    response scores (written before, in the same transaction): sql/rollups/<table>.sql, the one
+    definition of each. Table names are constants of this module."""
+    if not batch_ids:
+        return
+    for table in tables:
+        con.execute(f"insert into {table} by name " + sql_file(f"rollups/{table}"), {"batch_ids": batch_ids})
 
 
 def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:

@@ -313,6 +313,55 @@ def test_version_12_gets_sample_keys_and_its_tables_rewritten_in_their_orders(db
     con.close()
 
 
+def test_version_14_fills_the_customer_rollup_and_the_sample_columns(db):
+    """Schema 15: customer_counts is filled from the response scores an older warehouse holds (one
+    row per batch x month x scope x subject x channel x customer), and each dimension score set
+    gets its response's date, scope, subject, channel, staff member, CSI and overall-item score,
+    still in sample-key order (issue 15)."""
+    old = connect(db)
+    for number, name, sql in migrations()[:14]:
+        old.execute(sql)
+        old.execute("insert into schema_version values (?, ?, current_timestamp)", [number, name])
+    rows = [  # batch, response, customer, day, channel, staff, csi, overall
+        ("b1", "R1", "C1", "2025-03-04", "phone", "S1", 80.0, 75.0),
+        ("b1", "R2", "C1", "2025-03-20", "phone", "S2", 40.0, None),
+        ("b1", "R3", "C1", "2025-04-02", "phone", "S1", 60.0, 50.0),
+        ("b2", "R4", "C2", "2025-03-28", None, None, None, None),
+    ]
+    for batch, response, customer, day, channel, staff, csi, overall in rows:
+        old.execute(
+            "insert into response_scores values (?, 'q', ?, ?, ?::date, 's', ?, 'own', ?, ?, null, null, 1, 1, 0, "
+            "?, hash(?, ?))",
+            [batch, response, customer, day, channel, staff, csi, overall, batch, response],
+        )
+        old.execute(
+            "insert into dimension_score_sets values (?, 'q', ?, [?], [1], hash(?, ?))",
+            [batch, response, csi, batch, response],
+        )
+    old.close()
+
+    con = open_warehouse(db)
+    assert current_version(con) == len(migrations()) >= 15
+    assert con.execute(
+        "select batch_id, month_start, channel, customer_id, responses from customer_counts order by all"
+    ).fetchall() == [
+        ("b1", dt.date(2025, 3, 1), "phone", "C1", 2),  # R1 and R2: two staff members, one row
+        ("b1", dt.date(2025, 4, 1), "phone", "C1", 1),
+        ("b2", dt.date(2025, 3, 1), None, "C2", 1),
+    ]
+    sets = con.execute(
+        "select response_id, survey_date::varchar, channel, staff_id, csi, overall_score, subject, scope, "
+        "sample_key from dimension_score_sets"
+    ).fetchall()
+    keys = [s[-1] for s in sets]
+    assert keys == sorted(keys) and len(sets) == 4
+    assert {s[:-1] for s in sets} == {
+        (response, day, channel, staff, csi, overall, "own", "s")
+        for _, response, _, day, channel, staff, csi, overall in rows
+    }
+    con.close()
+
+
 def test_a_process_that_dies_before_sorting_leaves_the_next_open_to_sort(db, monkeypatch):
     """The sort order can only be set after the migration's commit: a process that dies between
     the two leaves the tables unsorted, and the next open sorts them (issue 15)."""

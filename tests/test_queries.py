@@ -273,6 +273,11 @@ def test_key_driver_sample_is_the_filtered_responses_of_the_smallest_sample_keys
     whole = q(con, "key_driver_sample")
     assert len({r["response_id"] for r in whole}) == 5000  # of 6,000 in two batches
     assert {(r["response_id"], r["dimension_id"]): (r["csi"], r["score"]) for r in whole} == expected(None)
+    # A segment filter holding every segment takes the keys from the filtered responses first.
+    segments = [r[0] for r in con.execute("select distinct segment from response_facts").fetchall()]
+    rows = sorted((r["response_id"], r["dimension_id"], r["csi"], r["score"]) for r in whole)
+    read = q(con, "key_driver_sample", segment=segments)
+    assert sorted((r["response_id"], r["dimension_id"], r["csi"], r["score"]) for r in read) == rows
     one_staff = q(con, "key_driver_sample", staff=["S2"])
     assert len({r["response_id"] for r in one_staff}) == 2000  # fewer than 5,000: all of them
     assert {(r["response_id"], r["dimension_id"]): (r["csi"], r["score"]) for r in one_staff} == expected(
@@ -575,3 +580,29 @@ def _rollup_gives_what_the_responses_give(con, qid: str, segments: list[str]) ->
                 assert len(rolled) == len(read) and bool(rolled) != empty, (name, filters)
                 for got, want in zip(rolled, read, strict=True):
                     assert all(_close(a, b) for a, b in zip(got, want, strict=True)), (name, got, want)
+            # The customer rollup (coverage, customers surveyed): every customer of every month.
+            customers = con.execute(
+                """
+                select month_start(survey_date) as month_start, customer_id, count(*) as responses
+                from response_scores
+                where subject = 'own' and questionnaire_id = ? and survey_date between ? and ?
+                    and chosen(scope, ?::varchar[]) and chosen(channel, ?::varchar[])
+                    and chosen(staff_id, ?::varchar[])
+                group by all order by all
+                """,
+                [qid, start, end, p.get("scope"), p.get("channel"), p.get("staff")],
+            ).fetchall()
+            for way in (p, everyone):
+                got = sorted(query(con, "queries/filtered_customer_months", way).rows())
+                assert got == customers and customers, filters
+            surveyed = [
+                {
+                    r["period_start"]: r["surveyed_customers"]
+                    for r in query(con, "queries/coverage_rates", way).iter_rows(named=True)
+                    if r["surveyed_customers"]
+                }
+                for way in (p, everyone)
+            ]
+            assert surveyed[0] == surveyed[1] and surveyed[0], filters
+            listed = [query(con, "queries/customers_surveyed", way).rows() for way in (p, everyone)]
+            assert listed[0] == listed[1] and sum(r[2] for r in listed[0]) == sum(r[2] for r in customers)

@@ -208,18 +208,25 @@ def _tokenise_comments(con) -> None:
     backfill(con)
 
 
-def _count_responses(con) -> None:
-    from pipelines.store import write_response_counts
+def _scored_batches(con) -> list[str]:
+    return [r[0] for r in con.execute("select distinct batch_id from response_scores order by 1").fetchall()]
 
-    batches = [
-        r[0] for r in con.execute("select distinct batch_id from response_scores order by 1").fetchall()
-    ]
-    write_response_counts(con, batches)
+
+def _count_responses(con) -> None:
+    from pipelines.store import write_counts
+
+    write_counts(con, _scored_batches(con), ("response_counts",))
+
+
+def _count_customers(con) -> None:
+    from pipelines.store import write_counts
+
+    write_counts(con, _scored_batches(con), ("customer_counts",))
 
 
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
 # response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes.
-_BACKFILL = {10: _tokenise_comments, 14: _count_responses}
+_BACKFILL = {10: _tokenise_comments, 14: _count_responses, 15: _count_customers}
 
 
 def _state(con) -> tuple[int, str | None]:

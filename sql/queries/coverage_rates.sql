@@ -13,16 +13,11 @@ active as (
         and in_regions(region, $regions::varchar[])
 ),
 
--- The customers of the filtered own responses per month. Months first, the chosen grain
--- after: period_trunc on every response cost more than the rest of the query.
-surveyed_months as (
-    select distinct month_start(survey_date) as month_start, customer_id,
-    from {{filtered_scores}}
-),
-
+-- The customers of the filtered own responses, by month (from the customer_counts rollup when
+-- it can answer), then by the chosen grain.
 surveyed as (
     select distinct period_trunc($grain, month_start)::date as period_start, customer_id,
-    from surveyed_months
+    from {{filtered_customer_months}}
 ),
 
 counts as (

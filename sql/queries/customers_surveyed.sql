@@ -1,10 +1,11 @@
 -- One row per customer with own responses to the questionnaire in the dates. The responses
--- are counted first and the names joined after: one lookup per customer, not per response.
+-- are counted first (by month in filtered_customer_months: the customer_counts rollup when it
+-- can answer) and the names joined after: one lookup per customer, not per response.
 with
 
 counted as (
-    select customer_id, count(*) as responses,
-    from {{filtered_scores}}
+    select customer_id, sum(responses)::bigint as responses,
+    from {{filtered_customer_months}}
     group by customer_id
 )
 
