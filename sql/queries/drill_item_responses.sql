@@ -50,7 +50,9 @@ newest as (
 ),
 
 final as (
-    -- Phone and ID numbers masked for all but admins ($unmask; unset = masked).
+    -- Phone and ID numbers masked for all but admins ($unmask; unset = masked). The comments are
+    -- read from the newest response's date on: the raw responses are sorted by date when
+    -- compacted, so a few days of them, not the month (issue 15).
     -- the comment first: it is what an engineer reads
     select
         case when coalesce($unmask, false) then raw.comment else mask_pii(raw.comment) end as comment,
@@ -60,7 +62,7 @@ final as (
         on raw.batch_id = newest.batch_id
         and raw.questionnaire_id = $qid
         and raw.response_id = newest.response_id
-        and raw.survey_date between coalesce($since::date, $date_from) and $date_to
+        and raw.survey_date between (select min(survey_date) from newest) and $date_to
 )
 
 select * from final order by survey_date desc, response_id
