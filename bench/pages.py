@@ -47,13 +47,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 def wait_done(page, since: float | None = None, timeout: float = 120) -> float:
-    """Seconds from `since` (default: now) until the script stopped running and stayed
-    stopped for 0.3 s (a click's rerun may start a moment after the click)."""
+    """Seconds from `since` (default: now) until the script stopped running and the browser
+    had drawn everything (no skeleton left: on a new page Streamlit loads each kind of element's
+    code, plotly's among them, on first use), and both stayed so for 0.3 s (a click's rerun may
+    start a moment after the click). Until 2026-12-03 the skeletons were not waited for: the
+    first Overview after sign-in showed them for 0.2-2 s more."""
     since = time.perf_counter() if since is None else since
     page.wait_for_timeout(50)
     stable_since = None
     while time.perf_counter() - since < timeout:
-        running = page.locator("[data-test-script-state='running']").count() > 0
+        running = page.locator("[data-test-script-state='running'], [data-testid='stSkeleton']").count() > 0
         now = time.perf_counter()
         if running:
             stable_since = None
