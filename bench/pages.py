@@ -46,17 +46,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_done(page, since: float | None = None, timeout: float = 120) -> float:
+def wait_done(page, since: float | None = None, timeout: float = 120, drawn: bool = True) -> float:
     """Seconds from `since` (default: now) until the script stopped running and the browser
     had drawn everything (no skeleton left: on a new page Streamlit loads each kind of element's
     code, plotly's among them, on first use), and both stayed so for 0.3 s (a click's rerun may
     start a moment after the click). Until 2026-12-03 the skeletons were not waited for: the
-    first Overview after sign-in showed them for 0.2-2 s more."""
+    first Overview after sign-in showed them for 0.2-2 s more. `drawn` false: the script only."""
+    busy = "[data-test-script-state='running']" + (", [data-testid='stSkeleton']" if drawn else "")
     since = time.perf_counter() if since is None else since
     page.wait_for_timeout(50)
     stable_since = None
     while time.perf_counter() - since < timeout:
-        running = page.locator("[data-test-script-state='running'], [data-testid='stSkeleton']").count() > 0
+        running = page.locator(busy).count() > 0
         now = time.perf_counter()
         if running:
             stable_since = None
@@ -107,7 +108,10 @@ def sign_in(page, url: str, pid: int, typing: float) -> tuple[float, float]:
         except Exception:  # the server is still starting
             time.sleep(0.2)
     page.wait_for_selector("[data-testid='stSidebar']", timeout=120_000)
-    wait_done(page)
+    # The form is there once the script has finished; the hidden elements the login page
+    # preloads (auth._preload_elements) may still be drawing, as when a person starts typing.
+    wait_done(page, drawn=False)
+    page.get_by_role("textbox", name="用户名").wait_for()
     page.wait_for_timeout(typing * 1000)
     page.get_by_role("textbox", name="用户名").fill("demo-admin")
     page.get_by_role("textbox", name="密码").fill("demo")

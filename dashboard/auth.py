@@ -120,6 +120,23 @@ def logout_button() -> None:
         st.rerun()
 
 
+def _preload_elements() -> None:
+    """Hidden elements of the kinds the first page draws, so that the browser loads and runs
+    their code while a person types. Streamlit's frontend loads each kind's code on its first
+    use: without this, the first Overview after sign-in stayed grey for about 2 s after the
+    server had finished, most of it plotly's code (README, "Scale")."""
+    import plotly.graph_objects as go
+
+    st.html("<style>.st-key-preload { display: none; }</style>")
+    with st.container(key="preload"):
+        st.plotly_chart(go.Figure(), key="preload_chart")
+        st.metric("-", 0)
+        st.dataframe({"-": [0]})
+        st.selectbox("-", ["-"], key="preload_select", label_visibility="collapsed")
+        st.segmented_control("-", ["-"], key="preload_segments", label_visibility="collapsed")
+        st.date_input("-", value=None, key="preload_date", label_visibility="collapsed")
+
+
 def login_page() -> None:
     """The only page served before login: no data, no page list."""
     st.title(t("auth.title"))
@@ -145,6 +162,7 @@ def login_page() -> None:
         password = st.text_input(t("auth.password"), type="password", key="login_password")
         submitted = st.form_submit_button(t("auth.submit"), type="primary")
     if not submitted:
+        _preload_elements()
         return
     try:
         user = _with_writer(lambda con: users.login(con, user_name, password))

@@ -989,6 +989,7 @@ def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) ->
         store.insert_answers(con, scores.answers, order=n == 0)
         store.insert_response_scores(con, scores.response_scores)
         store.insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids, order=n == 0)
+        store.insert_frame(con, "dissatisfied_ratings", scores.dissatisfied_ratings)
         levels.append(_detached(scores.rating_counts))
         dimensions.append(_detached(scores.dimension_response_counts))
         progress(0.7 + 0.25 * (n + 1) / len(pieces), f"writing the ratings of {n + 1} of {len(pieces)} parts")

@@ -29,6 +29,8 @@ class Scores:
     rating_counts: pl.DataFrame
     dimension_response_counts: pl.DataFrame
     answers: pl.DataFrame  # wide: KEYS + survey_date + customer_id + one level-value column per item
+    # long: one row per rating at a dissatisfied level, the columns of dissatisfied_ratings
+    dissatisfied_ratings: pl.DataFrame
 
 
 def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Scores:
@@ -146,7 +148,36 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         rating_counts,
         dimension_counts,
         answers,
+        _dissatisfied(scored, items, q),
     )
+
+
+def _dissatisfied(scored: pl.DataFrame, items, q: Questionnaire) -> pl.DataFrame:
+    """One row per rating at a dissatisfied level of its item's scale, with the response's
+    date, customer, scope, subject, channel, staff member and CSI (the table
+    dissatisfied_ratings; the migration to schema 16 writes the same rows in SQL,
+    sql/rollups/dissatisfied_ratings.sql, and tests/test_migrate.py checks both)."""
+    columns = ["survey_date", "customer_id", "scope", "subject", "channel", "staff_id"]
+    parts = []
+    for item in items:
+        dissatisfied = [lv.value for lv in q.scale(item.scale).levels if lv.dissatisfied]
+        if not dissatisfied:
+            continue
+        parts.append(
+            scored.filter(pl.col(item.id).is_in(dissatisfied)).select(
+                *KEYS,
+                pl.lit(item.id, pl.String).alias("item_id"),
+                pl.col(item.id).cast(pl.Float64).alias("level_value"),
+                *columns,
+                pl.col("csi").cast(pl.Float64),
+            )
+        )
+    if parts:
+        return pl.concat(parts)
+    return scored.select(
+        *KEYS, pl.lit(None, pl.String).alias("item_id"), pl.lit(None, pl.Float64).alias("level_value"), *columns,
+        pl.col("csi").cast(pl.Float64),
+    ).clear()  # fmt: skip
 
 
 def _level_counts(keys: pl.DataFrame, frame: pl.DataFrame, items) -> pl.DataFrame:

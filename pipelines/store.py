@@ -28,6 +28,7 @@ ROLLUPS = (
     "dimension_response_counts",
     "response_counts",
     "customer_counts",
+    "dissatisfied_ratings",
 )
 # The rollups written by SQL (sql/rollups/<name>.sql) from a batch's response scores.
 COUNT_ROLLUPS = ("response_counts", "customer_counts")
@@ -383,6 +384,7 @@ def insert_survey_scores(con, scores: Scores) -> None:
     insert_response_scores(con, scores.response_scores)
     insert_dimension_scores(con, scores.dimension_scores, scores.dimension_ids)
     insert_frame(con, "rating_counts", scores.rating_counts)
+    insert_frame(con, "dissatisfied_ratings", scores.dissatisfied_ratings)
     insert_frame(con, "dimension_response_counts", scores.dimension_response_counts)
     write_counts(con, scores.response_scores["batch_id"].unique().to_list())
 

@@ -131,19 +131,23 @@ def _migrate_once(con) -> int:
 # `maintain`), issue 15. Response scores and answer sets by survey month, then customer: a range
 # of recent dates (the Pareto drill-down) and one customer's responses (a customer's histogram)
 # each read a few row groups. Dimension score sets by sample key: the key-driver sample reads
-# the rows of the smallest keys. `responses` is written whole by a load (the file at once):
+# the rows of the smallest keys. Dissatisfied ratings by item, then date: the Pareto drill-down
+# reads one item's newest rows. `responses` is written whole by a load (the file at once):
 # sorting it there would cost the memory a load must not use. Keys are constants of this module.
 SORT_ORDERS = {
     "answer_sets": ("date_trunc('month', survey_date::date), customer_id", True),
     "response_scores": ("date_trunc('month', survey_date::date), customer_id", True),
     "dimension_score_sets": ("sample_key", True),
+    "dissatisfied_ratings": ("questionnaire_id, item_id, survey_date", True),
     "responses": ("survey_date", False),
 }
 # table -> rows per Parquet row group (DuckLake's default: 122,880). One customer's responses
 # are a few hundred rows of each month: smaller groups let the min/max of customer_id skip
 # more of each month (a customer's histogram read 0.14 CPU s of answer sets at 10 M, 0.05
 # with 32,768; issue 15).
-ROW_GROUP_ROWS = {"answer_sets": 32768, "response_scores": 32768}
+# An item's dissatisfied ratings of a batch of 1,000,000 responses over two years are about
+# 70,000 rows: in groups of 8,192, the newest month is one or two of them.
+ROW_GROUP_ROWS = {"answer_sets": 32768, "response_scores": 32768, "dissatisfied_ratings": 8192}
 _SORTED_SINCE = 11
 _RESORTED = 14  # the migration that rewrites the tables in today's orders
 _SORT_KEY = "sort_orders"
@@ -163,12 +167,18 @@ def _sort_tables(con) -> None:
 
 def _set_layout(con) -> None:
     """Each table's row-group size, and its sort option before its order (so a table with its
-    order has its option too)."""
+    order has its option too). Tables a later migration creates are skipped: before schema 14's
+    rewrite (`_RESORTED`) the later ones do not exist yet, and `_sort_tables` lays them out after
+    the commit."""
     for table, rows in ROW_GROUP_ROWS.items():
+        if not _has_table(con, table):
+            continue
         con.execute(
             f"call {lake.LAKE}.set_option('parquet_row_group_size', ?, table_name => ?)", [rows, table]
         )
     for table, (keys, on_insert) in SORT_ORDERS.items():
+        if not _has_table(con, table):
+            continue
         con.execute(f"call {lake.LAKE}.set_option('sort_on_insert', ?, table_name => ?)", [on_insert, table])
         con.execute(f"alter table {table} set sorted by ({keys})")  # constants above
 
@@ -224,9 +234,23 @@ def _count_customers(con) -> None:
     write_counts(con, _scored_batches(con), ("customer_counts",))
 
 
+def _list_dissatisfied(con) -> None:
+    """Schema 16's table from every scored batch, one batch at a time (bounded memory), each
+    in the table's order: DuckLake sets it only after the migration's commit."""
+    from warehouse.sql import sql_file
+
+    keys = SORT_ORDERS["dissatisfied_ratings"][0]
+    for batch in _scored_batches(con):
+        con.execute(
+            f"insert into dissatisfied_ratings by name select * from ({sql_file('rollups/dissatisfied_ratings')}) "
+            f"order by {keys}",
+            {"batch_ids": [batch]},
+        )
+
+
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
 # response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes.
-_BACKFILL = {10: _tokenise_comments, 14: _count_responses, 15: _count_customers}
+_BACKFILL = {10: _tokenise_comments, 14: _count_responses, 15: _count_customers, 16: _list_dissatisfied}
 
 
 def _state(con) -> tuple[int, str | None]:

@@ -1,12 +1,38 @@
 -- One row per filtered own response that rated the chosen item dissatisfied: the newest
--- $limit surveyed on or after $since (data.drill_responses: from the rollup, so that only
--- the newest row groups of the month-sorted answer sets and scores are read; null = $date_from).
+-- $limit surveyed on or after $since (data.drill_responses: the month the rating_counts rollup
+-- names; null = $date_from). Without a segment or region filter or region limit they come from
+-- dissatisfied_ratings, sorted by item and date: one item's rows of those months are a few row
+-- groups whatever the warehouse's size (issue 15). With one, from the answer sets (sorted by
+-- month, so the months from $since) and the filtered responses. Only one branch reads rows.
 with
 
 dissatisfied_levels as (
     select level_value, level_label
     from item_levels
     where questionnaire_id = $qid and item_id = $item_id and is_dissatisfied
+),
+
+listed as (
+    select
+        ratings.batch_id,
+        ratings.response_id,
+        ratings.survey_date,
+        ratings.customer_id,
+        ratings.staff_id,
+        ratings.channel,
+        ratings.level_value,
+        ratings.csi,
+    from dissatisfied_ratings as ratings
+    where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
+        and ratings.questionnaire_id = $qid
+        and ratings.item_id = $item_id
+        and ratings.subject = 'own'
+        and ratings.survey_date between coalesce($since::date, $date_from) and $date_to
+        and chosen(ratings.scope, $scope::varchar[])
+        and chosen(ratings.channel, $channel::varchar[])
+        and chosen(ratings.staff_id, $staff::varchar[])
+    order by ratings.survey_date desc, ratings.response_id
+    limit $limit
 ),
 
 positions as (
@@ -16,13 +42,13 @@ positions as (
 ),
 
 hits as (
-    select sets.batch_id, sets.response_id, dissatisfied_levels.level_label,
+    select sets.batch_id, sets.response_id, sets.level_values[positions.position] as level_value,
     from answer_sets as sets
     inner join positions on positions.batch_id = sets.batch_id
-    inner join dissatisfied_levels
-        on dissatisfied_levels.level_value = sets.level_values[positions.position]
-    where sets.questionnaire_id = $qid
+    where not ($segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null)
+        and sets.questionnaire_id = $qid
         and sets.survey_date between coalesce($since::date, $date_from) and $date_to
+        and sets.level_values[positions.position] in (select level_value from dissatisfied_levels)
 ),
 
 responses as (
@@ -30,16 +56,15 @@ responses as (
     where survey_date >= coalesce($since::date, $date_from)
 ),
 
-newest as (
+filtered as (
     select
         responses.batch_id,
         responses.response_id,
         responses.survey_date,
         responses.customer_id,
-        responses.customer_name,
         responses.staff_id,
         responses.channel,
-        hits.level_label,
+        hits.level_value,
         responses.csi,
     from hits
     inner join responses
@@ -49,9 +74,25 @@ newest as (
     limit $limit
 ),
 
+newest as (
+    select
+        found.batch_id,
+        found.response_id,
+        found.survey_date,
+        found.customer_id,
+        customers.name as customer_name,
+        found.staff_id,
+        found.channel,
+        dissatisfied_levels.level_label,
+        found.csi,
+    from (select * from listed union all by name select * from filtered) as found
+    inner join dissatisfied_levels on dissatisfied_levels.level_value = found.level_value
+    left join stg_customers as customers on customers.customer_id = found.customer_id
+),
+
 final as (
     -- Phone and ID numbers masked for all but admins ($unmask; unset = masked). The comments are
-    -- read from the newest response's date on: the raw responses are sorted by date when
+    -- read from the newest listed response's date on: the raw responses are sorted by date when
     -- compacted, so a few days of them, not the month (issue 15).
     -- the comment first: it is what an engineer reads
     select
