@@ -708,7 +708,11 @@ def test_an_anonymous_visit_shows_only_the_login_page(app, monkeypatch):
     at = fresh(app.db, monkeypatch)
     assert at.title[0].value.startswith("登录")
     assert any("demo-manager" in i.value for i in at.info)  # the demo says how to log in
-    assert not at.dataframe and not at.metric and not at.selectbox
+    # The only metric, table and select box are the hidden, empty ones whose code the login
+    # page preloads (auth._preload_elements): no data before login.
+    assert [(m.label, m.value) for m in at.metric] == [("-", "0")]
+    assert [frame.value.to_dict("list") for frame in at.dataframe] == [{"-": [0]}]
+    assert [list(box.options) for box in at.selectbox] == [["-"]]
     with pytest.raises(ValueError, match="Known pages: \\['登录"):
         at.switch_page("../pages/overview.py")  # no page but the login page exists
     at.text_input(key="login_name").set_value("demo-manager")
