@@ -224,16 +224,16 @@ def _scored_batches(con) -> list[str]:
     return [r[0] for r in con.execute("select distinct batch_id from response_scores order by 1").fetchall()]
 
 
-def _count_responses(con) -> None:
-    from pipelines.store import write_counts
+def _counted(table: str):
+    """The backfill of the SQL rollup `table` (pipelines.store.COUNT_ROLLUPS) from every scored
+    batch."""
 
-    write_counts(con, _scored_batches(con), ("response_counts",))
+    def fill(con) -> None:
+        from pipelines.store import write_counts
 
+        write_counts(con, _scored_batches(con), (table,))
 
-def _count_customers(con) -> None:
-    from pipelines.store import write_counts
-
-    write_counts(con, _scored_batches(con), ("customer_counts",))
+    return fill
 
 
 def _list_dissatisfied(con) -> None:
@@ -252,7 +252,12 @@ def _list_dissatisfied(con) -> None:
 
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
 # response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes.
-_BACKFILL = {10: _tokenise_comments, 14: _count_responses, 15: _count_customers, 16: _list_dissatisfied}
+_BACKFILL = {
+    10: _tokenise_comments,
+    14: _counted("response_counts"),
+    15: _counted("customer_counts"),
+    16: _list_dissatisfied,
+}
 
 
 def _state(con) -> tuple[int, str | None]:

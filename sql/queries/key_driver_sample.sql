@@ -7,7 +7,7 @@
 -- which keeps what the other filters read (schema 15) and is sorted by sample key: DuckDB
 -- passes the top-N's running bound to the scan, which skips the row groups of larger keys, and
 -- a few row groups are read, not every row (issue 15). With one, the keys of the filtered
--- responses (filtered_scores) are taken first and their sets joined after; a batch holding two
+-- responses (filtered_responses) are taken first and their sets joined after; a batch holding two
 -- responses of one 64-bit key would pair both with the sampled one: about one chance in 10^12
 -- for a batch of 5,000 responses.
 -- The scores are those the load computed (the mean 0-100 score of a dimension's answered
@@ -15,7 +15,7 @@
 -- is read again.
 with
 
-unfiltered_sets as (
+sets_by_key as (
     select response_id, csi, overall_score, batch_id, scores, ratings,
     from dimension_score_sets
     where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
@@ -44,7 +44,7 @@ overall_dimension as (
 ),
 
 sets as (
-    select * from unfiltered_sets
+    select * from sets_by_key
     union all by name
     select sets.response_id, sampled.csi, sampled.overall_score, sets.batch_id, sets.scores, sets.ratings,
     from dimension_score_sets as sets
