@@ -4,6 +4,13 @@ on the lake, and on the in-memory copy the dashboard reads (warehouse.mirror: th
 within MANYI_MIRROR_MB in memory, the others read at its snapshot; "-" when MANYI_MIRROR_MB=0
 turns it off), with the time the copy took.
 
+`python -m bench.queries --ratio SMALL LARGE [PAGE,PAGE…] [--rounds N]`: the growth from one
+warehouse to another on the dashboard's path (the copy), measured side by side in one process
+so that a busy machine slows both alike: in each of N rounds (default 9) every page's queries
+run once on each warehouse, query by query, which goes first alternating by round. Prints per
+page the median CPU and wall seconds of a round on each and the median of the rounds' CPU
+ratios with their range (issue 15's target: ≤ 1.5 from 1 M to 10 M responses).
+
 The parameters are bench/scale.py's (questionnaire `bench`, 2024-2025, by month): point it at
 a warehouse that `bench.scale.build` made. To compare two versions of the code, build a
 warehouse with each and run them one after the other in the same session (README, "Scale").
@@ -49,10 +56,81 @@ def _timed(reader, name: str, params: dict, version: int | None) -> tuple[float,
     return statistics.median(walls), statistics.median(cpus)
 
 
+def _once(reader, name: str, params: dict, version: int) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), _cpu()
+    reader.query(name, params, version=version)
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def _opened(path: str) -> tuple[Reader, int, dict]:
+    """A reader of `path` with its copy taken, the copy's version and the page parameters
+    (the drill-down's as data.drill_responses gives them)."""
+    reader = Reader(path, mirror=True)
+    version = reader.mirror.refresh()
+    if version is None:
+        raise SystemExit("--ratio measures the dashboard's path: unset MANYI_MIRROR_MB=0")
+    since = reader.query("drill_since", {**PARAMS, **EXTRA["drill_since"]}, version=version)["since"][0]
+    extra = {**EXTRA, "drill_item_responses": {"limit": 1000, "since": since}}
+    return reader, version, extra
+
+
+def ratios(small: str, large: str, pages: list[str], rounds: int) -> None:
+    opened = [_opened(small), _opened(large)]
+    for reader, version, extra in opened:  # warm: each query once on each
+        for page in pages:
+            for name in PAGE_QUERIES[page]:
+                _once(reader, name, {**PARAMS, **extra.get(name, {})}, version)
+    # found[page][which] = [(wall, cpu) of each round]; queries[(page, name)][which] = [cpu …]
+    found = {page: ([], []) for page in pages}
+    queries = {(page, name): ([], []) for page in pages for name in PAGE_QUERIES[page]}
+    for n in range(rounds):
+        order = (0, 1) if n % 2 == 0 else (1, 0)
+        for page in pages:
+            sums = [[0.0, 0.0], [0.0, 0.0]]
+            for name in PAGE_QUERIES[page]:
+                for which in order:
+                    reader, version, extra = opened[which]
+                    wall, cpu = _once(reader, name, {**PARAMS, **extra.get(name, {})}, version)
+                    sums[which][0] += wall
+                    sums[which][1] += cpu
+                    queries[(page, name)][which].append(cpu)
+            for which in (0, 1):
+                found[page][which].append(tuple(sums[which]))
+    print(f"{rounds} rounds, medians; CPU s (wall s) of the page's queries on the copy")
+    print("| page | small | large | large / small, CPU | range |\n|---|---:|---:|---:|---:|")
+    for (page, name), (smalls, larges) in queries.items():
+        a, b = statistics.median(smalls), statistics.median(larges)
+        print(f"| {page}: {name} | {a:.3f} | {b:.3f} | {b / a if a else float('nan'):.2f} | |")
+    for page in pages:
+        smalls, larges = found[page]
+        rates = [b[1] / a[1] for a, b in zip(smalls, larges, strict=True) if a[1] > 0]
+        cells = [
+            f"{statistics.median(c for _, c in runs):.3f} ({statistics.median(w for w, _ in runs):.3f})"
+            for runs in (smalls, larges)
+        ]
+        print(
+            f"| {page} | {cells[0]} | {cells[1]} | **{statistics.median(rates):.2f}** "
+            f"| {min(rates):.2f}-{max(rates):.2f} |",
+            flush=True,
+        )
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
+    if argv[0] == "--ratio":
+        args = argv[1:]
+        rounds = 9
+        if "--rounds" in args:
+            at = args.index("--rounds")
+            rounds = int(args[at + 1])
+            del args[at : at + 2]
+        if len(args) not in (2, 3):
+            print(__doc__, file=sys.stderr)
+            return 2
+        ratios(args[0], args[1], args[2].split(",") if len(args) > 2 else list(PAGE_QUERIES), rounds)
+        return 0
     reader = Reader(argv[0], mirror=True)
     start, cpu = time.perf_counter(), _cpu()
     version = reader.mirror.refresh()

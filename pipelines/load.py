@@ -979,7 +979,7 @@ def _write_survey(con, prepared: Prepared, batch_id: str, progress: Progress) ->
         low, high = values["__row"].min(), values["__row"].max()
         # The typed rows are in file order, so a piece is one range of row numbers.
         responses = con.execute(
-            f"select __row, {_RESPONSE_COLUMNS} from typed where __row between ? and ? order by __row",
+            f"select __row, {_RESPONSE_COLUMNS}, comment from typed where __row between ? and ? order by __row",
             [*params, low, high],
         ).pl()
         if not responses["__row"].equals(values["__row"]):

@@ -35,8 +35,8 @@ class Scores:
 
 def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Scores:
     """Rollups of `responses` (batch_id, questionnaire_id, response_id, customer_id, survey_date,
-    scope, channel, subject, staff_id) whose answers are `values` (same rows, one Float64 column
-    per item id, null = not answered)."""
+    scope, channel, subject, staff_id, comment) whose answers are `values` (same rows, one
+    Float64 column per item id, null = not answered)."""
     items = [i for i in q.items if i.id in values.columns]
     frame = pl.concat([responses, values.select([i.id for i in items])], how="horizontal")
     exprs: list[pl.Expr] = []
@@ -94,7 +94,7 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
         _overall(q, items),
     )
     response_scores = scored.select(
-        *responses.columns,
+        *[c for c in responses.columns if c != "comment"],  # the comment stays in responses
         pl.col("csi").cast(pl.Float64),
         pl.col("points").cast(pl.Float64),
         pl.col("max_points").cast(pl.Float64),
@@ -154,8 +154,8 @@ def score(responses: pl.DataFrame, values: pl.DataFrame, q: Questionnaire) -> Sc
 
 def _dissatisfied(scored: pl.DataFrame, items, q: Questionnaire) -> pl.DataFrame:
     """One row per rating at a dissatisfied level of its item's scale, with the response's
-    date, customer, scope, subject, channel, staff member and CSI (the table
-    dissatisfied_ratings; the migration to schema 16 writes the same rows in SQL,
+    date, customer, scope, subject, channel, staff member, CSI and comment (the table
+    dissatisfied_ratings; the migration to schema 17 writes the same rows in SQL,
     sql/rollups/dissatisfied_ratings.sql, and tests/test_migrate.py checks both)."""
     columns = ["survey_date", "customer_id", "scope", "subject", "channel", "staff_id"]
     parts = []
@@ -170,13 +170,14 @@ def _dissatisfied(scored: pl.DataFrame, items, q: Questionnaire) -> pl.DataFrame
                 pl.col(item.id).cast(pl.Float64).alias("level_value"),
                 *columns,
                 pl.col("csi").cast(pl.Float64),
+                pl.col("comment").cast(pl.String),
             )
         )
     if parts:
         return pl.concat(parts)
     return scored.select(
         *KEYS, pl.lit(None, pl.String).alias("item_id"), pl.lit(None, pl.Float64).alias("level_value"), *columns,
-        pl.col("csi").cast(pl.Float64),
+        pl.col("csi").cast(pl.Float64), pl.col("comment").cast(pl.String),
     ).clear()  # fmt: skip
 
 

@@ -409,7 +409,7 @@ def rebuild_survey_rollups(con, batch_ids: list[str]) -> None:
     responses = con.execute(
         f"""
         select r.batch_id, r.questionnaire_id, r.response_id, r.customer_id, r.survey_date, r.scope,
-            r.channel, r.subject, r.staff_id
+            r.channel, r.subject, r.staff_id, r.comment
         from responses as r
         where r.batch_id in (select unnest(?::varchar[]))
         and not exists (

@@ -403,30 +403,32 @@ def test_a_process_that_dies_before_sorting_leaves_the_next_open_to_sort(db, mon
 
 PLAIN_DISSATISFIED = """
     select a.batch_id, a.questionnaire_id, a.response_id, a.item_id, a.level_value, s.survey_date,
-        s.customer_id, s.scope, s.subject, s.channel, s.staff_id, s.csi
+        s.customer_id, s.scope, s.subject, s.channel, s.staff_id, s.csi, r.comment
     from answers as a
     join item_levels as l using (questionnaire_id, item_id, level_value)
     join response_scores as s using (batch_id, questionnaire_id, response_id)
+    join responses as r using (batch_id, questionnaire_id, response_id)
     where l.is_dissatisfied
     order by all
 """
 
 
 def test_dissatisfied_ratings_follow_loads_replacements_rollbacks_and_the_migration(db):
-    """dissatisfied_ratings (schema 16) holds every active response's ratings at a dissatisfied
-    level, as the answers and item levels give them: after loads, a --replace, a rollback, and
-    after the migration fills it in an older warehouse, in item and date order (issue 15)."""
+    """dissatisfied_ratings (schema 16, comments since 17) holds every active response's ratings
+    at a dissatisfied level with its comment, as the answers, item levels and responses give
+    them: after loads, a --replace, a rollback, and after the migration fills it in an older
+    warehouse (schema 15, or 16 without comments), in item and date order (issue 15)."""
     con = open_warehouse(db)
     store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
     header = "response_id,customer_id,survey_date,subject,staff_id,a1,a2,b1,comment\n"
     rows = [f"R{n},C{n % 7},2025-{1 + n % 3:02d}-{1 + n % 27:02d},own,S{n % 2},{1 + n % 5},{1 + n % 4},{1 + n % 3},"
-            for n in range(60)]  # fmt: skip
+            + ("" if n % 3 else f"交车慢 {n}") for n in range(60)]  # fmt: skip
     from conftest import load_text
 
     first = load_text(con, "survey", header + "\n".join(rows[:40]) + "\n", questionnaire_id="tiny")
     load_text(con, "survey", header + "\n".join(rows[40:]) + "\n", questionnaire_id="tiny")
     # R0-R9 answered again, all dissatisfied: their first answers leave the table
-    again = [f"R{n},C{n % 7},2025-03-28,own,S1,1,1,1," for n in range(10)]
+    again = [f"R{n},C{n % 7},2025-03-28,own,S1,1,1,1,again {n}" for n in range(10)]
     third = load_text(con, "survey", header + "\n".join(again) + "\n", questionnaire_id="tiny", replace=True)
 
     def listed():
@@ -434,6 +436,7 @@ def test_dissatisfied_ratings_follow_loads_replacements_rollbacks_and_the_migrat
 
     plain = con.execute(PLAIN_DISSATISFIED).fetchall()
     assert listed() == plain and len(plain) > 30
+    assert {r[-1] for r in plain} >= {None, "交车慢 45", "again 3"}
     assert sum(r[2] in {f"R{n}" for n in range(10)} for r in plain) == 30  # 3 items x 10, the new ones
     store.rollback(con, third.batch_id)
     assert listed() == con.execute(PLAIN_DISSATISFIED).fetchall() != plain
@@ -446,8 +449,14 @@ def test_dissatisfied_ratings_follow_loads_replacements_rollbacks_and_the_migrat
     con.execute("delete from schema_version where version >= 16")
     con.close()
     con = open_warehouse(db)
-    assert current_version(con) == len(migrations()) >= 16
+    assert current_version(con) == len(migrations()) >= 17
     assert listed() == after
+    # Schema 16: the rows without their comments; the migration lists them anew with them.
+    con.execute("update dissatisfied_ratings set comment = null")
+    con.execute("delete from schema_version where version >= 17")
+    con.close()
+    con = open_warehouse(db)
+    assert listed() == after and any(r[-1] for r in after)
     stored = con.execute("select questionnaire_id, item_id, survey_date from dissatisfied_ratings").fetchall()
     assert stored == sorted(stored)
     con.close()

@@ -237,11 +237,13 @@ def _counted(table: str):
 
 
 def _list_dissatisfied(con) -> None:
-    """Schema 16's table from every scored batch, one batch at a time (bounded memory), each
-    in the table's order: DuckLake sets it only after the migration's commit."""
+    """Schema 16's table with schema 17's comments, listed anew from every scored batch, one
+    batch at a time (bounded memory), each in the table's order: DuckLake sets it only after
+    the migration's commit when schema 16 created the table in the same one."""
     from warehouse.sql import sql_file
 
     keys = SORT_ORDERS["dissatisfied_ratings"][0]
+    con.execute("delete from dissatisfied_ratings")
     for batch in _scored_batches(con):
         con.execute(
             f"insert into dissatisfied_ratings by name select * from ({sql_file('rollups/dissatisfied_ratings')}) "
@@ -251,12 +253,13 @@ def _list_dissatisfied(con) -> None:
 
 
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
-# response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes.
+# response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes, and
+# dissatisfied_ratings (schema 16) at 17, which gives it its comments.
 _BACKFILL = {
     10: _tokenise_comments,
     14: _counted("response_counts"),
     15: _counted("customer_counts"),
-    16: _list_dissatisfied,
+    17: _list_dissatisfied,
 }
 
 

@@ -2,8 +2,10 @@
 -- $limit surveyed on or after $since (data.drill_responses: the month the rating_counts rollup
 -- names; null = $date_from). Without a segment or region filter or region limit they come from
 -- dissatisfied_ratings, sorted by item and date: one item's rows of those months are a few row
--- groups whatever the warehouse's size (issue 15). With one, from the answer sets (sorted by
--- month, so the months from $since) and the filtered responses. Only one branch reads rows.
+-- groups whatever the warehouse's size (issue 15), with their comments. With one, from the
+-- answer sets (sorted by month, so the months from $since) and the filtered responses, and the
+-- comments from the raw responses. Only one branch reads rows: the other's tables are behind a
+-- condition on the parameters alone, which DuckDB folds to false before it reads anything.
 with
 
 dissatisfied_levels as (
@@ -22,6 +24,7 @@ listed as (
         ratings.channel,
         ratings.level_value,
         ratings.csi,
+        ratings.comment,
     from dissatisfied_ratings as ratings
     where $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
         and ratings.questionnaire_id = $qid
@@ -74,6 +77,19 @@ filtered as (
     limit $limit
 ),
 
+-- The comments are read from the newest filtered response's date on: the raw responses are
+-- sorted by date when compacted, so a few days of them, not the month.
+filtered_comments as (
+    select filtered.*, raw.comment,
+    from filtered
+    left join stg_responses as raw
+        on raw.batch_id = filtered.batch_id
+        and raw.questionnaire_id = $qid
+        and raw.response_id = filtered.response_id
+        and raw.survey_date between (select min(survey_date) from filtered) and $date_to
+    where not ($segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null)
+),
+
 newest as (
     select
         found.batch_id,
@@ -85,25 +101,19 @@ newest as (
         found.channel,
         dissatisfied_levels.level_label,
         found.csi,
-    from (select * from listed union all by name select * from filtered) as found
+        found.comment,
+    from (select * from listed union all by name select * from filtered_comments) as found
     inner join dissatisfied_levels on dissatisfied_levels.level_value = found.level_value
     left join stg_customers as customers on customers.customer_id = found.customer_id
 ),
 
 final as (
-    -- Phone and ID numbers masked for all but admins ($unmask; unset = masked). The comments are
-    -- read from the newest listed response's date on: the raw responses are sorted by date when
-    -- compacted, so a few days of them, not the month (issue 15).
+    -- Phone and ID numbers masked for all but admins ($unmask; unset = masked).
     -- the comment first: it is what an engineer reads
     select
-        case when coalesce($unmask, false) then raw.comment else mask_pii(raw.comment) end as comment,
-        newest.* exclude (batch_id),
+        case when coalesce($unmask, false) then comment else mask_pii(comment) end as comment,
+        newest.* exclude (batch_id, comment),
     from newest
-    left join stg_responses as raw
-        on raw.batch_id = newest.batch_id
-        and raw.questionnaire_id = $qid
-        and raw.response_id = newest.response_id
-        and raw.survey_date between (select min(survey_date) from newest) and $date_to
 )
 
 select * from final order by survey_date desc, response_id

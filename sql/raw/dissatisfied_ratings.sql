@@ -1,6 +1,6 @@
 -- One row per active response x item it rated at a dissatisfied level of the item's scale: the
 -- level and what the Pareto drill-down filters on and lists (the response's date, customer,
--- scope, subject, channel, staff member and CSI). Sorted by questionnaire, item, then survey
+-- scope, subject, channel, staff member, CSI and comment, unmasked: the queries mask it). Sorted by questionnaire, item, then survey
 -- date (warehouse.migrate.SORT_ORDERS), so that one item's newest dissatisfied ratings are a
 -- few row groups whatever the warehouse's size; the answer sets, sorted by month then customer
 -- for a customer's histogram, cost a whole month (issue 15). Written from the answer sets and
@@ -18,5 +18,6 @@ create table if not exists dissatisfied_ratings (
     subject varchar not null,
     channel varchar,
     staff_id varchar,
-    csi double
+    csi double,
+    comment varchar
 );

@@ -1,6 +1,7 @@
 -- The dissatisfied_ratings rows of the batches $batch_ids: each active response's ratings at a
 -- dissatisfied level (from the answer sets and the questionnaire's raw items and levels), with
--- its response scores' columns. The migration to schema 16 fills the table with it. Loads and
+-- its response scores' columns and its comment. The migration to schema 17 fills the table
+-- with it. Loads and
 -- rebuilds write the same rows from the scored piece in polars (scoring._dissatisfied: a
 -- batch-wide SQL cost a load of 1,000,000 responses 200-300 MiB more, growing with the file);
 -- tests/test_migrate.py checks both against the answers and item levels. The
@@ -56,9 +57,15 @@ select
     scores.channel,
     scores.staff_id,
     scores.csi,
+    raw.comment,
 from dissatisfied
 inner join response_scores as scores
     on scores.batch_id = dissatisfied.batch_id
     and scores.questionnaire_id = dissatisfied.questionnaire_id
     and scores.response_id = dissatisfied.response_id
+inner join responses as raw
+    on raw.batch_id = dissatisfied.batch_id
+    and raw.questionnaire_id = dissatisfied.questionnaire_id
+    and raw.response_id = dissatisfied.response_id
 where scores.batch_id in (select unnest($batch_ids::varchar[]))
+    and raw.batch_id in (select unnest($batch_ids::varchar[]))
