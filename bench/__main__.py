@@ -83,6 +83,23 @@ PAGE_QUERIES = {
     "causes": ["questionnaires", "fishbone", "complaint_kpis", "complaints_list", "dissatisfied_comments"],
     "competitors": ["questionnaires", "dimensions", "metric_settings", "competitor_gaps"],
 }
+
+
+def page_extra(reader, params: dict, version: int | None = None) -> dict:
+    """The parameters each query of PAGE_QUERIES gets beyond the filters, as the pages pass
+    them: a customer for the customer histogram (the Dimensions page); the month drill_since
+    picks for the drill-down (data.drill_responses); the bound on dissatisfied ratings of the
+    comment list (data.dissatisfied_comments: 1,000 x the bench questionnaire's 20 items)."""
+    extra = {
+        "customer_item_levels": {"customer_id": "C00001"},
+        "drill_since": {"limit": 1000},
+        "dissatisfied_comments": {"ratings_limit": 1000 * 20},
+    }
+    since = reader.query("drill_since", {**params, **extra["drill_since"]}, version=version)["since"][0]
+    extra["drill_item_responses"] = {"limit": 1000, "since": since}
+    return extra
+
+
 FULL_AGGREGATION = """
 select date_trunc('month', r.survey_date) as month, a.item_id, a.level_value, count(*) as ratings
 from answers as a join responses as r using (batch_id, questionnaire_id, response_id)
@@ -205,11 +222,8 @@ reader = Reader(sys.argv[1])
 params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
               scope=None, segment=None, region=None, by="scope", item_id="i01",
               overall_item="", search=None, cause=None, cause_category=None, whole_range=True)
-# Only the customer histogram gets a customer, as on the Dimensions page; the drill-down
-# reads from the month drill_since picks, as data.drill_responses does.
-extra = {"customer_item_levels": {"customer_id": "C00001"}, "drill_since": {"limit": 1000}}
-since = reader.query("drill_since", {**params, **extra["drill_since"]})["since"][0]
-extra["drill_item_responses"] = {"limit": 1000, "since": since}
+from bench.__main__ import page_extra
+extra = page_extra(reader, params)
 out = {}
 for page, names in pages.items():
     cold = warm = 0.0

@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 
-from bench.__main__ import PAGE_QUERIES
+from bench.__main__ import PAGE_QUERIES, page_extra
 from warehouse.reader import Reader
 
 PARAMS = {
@@ -37,7 +37,6 @@ PARAMS = {
     "overall_item": "",
     "whole_range": True,
 }
-EXTRA = {"customer_item_levels": {"customer_id": "C00001"}, "drill_since": {"limit": 1000}}
 
 
 def _cpu() -> float:
@@ -69,9 +68,7 @@ def _opened(path: str) -> tuple[Reader, int, dict]:
     version = reader.mirror.refresh()
     if version is None:
         raise SystemExit("--ratio measures the dashboard's path: unset MANYI_MIRROR_MB=0")
-    since = reader.query("drill_since", {**PARAMS, **EXTRA["drill_since"]}, version=version)["since"][0]
-    extra = {**EXTRA, "drill_item_responses": {"limit": 1000, "since": since}}
-    return reader, version, extra
+    return reader, version, page_extra(reader, PARAMS, version)
 
 
 def ratios(small: str, large: str, pages: list[str], rounds: int) -> None:
@@ -140,9 +137,7 @@ def main(argv: list[str]) -> int:
     else:
         print(f"in-memory copy: {copied[0]:.2f} s wall, {copied[1]:.2f} CPU s", flush=True)
     pages = argv[1].split(",") if len(argv) > 1 else list(PAGE_QUERIES)
-    extra = dict(EXTRA)
-    since = reader.query("drill_since", {**PARAMS, **EXTRA["drill_since"]})["since"][0]
-    extra["drill_item_responses"] = {"limit": 1000, "since": since}  # as data.drill_responses
+    extra = page_extra(reader, PARAMS)
     print("| page | query | wall s | CPU s | copy wall s | copy CPU s |\n|---|---|---:|---:|---:|---:|")
     for page in pages:
         sums = [0.0, 0.0, 0.0, 0.0]

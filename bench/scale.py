@@ -3,8 +3,8 @@
 Three measurements of issue 15, each command in a process of its own, its CPU seconds (user +
 system, all threads) and peak RSS read from the kernel (wait4):
 
-- ingest: one CLI load of a wide CSV (20 items) beside DuckDB alone reading and unpivoting the
-  same file (bench/__main__.py's DUCKDB_ALONE);
+- ingest: one CLI load of a wide CSV (20 items, and comments: bench.synth's `comments`) beside
+  DuckDB alone reading and unpivoting the same file (bench/__main__.py's DUCKDB_ALONE);
 - the "already loaded" check of a 5,000-row monthly file (pipelines.load.prepare, which
   validates and checks every id against the warehouse), median of 5, in warehouses built by
   loads of at most 1,000,000 responses each and merged by `maintain`;
@@ -54,9 +54,8 @@ reader = Reader(sys.argv[1], mirror=True)
 pages = json.loads(sys.argv[2])
 params = dict(qid="bench", grain="month", date_from=dt.date(2024, 1, 1), date_to=dt.date(2025, 12, 31),
               by="scope", item_id="i01", overall_item="", whole_range=True)
-extra = {"customer_item_levels": {"customer_id": "C00001"}, "drill_since": {"limit": 1000}}
-since = reader.query("drill_since", {**params, **extra["drill_since"]})["since"][0]
-extra["drill_item_responses"] = {"limit": 1000, "since": since}  # as data.drill_responses
+from bench.__main__ import page_extra
+extra = page_extra(reader, params)
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -113,7 +112,9 @@ def build(db: Path, total: int, work: Path, step: int = 1_000_000) -> None:
 
     new_warehouse(db, work)
     for start in range(0, total, step):
-        part = write_survey(work / "part.csv", min(step, total - start), items=20, seed=start, start=start)
+        part = write_survey(
+            work / "part.csv", min(step, total - start), items=20, seed=start, start=start, comments=1
+        )
         measured(manyi(db, "load", "survey", str(part), "--questionnaire", "bench"))
         print(f"    {min(start + step, total):,} responses", file=sys.stderr, flush=True)
     measured(manyi(db, "maintain", "--orphans-older-than", "0", "--snapshots-older-than", "0"))
@@ -142,7 +143,7 @@ def main() -> None:
         work = Path(tmp)
         for n in ingest_sizes:
             print(f"ingest {n:,}", file=sys.stderr, flush=True)
-            csv_path = write_survey(work / f"survey_{n}.csv", n, items=20)
+            csv_path = write_survey(work / f"survey_{n}.csv", n, items=20, comments=1)
             db = work / f"ingest_{n}" / "manyi.duckdb"
             new_warehouse(db, work)
             ours = measured(manyi(db, "load", "survey", str(csv_path), "--questionnaire", "bench"))
@@ -158,7 +159,7 @@ def main() -> None:
             csv_path.unlink()
             (work / f"ref_{n}.duckdb").unlink(missing_ok=True)
             subprocess.run(["rm", "-rf", str(db.parent)], check=True)
-        month = write_survey(work / "month.csv", 5_000, items=20, seed=99, start=50_000_000)
+        month = write_survey(work / "month.csv", 5_000, items=20, seed=99, start=50_000_000, comments=1)
         checks, pages = {}, {}
         for n in sizes:
             print(f"warehouse {n:,}", file=sys.stderr, flush=True)

@@ -27,8 +27,69 @@ def questionnaire(items: int = 20, dimensions: int = 5, qid: str = "bench") -> s
     return "\n".join(parts) + "\n"
 
 
-def survey_frame(responses: int, items: int = 20, seed: int = 7, start: int = 0) -> pl.DataFrame:
-    """A wide survey of `responses` rows: ids, customers, dates over 2 years, 1-5 answers."""
+# Comments of the synthetic responses (`comments=True`): two of these joined, 600 distinct texts.
+COMPLAINTS = [
+    "交车时间比约定晚了三天",
+    "销售顾问回电话太慢",
+    "保养等待时间太长",
+    "维修后问题又出现了",
+    "收费项目没有提前说明",
+    "休息区太吵",
+    "配件要等两周才到",
+    "预约电话总是占线",
+    "洗车不干净",
+    "发票开错了一次",
+    "试驾车况不好",
+    "说明书看不懂",
+    "价格比别家贵",
+    "服务态度冷淡",
+    "停车位不够",
+    "质量问题反复出现",
+    "送修后没有回访",
+    "保险手续办得慢",
+    "新车有异响",
+    "客服答复不专业",
+]
+REMARKS = [
+    "希望尽快改进",
+    "请给个说法",
+    "下次再看看",
+    "整体还可以",
+    "其他都满意",
+    "已经投诉过一次",
+    "朋友也遇到过",
+    "期待回复",
+    "麻烦跟进一下",
+    "谢谢",
+    "联系我 13812345678",
+    "不想再来了",
+    "还算及时",
+    "环境不错",
+    "希望培训员工",
+    "可以理解",
+    "价格能再优惠些",
+    "等了很久",
+    "电话里说不清",
+    "下次还来",
+    "建议增加人手",
+    "工作日人少",
+    "周末人太多",
+    "需要改进流程",
+    "售后不错",
+    "基本满意",
+    "希望透明一些",
+    "服务有进步",
+    "没人接待",
+    "信息没同步",
+]
+
+
+def survey_frame(
+    responses: int, items: int = 20, seed: int = 7, start: int = 0, comments: bool = False
+) -> pl.DataFrame:
+    """A wide survey of `responses` rows: ids, customers, dates over 2 years, 1-5 answers; with
+    `comments`, a comment column: half the responses whose customer leans dissatisfied and one
+    in ten of the others have one (600 distinct texts, some with a phone number)."""
     rng = np.random.default_rng(seed)
     ids = np.arange(start, start + responses)
     days = rng.integers(0, 730, responses)
@@ -43,16 +104,26 @@ def survey_frame(responses: int, items: int = 20, seed: int = 7, start: int = 0)
     for i in range(items):
         values = np.clip(np.rint(base + rng.normal(0, 0.8, responses)), 1, 5).astype(int)
         columns[f"item_{i + 1:02d}"] = values
+    if comments:  # drawn after the answers: the same seed gives the same answers either way
+        has = rng.random(responses) < np.where(base < 3.6, 0.5, 0.1)
+        texts = np.array([f"{a}，{b}" for a in COMPLAINTS for b in REMARKS], dtype=object)
+        picked = texts[rng.integers(0, len(texts), responses)]
+        columns["comment"] = pl.Series(picked.tolist(), dtype=pl.String).set(pl.Series(~has), None)
     return pl.DataFrame(columns)
 
 
-def write_survey(path: Path, responses: int, items: int = 20, seed: int = 7, start: int = 0) -> Path:
-    """A survey CSV; `start` shifts the response ids (files that load side by side)."""
-    survey_frame(responses, items, seed, start).write_csv(path)
+def write_survey(
+    path: Path, responses: int, items: int = 20, seed: int = 7, start: int = 0, comments: int = 0
+) -> Path:
+    """A survey CSV; `start` shifts the response ids (files that load side by side); `comments`
+    (1 = yes): survey_frame's."""
+    survey_frame(responses, items, seed, start, comments=bool(comments)).write_csv(path)
     return path
 
 
-def write_survey_apart(path: Path, responses: int, items: int = 20, seed: int = 7, start: int = 0) -> Path:
+def write_survey_apart(
+    path: Path, responses: int, items: int = 20, seed: int = 7, start: int = 0, comments: int = 0
+) -> Path:
     """write_survey in a process of its own, for benchmarks that read peak memory: on Linux a
     command the benchmark starts (fork + exec) reports at least the benchmark's own peak RSS
     (exec carries the parent's high-water mark into ru_maxrss), and building a 10,000,000-row
@@ -65,7 +136,17 @@ def write_survey_apart(path: Path, responses: int, items: int = 20, seed: int = 
         "write_survey(Path(sys.argv[1]), *map(int, sys.argv[2:]))"
     )
     subprocess.run(
-        [sys.executable, "-c", code, str(path), str(responses), str(items), str(seed), str(start)],
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(path),
+            str(responses),
+            str(items),
+            str(seed),
+            str(start),
+            str(comments),
+        ],
         cwd=root,
         check=True,
     )

@@ -268,6 +268,20 @@ def drill_responses(f: Filters, item_id: str) -> pl.DataFrame:
     return found
 
 
+COMMENT_ROWS = 1000  # sql/queries/dissatisfied_comments.sql lists the newest 1000
+
+
+def dissatisfied_comments(f: Filters, search: str | None = None) -> pl.DataFrame:
+    """The newest comments of dissatisfied own responses under the filters (search optional).
+
+    The query reads them from the newest dissatisfied ratings when it knows how many ratings the
+    newest responses can have: one per item of the questionnaire (items are only ever added once
+    it has answers), so 1000 responses have at most 1000 x items of them."""
+    found = questionnaire(f.questionnaire_id)
+    bound = COMMENT_ROWS * len(found.items) if found is not None and found.items else None
+    return q("dissatisfied_comments", **f.params(search=search, ratings_limit=bound))
+
+
 def competitors(f: Filters) -> pl.DataFrame:
     """Own vs each competitor per dimension over the range: the gap of item-rating means and
     Welch's test on responses (competitor_gaps), with a verdict."""

@@ -484,7 +484,7 @@ def _actions(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
 def _comments(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
     if not allowed("dissatisfied_comments"):
         return Section("comments", t("report.read.comments_hidden"))
-    found = q("dissatisfied_comments", **f.params())
+    found = data.dissatisfied_comments(f)
     if found.is_empty():
         return Section("comments", t("report.read.no_comments"))
     table = found.select(

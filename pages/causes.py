@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import actions, auth, charts
+from dashboard import actions, auth, charts, data
 from dashboard.i18n import labels, t
 from dashboard.page import filters
 from dashboard.state import prefetch, q
@@ -98,7 +98,7 @@ if not auth.can("detail"):
     st.caption(t("auth.detail_hidden"))
     st.stop()
 search = st.text_input(t("cause.search"), key="comment_search").strip() or None
-comments = q("dissatisfied_comments", **f.params(search=search))
+comments = data.dissatisfied_comments(f, search)
 if comments.is_empty():
     st.info(t("empty"))
 else:

@@ -367,6 +367,92 @@ def test_comments_and_item_drill_down(tiny):
     )
 
 
+def _plain_dissatisfied_comments(con, staff=None, segment=None, search=None):
+    """The comment list counted the plain way: every filtered own response with a dissatisfied
+    rating and a comment, newest first, the first 1000 (the comment masked, then as written)."""
+    rows = con.execute(
+        """
+        select r.response_id, r.survey_date, r.dissatisfied, mask_pii(raw.comment), raw.comment
+        from response_facts as r
+        join stg_responses as raw using (batch_id, questionnaire_id, response_id)
+        where r.questionnaire_id = 'tiny' and r.subject = 'own' and r.dissatisfied > 0
+            and raw.comment is not null
+            and (?::varchar is null or r.staff_id = ?) and (?::varchar is null or r.segment = ?)
+            and (?::varchar is null or raw.comment ilike '%' || ? || '%')
+        order by r.survey_date desc, r.response_id
+        limit 1000
+        """,
+        [staff, staff, segment, segment, search, search],
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def test_dissatisfied_comments_read_from_the_newest_ratings_list_what_the_responses_give(con, monkeypatch):
+    """Issue 15: without a segment or region filter the comment list comes from the newest
+    dissatisfied ratings, 1000 x the items of them (dashboard.data.dissatisfied_comments); it is
+    the plain list of the filtered responses either way, with each response's number of
+    dissatisfied ratings, when more than 1000 responses qualify and when a filter leaves fewer."""
+    from dashboard import data
+    from dashboard.filters import Filters
+    from dashboard.state import offline
+
+    store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
+    header = "response_id,customer_id,survey_date,subject,staff_id,a1,a2,b1,comment\n"
+    # 1,800 responses on 20 days (many on one day: ties broken by response id), two batches;
+    # two in three have a comment, some with a phone number; one, two or three dissatisfied.
+    rows = [
+        f"R{n:05d},C{n % 40},2025-02-{1 + n % 20:02d},{'own' if n % 9 else 'competitor'},S{1 + n % 3},"
+        f"{1 + n % 5},{1 + n % 4},{1 + n % 3},"
+        + (
+            ""
+            if n % 3 == 0
+            else f"{'质量差' if n % 2 else '回访慢'}{n}号" + ("，电话13812345678" if n % 7 == 1 else "")
+        )
+        for n in range(1800)
+    ]
+    load_text(con, "survey", header + "\n".join(rows[:1000]) + "\n", questionnaire_id="tiny")
+    load_text(con, "survey", header + "\n".join(rows[1000:]) + "\n", questionnaire_id="tiny")
+    segments = [r[0] for r in con.execute("select distinct segment from response_facts").fetchall()]
+    asked = []
+    real_q = data.q
+
+    def recording(name, **kwargs):
+        if name == "dissatisfied_comments":
+            asked.append(kwargs.get("ratings_limit"))
+        return real_q(name, **kwargs)
+
+    monkeypatch.setattr(data, "q", recording)
+    with offline(con, role="admin"):
+        for staff, segment, search in (
+            (None, None, None),
+            ("S2", None, None),
+            (None, None, "质量"),
+            (None, segments[0], None),
+        ):
+            f = Filters(
+                "tiny", "", 90.0, "month", D(2025, 1, 1), D(2025, 3, 31), (), (segment,) if segment else (),
+                (), (), (staff,) if staff else (),
+            )  # fmt: skip
+            asked.clear()
+            got = data.dissatisfied_comments(f, search)
+            want = _plain_dissatisfied_comments(con, staff, segment, search)
+            assert asked == [1000 * 3]  # the questionnaire's three items
+            assert len(want) >= 300 and (staff or segment or search or len(want) == 1000)
+            assert [
+                (r["response_id"], r["survey_date"], r["dissatisfied"], r["comment"])
+                for r in got.iter_rows(named=True)
+            ] == [w[:4] for w in want]
+            # the same list from the responses (no bound given: the other branch), unmasked
+            plain = q(con, "dissatisfied_comments", date_to=D(2025, 3, 31), staff=[staff] if staff else None,
+                      segment=[segment] if segment else None, search=search, unmask=True)  # fmt: skip
+            assert [(r["response_id"], r["dissatisfied"], r["comment"]) for r in plain] == [
+                (w[0], w[2], w[4]) for w in want
+            ]
+    masked = q(con, "dissatisfied_comments", date_to=D(2025, 3, 31), ratings_limit=3000)
+    assert any("138****5678" in r["comment"] for r in masked), masked[:3]
+    assert not any("13812345678" in r["comment"] for r in masked)
+
+
 def test_questionnaires_list_targets_and_dates(tiny):
     found = by(q(tiny, "questionnaires"), "questionnaire_id")
     tiny_row = found["tiny"]
