@@ -88,15 +88,15 @@ PAGE_QUERIES = {
 def page_extra(reader, params: dict, version: int | None = None) -> dict:
     """The parameters each query of PAGE_QUERIES gets beyond the filters, as the pages pass
     them: a customer for the customer histogram (the Dimensions page); the month drill_since
-    picks for the drill-down (data.drill_responses); the bound on dissatisfied ratings of the
-    comment list (data.dissatisfied_comments: 1,000 x the bench questionnaire's 20 items)."""
-    extra = {
-        "customer_item_levels": {"customer_id": "C00001"},
-        "drill_since": {"limit": 1000},
-        "dissatisfied_comments": {"ratings_limit": 1000 * 20},
-    }
+    picks for the drill-down (data.drill_responses); for the comment list the bound on its
+    dissatisfied ratings, 1,000 x the bench questionnaire's 20 items, and the month drill_since
+    picks over every item (data.dissatisfied_comments; that drill_since is not timed)."""
+    extra = {"customer_item_levels": {"customer_id": "C00001"}, "drill_since": {"limit": 1000}}
     since = reader.query("drill_since", {**params, **extra["drill_since"]}, version=version)["since"][0]
     extra["drill_item_responses"] = {"limit": 1000, "since": since}
+    bound = {"ratings_limit": 1000 * 20}
+    since = reader.query("drill_since", {**params, "item_id": None, "limit": 1000 * 20}, version=version)
+    extra["dissatisfied_comments"] = {**bound, "since": since["since"][0]}
     return extra
 
 

@@ -272,14 +272,24 @@ COMMENT_ROWS = 1000  # sql/queries/dissatisfied_comments.sql lists the newest 10
 
 
 def dissatisfied_comments(f: Filters, search: str | None = None) -> pl.DataFrame:
-    """The newest comments of dissatisfied own responses under the filters (search optional).
+    """The newest comments of dissatisfied own responses under the filters (at most
+    COMMENT_ROWS; search optional).
 
-    The query reads them from the newest dissatisfied ratings when it knows how many ratings the
-    newest responses can have: one per item of the questionnaire (items are only ever added once
-    it has answers), so 1000 responses have at most 1000 x items of them."""
+    Like the drill-down they are read from the month from which the rollup counts enough
+    dissatisfied ratings (drill_since over every item): 1000 responses have at most 1000 x the
+    questionnaire's items of them (items are only ever added once it has answers), which the
+    query is told, so that it reads the newest ratings only. The rollup knows neither comments
+    nor the search, segment, region, channel or staff filters; when those leave fewer than
+    COMMENT_ROWS, the whole range is read, so the list is the same either way.
+    """
     found = questionnaire(f.questionnaire_id)
     bound = COMMENT_ROWS * len(found.items) if found is not None and found.items else None
-    return q("dissatisfied_comments", **f.params(search=search, ratings_limit=bound))
+    params = f.params(search=search, ratings_limit=bound)
+    since = q("drill_since", **params, item_id=None, limit=bound or COMMENT_ROWS)["since"][0]
+    listed = q("dissatisfied_comments", **params, since=since)
+    if listed.height < COMMENT_ROWS and since > params["date_from"]:
+        listed = q("dissatisfied_comments", **params, since=None)
+    return listed
 
 
 def competitors(f: Filters) -> pl.DataFrame:

@@ -388,27 +388,30 @@ def _plain_dissatisfied_comments(con, staff=None, segment=None, search=None):
 
 
 def test_dissatisfied_comments_read_from_the_newest_ratings_list_what_the_responses_give(con, monkeypatch):
-    """Issue 15: without a segment or region filter the comment list comes from the newest
-    dissatisfied ratings, 1000 x the items of them (dashboard.data.dissatisfied_comments); it is
+    """Issue 15: the comment list reads from the month from which the rollup counts 1000 x the
+    items dissatisfied ratings, and without a segment or region filter from the newest
+    dissatisfied ratings, 1000 x the items of them (dashboard.data.dissatisfied_comments). It is
     the plain list of the filtered responses either way, with each response's number of
-    dissatisfied ratings, when more than 1000 responses qualify and when a filter leaves fewer."""
+    dissatisfied ratings: when more than 1000 responses qualify in that month, and when a filter
+    leaves fewer (then the whole range is read)."""
     from dashboard import data
     from dashboard.filters import Filters
     from dashboard.state import offline
 
     store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
     header = "response_id,customer_id,survey_date,subject,staff_id,a1,a2,b1,comment\n"
-    # 1,800 responses on 20 days (many on one day: ties broken by response id), two batches;
-    # two in three have a comment, some with a phone number; one, two or three dissatisfied.
+    # 2,800 responses, 400 in January and the rest on 20 days of February (many on one day: ties
+    # broken by response id), two batches; two in three have a comment, some with a phone
+    # number; one, two or three dissatisfied ratings.
     rows = [
-        f"R{n:05d},C{n % 40},2025-02-{1 + n % 20:02d},{'own' if n % 9 else 'competitor'},S{1 + n % 3},"
+        f"R{n:05d},C{n % 40},2025-{1 + (n >= 400):02d}-{1 + n % 20:02d},{'own' if n % 9 else 'competitor'},S{1 + n % 3},"
         f"{1 + n % 5},{1 + n % 4},{1 + n % 3},"
         + (
             ""
             if n % 3 == 0
             else f"{'质量差' if n % 2 else '回访慢'}{n}号" + ("，电话13812345678" if n % 7 == 1 else "")
         )
-        for n in range(1800)
+        for n in range(2800)
     ]
     load_text(con, "survey", header + "\n".join(rows[:1000]) + "\n", questionnaire_id="tiny")
     load_text(con, "survey", header + "\n".join(rows[1000:]) + "\n", questionnaire_id="tiny")
@@ -418,10 +421,11 @@ def test_dissatisfied_comments_read_from_the_newest_ratings_list_what_the_respon
 
     def recording(name, **kwargs):
         if name == "dissatisfied_comments":
-            asked.append(kwargs.get("ratings_limit"))
+            asked.append((kwargs.get("ratings_limit"), kwargs.get("since")))
         return real_q(name, **kwargs)
 
     monkeypatch.setattr(data, "q", recording)
+    fell_back = 0
     with offline(con, role="admin"):
         for staff, segment, search in (
             (None, None, None),
@@ -436,8 +440,11 @@ def test_dissatisfied_comments_read_from_the_newest_ratings_list_what_the_respon
             asked.clear()
             got = data.dissatisfied_comments(f, search)
             want = _plain_dissatisfied_comments(con, staff, segment, search)
-            assert asked == [1000 * 3]  # the questionnaire's three items
-            assert len(want) >= 300 and (staff or segment or search or len(want) == 1000)
+            # the questionnaire's three items; February holds enough ratings, not always comments
+            assert asked[0] == (1000 * 3, D(2025, 2, 1))
+            in_february = len(want) == 1000 and min(w[1] for w in want) >= D(2025, 2, 1)
+            assert len(want) >= 300 and asked[1:] == ([] if in_february else [(3000, None)])
+            fell_back += not in_february
             assert [
                 (r["response_id"], r["survey_date"], r["dissatisfied"], r["comment"])
                 for r in got.iter_rows(named=True)
@@ -448,6 +455,7 @@ def test_dissatisfied_comments_read_from_the_newest_ratings_list_what_the_respon
             assert [(r["response_id"], r["dissatisfied"], r["comment"]) for r in plain] == [
                 (w[0], w[2], w[4]) for w in want
             ]
+    assert fell_back == 2  # the staff member and the segment: too few in February
     masked = q(con, "dissatisfied_comments", date_to=D(2025, 3, 31), ratings_limit=3000)
     assert any("138****5678" in r["comment"] for r in masked), masked[:3]
     assert not any("13812345678" in r["comment"] for r in masked)

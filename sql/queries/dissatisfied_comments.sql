@@ -1,14 +1,15 @@
 -- One row per filtered own response with a comment and a dissatisfied rating (search optional):
--- the newest 1000, with its number of dissatisfied ratings.
+-- the newest 1000 surveyed on or after $since (data.dissatisfied_comments: the month from
+-- which the rollup counts enough dissatisfied ratings; null = $date_from), with each one's
+-- number of dissatisfied ratings.
 --
--- With $ratings_limit (dashboard.data.dissatisfied_comments: 1000 x the questionnaire's items,
--- the most dissatisfied ratings 1000 responses can have) and no segment or region filter or
--- region limit, they come from dissatisfied_ratings: its newest $ratings_limit rows with a
--- comment hold every rating of the newest 1000 responses (a response's ratings are adjacent in
--- that order), and DuckDB's top-N passes its date bound to the scan, which then reads the newest
--- row groups of each item, whatever the warehouse's size (issue 15). Otherwise from the
--- filtered responses and every comment of the range. Only one branch reads rows: the other's
--- tables are behind a condition on the parameters alone.
+-- With $ratings_limit (1000 x the questionnaire's items, the most dissatisfied ratings 1000
+-- responses can have) and no segment or region filter or region limit, they come from
+-- dissatisfied_ratings: its newest $ratings_limit rows with a comment hold every rating of the
+-- newest 1000 responses (a response's ratings are adjacent in that order). Sorted by item and
+-- date, each item's rows from $since are a few row groups whatever the warehouse's size (issue
+-- 15). Otherwise from the filtered responses and their comments from $since. Only one branch
+-- reads rows: the other's tables are behind a condition on the parameters alone.
 with
 
 newest_ratings as (
@@ -18,7 +19,7 @@ newest_ratings as (
         and $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
         and questionnaire_id = $qid
         and subject = 'own'
-        and survey_date between $date_from and $date_to
+        and survey_date between coalesce($since::date, $date_from) and $date_to
         and chosen(scope, $scope::varchar[])
         and chosen(channel, $channel::varchar[])
         and chosen(staff_id, $staff::varchar[])
@@ -57,6 +58,7 @@ listed as (
 responses as (
     select * from {{filtered_responses}}
     where dissatisfied > 0
+        and survey_date >= coalesce($since::date, $date_from)
         and not (
             $ratings_limit::bigint is not null
             and $segment::varchar[] is null and $region::varchar[] is null and $regions::varchar[] is null
@@ -79,6 +81,7 @@ filtered as (
         and raw.questionnaire_id = responses.questionnaire_id
         and raw.response_id = responses.response_id
     where raw.comment is not null
+        and raw.survey_date between coalesce($since::date, $date_from) and $date_to
         and ($search::varchar is null or raw.comment ilike '%' || $search || '%')
 ),
 
