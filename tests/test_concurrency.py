@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
+import pytest
 from conftest import ROOT, last_json, run_cli
 
 from bench.synth import questionnaire, survey_frame, write_survey
 from warehouse import open_warehouse
+from warehouse.lake import connect
 from warehouse.maintain import data_files, listed_files
 
 READER = """
@@ -236,3 +241,69 @@ def test_idle_reader_with_an_open_result_does_not_block_a_load(db, tmp_path):
     finally:
         reader.kill()
         reader.wait()
+
+
+class _Recording:
+    """A connection that notes DuckDB's memory limit each time a compaction call runs."""
+
+    def __init__(self, con):
+        self.con, self.limits = con, []
+
+    def execute(self, sql, *args):
+        if "merge_adjacent_files" in sql or "rewrite_data_files" in sql:
+            self.limits.append(self.con.execute("select current_setting('memory_limit')").fetchone()[0])
+        return self.con.execute(sql, *args)
+
+
+def test_compaction_runs_under_its_memory_limit_and_gives_the_old_one_back(db, tmp_path, monkeypatch):
+    """Merging sorts a table whole (GiBs at 10 M responses): loads and maintain merge under
+    MANYI_COMPACT_MEMORY, then the connection has its own limit again; the rows are unchanged."""
+    _monthly_loads(db, tmp_path, 6, 100)
+    con = open_warehouse(db)
+    try:
+        before = con.execute("select current_setting('memory_limit')").fetchone()[0]
+        rows = con.execute("select * from responses order by response_id").fetchall()
+        monkeypatch.setenv("MANYI_COMPACT_AFTER_FILES", "3")
+        monkeypatch.setenv("MANYI_COMPACT_MEMORY", "300MB")
+        from warehouse.maintain import file_counts, light_compaction, maintain
+
+        recording = _Recording(con)
+        merged = light_compaction(recording)
+        assert "responses" in merged and file_counts(con)["responses"] <= 3
+        assert recording.limits and set(recording.limits) == {"286.1 MiB"}  # 300 MB
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == before
+        assert con.execute("select * from responses order by response_id").fetchall() == rows
+
+        recording = _Recording(con)
+        maintain(recording, db, dt.timedelta(0), dt.timedelta(0))
+        assert set(recording.limits) == {"286.1 MiB"}
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == before
+
+        monkeypatch.setenv("MANYI_COMPACT_MEMORY", "lots")
+        with pytest.raises(RuntimeError, match="MANYI_COMPACT_MEMORY must be a size"):
+            maintain(con, db)
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == before
+    finally:
+        con.close()
+
+
+def test_a_connection_spills_to_a_folder_of_its_own_and_removes_it(tmp_path, monkeypatch):
+    """What passes DuckDB's memory limit goes to a folder of the connection's own under the
+    temporary folder (not `.tmp` in the working directory); closing removes it."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    first, second = connect(tmp_path / "a" / "manyi.duckdb"), connect(tmp_path / "b" / "manyi.duckdb")
+    spill = Path(first.execute("select current_setting('temp_directory')").fetchone()[0])
+    assert spill.parent == tmp_path / "tmp"
+    assert spill != Path(second.execute("select current_setting('temp_directory')").fetchone()[0])
+    first.execute("set memory_limit = '64MB'")
+    first.execute("set preserve_insertion_order = false")
+    sorted_rows = first.execute(
+        "select count(*), min(h) from (select md5(range::varchar) as h from range(4000000) order by h)"
+    ).fetchone()
+    assert sorted_rows[0] == 4_000_000
+    assert spill.is_dir() and any(spill.iterdir())  # it did spill, there
+    first.close()
+    second.close()
+    assert not spill.exists()
+    assert not (Path.cwd() / ".tmp").exists()

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -122,6 +123,15 @@ def _s3_secret(con) -> None:
 _ENV = object()  # connect(): read the catalog or data path from the environment
 
 
+def spill_directory() -> str:
+    """Where a connection's DuckDB writes what passes its memory limit (the sort of a
+    compaction, warehouse.maintain.bounded_memory): a folder of its own under the system's
+    temporary folder ($TMPDIR), which DuckDB creates on first use and deletes on close. DuckDB's
+    default, `.tmp` in the working directory, may be read-only or a checkout, and its file
+    names are the same in every process."""
+    return str(Path(tempfile.gettempdir()) / f"manyi-duckdb-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+
 def connect(path: str | os.PathLike | None = None, *, threads: int | None = None, catalog=_ENV, data=_ENV):
     """A DuckDB connection with the warehouse attached as `lake` and in use: the catalog in
     SQLite ($MANYI_DB) or PostgreSQL (MANYI_CATALOG), the data in a folder or on S3
@@ -132,6 +142,7 @@ def connect(path: str | os.PathLike | None = None, *, threads: int | None = None
     path = db_path(path).absolute()
     ducklake, _ = _extension_files()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con.execute("set temp_directory = ?", [spill_directory()])
     if threads:
         con.execute(f"set threads = {int(threads)}")
     con.execute(f"load '{_quote(ducklake)}'")
