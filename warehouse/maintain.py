@@ -25,8 +25,9 @@ Merging sorts: DuckLake writes a merged file in the table's sort order, and a ta
 files fit one target file (512 MB) is sorted whole, in memory: 3.2-5.9 GiB per table for a
 load of 10,000,000 responses. Compaction therefore runs under a lower DuckDB memory limit
 (`MANYI_COMPACT_MEMORY`, default 1GB), past which the sort spills to the connection's
-temporary folder (warehouse.lake.spill_directory): 1.4-1.5 GiB per table then, in the same
-time.
+temporary folder (warehouse.lake.spill_directory): 1.4-1.5 GiB per table then, and a
+table's merge took about as long. `maintain` of a whole 10,000,000-response warehouse took
+twice as long (115 s, 1.4 GiB peak, against 57 s and 16.3 GiB with no limit).
 """
 
 from __future__ import annotations
