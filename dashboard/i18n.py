@@ -555,6 +555,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "校验未通过：{n} 个问题，未写入任何数据。",
         "Refused: {n} problem(s); nothing was written.",
     ),
+    "up.config": (
+        "服务器配置有误，无法加载（请联系管理员）：{reason}",
+        "The server's configuration stops any load (tell its administrator): {reason}",
+    ),
     "up.duplicate": (
         "该文件与已加载批次 {batch} 完全相同，不会重复加载。",
         "This file is identical to batch {batch}; it is not loaded again.",

@@ -11,6 +11,7 @@ from dashboard.page import start
 from dashboard.state import q
 from pipelines.errors import ValidationError
 from pipelines.fields import KINDS
+from warehouse.lake import ConfigError
 
 start()
 auth.require("upload")
@@ -74,7 +75,11 @@ elif file is not None:
     mapping = {r["column"]: r["target"] or "" for r in edited.iter_rows(named=True)}
     chosen = upload.options(kind, qid, cells, mapping, saved)
     job = upload.job_for(kind, content, file.name, qid, mapping, chosen, sheet, int(skip))
-    rows, preview, problems, duplicate, notes = upload.validate(job)
+    try:
+        rows, preview, problems, duplicate, notes = upload.validate(job)
+    except ConfigError as exc:
+        st.error(t("up.config", reason=exc))
+        st.stop()
     if duplicate:
         st.warning(t("up.duplicate", batch=duplicate))
     elif problems:

@@ -20,7 +20,7 @@ from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
 from warehouse import db_path, open_warehouse, public, settings, users
-from warehouse.lake import Busy
+from warehouse.lake import Busy, ConfigError
 from warehouse.lake import exists as lake_exists
 from warehouse.maintain import maintain
 
@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     path = db_path(args.db)
     try:
         return _run(args, path)
+    except ConfigError as exc:
+        print(("\n" if _StderrProgress.open else "") + f"configuration: {exc}", file=sys.stderr)
+        return 1
     except (duckdb.Error, OSError) as exc:
         # A fault, not a bad file: one line saying what happened and what to do.
         if os.environ.get("MANYI_DEBUG"):

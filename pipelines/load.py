@@ -27,7 +27,7 @@ from pipelines.reader import Source, byte_blocks, read_pieces, refuse
 from pipelines.scoring import score
 from pipelines.text import analyse_many
 from warehouse.lake import write
-from warehouse.maintain import light_compaction
+from warehouse.maintain import check_settings, light_compaction
 from warehouse.sql import bind
 
 Progress = Callable[[float, str], None]
@@ -321,6 +321,7 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
     """Read and validate the whole file into temp tables; raise ValidationError listing every problem."""
     if job.kind not in KINDS:
         raise refuse(f"unknown kind {job.kind!r}; one of {', '.join(KINDS)}")
+    check_settings()  # ConfigError now, not after the commit (the load's compaction reads them)
     seen = _loaded_batches(con, job.kind)  # before the keys are checked: see _recheck_keys
     questionnaire = None
     if job.kind == "survey":

@@ -41,6 +41,22 @@ def test_invalid_file_exits_1_with_report(db, tmp_path):
     assert json.loads(batches.stdout) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "value"), [("MANYI_COMPACT_MEMORY", "lots"), ("MANYI_COMPACT_AFTER_FILES", "forty")]
+)
+def test_a_bad_compaction_setting_refuses_the_load_before_it_writes(db, monkeypatch, name, value):
+    """The load's compaction reads these after its commit; a value it cannot use must stop the
+    load before anything is written, with one line naming the variable, not a traceback."""
+    _setup(db)
+    monkeypatch.setenv(name, value)
+    result = run_cli(db, "load", "survey", str(DATA / "survey_ok.csv"), "--questionnaire", "dealer-sales")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(f"configuration: {name} must be")
+    assert "Traceback" not in result.stderr
+    monkeypatch.delenv(name)
+    assert json.loads(run_cli(db, "batches", check=True).stdout) == []
+
+
 def test_batches_and_rollback(db):
     _setup(db)
     loaded = last_json(run_cli(db, "load", "contacts", str(DATA / "contacts_ok.csv"), check=True))

@@ -17,7 +17,7 @@ from conftest import ROOT, last_json, run_cli
 
 from bench.synth import questionnaire, survey_frame, write_survey
 from warehouse import open_warehouse
-from warehouse.lake import connect
+from warehouse.lake import ConfigError, connect
 from warehouse.maintain import data_files, listed_files
 
 READER = """
@@ -280,7 +280,7 @@ def test_compaction_runs_under_its_memory_limit_and_gives_the_old_one_back(db, t
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == before
 
         monkeypatch.setenv("MANYI_COMPACT_MEMORY", "lots")
-        with pytest.raises(RuntimeError, match="MANYI_COMPACT_MEMORY must be a size"):
+        with pytest.raises(ConfigError, match="MANYI_COMPACT_MEMORY must be a size"):
             maintain(con, db)
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == before
     finally:

@@ -501,6 +501,20 @@ def test_upload_reports_every_bad_row(app):
     }
 
 
+def test_upload_says_a_bad_server_setting_stops_every_load(app, monkeypatch):
+    monkeypatch.setenv("MANYI_COMPACT_MEMORY", "lots")
+    open_page(app, "upload")
+    before = scalar(app.db, "select count(*) from batches")
+    app.selectbox(key="upload_kind").set_value("complaints").run()
+    # a file of its own: the page caches a validation by the file's hash
+    content = (DATA / "complaints_ok.csv").read_bytes().rstrip(b"\r\n") + b"\n\n"
+    app.file_uploader(key="upload_file").set_value(("complaints.csv", content, "text/csv")).run()
+    assert not app.exception
+    assert any("服务器配置有误" in e.value and "MANYI_COMPACT_MEMORY" in e.value for e in app.error)
+    assert not [b for b in app.button if b.key == "do_load"]
+    assert scalar(app.db, "select count(*) from batches") == before
+
+
 def test_empty_warehouse_says_what_to_do(tmp_path, monkeypatch):
     open_warehouse(tmp_path / "empty.duckdb").close()
     monkeypatch.setenv("MANYI_DB", str(tmp_path / "empty.duckdb"))

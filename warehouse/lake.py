@@ -24,6 +24,10 @@ DEFAULT_DB = "data/manyi.duckdb"
 LAKE = "lake"
 
 
+class ConfigError(RuntimeError):
+    """An environment variable of Manyi's holds a value it cannot use (the message names it)."""
+
+
 def db_path(path: str | os.PathLike | None = None) -> Path:
     """The warehouse catalog path: the argument, else $MANYI_DB, else the default."""
     return Path(path or os.environ.get("MANYI_DB") or DEFAULT_DB)

@@ -38,7 +38,7 @@ import os
 import re
 from pathlib import Path
 
-from warehouse.lake import LAKE, data_path
+from warehouse.lake import LAKE, ConfigError, data_path
 
 
 def _name(file: str) -> str:
@@ -77,15 +77,22 @@ def compact_after_files() -> int:
     try:
         return max(2, int(value))
     except ValueError as exc:
-        raise RuntimeError(f"MANYI_COMPACT_AFTER_FILES must be a whole number, got {value!r}") from exc
+        raise ConfigError(f"MANYI_COMPACT_AFTER_FILES must be a whole number, got {value!r}") from exc
 
 
 def compact_memory() -> str:
     """DuckDB's memory limit while compacting (MANYI_COMPACT_MEMORY, default 1GB)."""
     value = os.environ.get("MANYI_COMPACT_MEMORY", "1GB").strip()
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, flags=re.IGNORECASE):
-        raise RuntimeError(f"MANYI_COMPACT_MEMORY must be a size such as 512MB or 2GB, got {value!r}")
+        raise ConfigError(f"MANYI_COMPACT_MEMORY must be a size such as 512MB or 2GB, got {value!r}")
     return value
+
+
+def check_settings() -> None:
+    """Raise ConfigError for a compaction setting that cannot be used. A load calls it before
+    it reads the file: its compaction runs after its commit, too late to refuse the load."""
+    compact_after_files()
+    compact_memory()
 
 
 @contextlib.contextmanager

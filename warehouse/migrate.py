@@ -292,6 +292,11 @@ def _object_bodies() -> dict[str, tuple[str, bool]]:
     return bodies | {p.stem: (p.read_text(encoding="utf-8"), False) for p in view_files()}
 
 
+def mentions(sql: str, name: str) -> bool:
+    """Whether the SQL text names the object `name` (as a whole word)."""
+    return re.search(rf"\b{re.escape(name)}\b", sql) is not None
+
+
 def readers_of(tables) -> set[str]:
     """The macros and views that read any of `tables`, directly or through one another."""
     bodies = _object_bodies()
@@ -302,7 +307,7 @@ def readers_of(tables) -> set[str]:
         wanted = {
             name
             for name, (body, _) in bodies.items()
-            if name not in found and any(re.search(rf"\b{other}\b", body) for other in found)
+            if name not in found and any(mentions(body, other) for other in found)
         }
     return found - set(tables)
 
@@ -311,7 +316,7 @@ def object_order() -> list[tuple[str, str, bool]]:
     """Macros and views as (name, body, is_macro), each after the objects it reads from."""
     bodies = _object_bodies()
     needs = {
-        name: {other for other in bodies if other != name and re.search(rf"\b{other}\b", body)}
+        name: {other for other in bodies if other != name and mentions(body, other)}
         for name, (body, _) in bodies.items()
     }
     ordered: list[str] = []

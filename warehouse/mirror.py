@@ -32,13 +32,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from functools import cache
 
-from warehouse.lake import LAKE, audit_table_id, data_snapshot_id
-from warehouse.migrate import object_order, readers_of
+from warehouse.lake import LAKE, ConfigError, audit_table_id, data_snapshot_id
+from warehouse.migrate import mentions, object_order, readers_of
 from warehouse.sql import sql_file
 
 MIRROR = "manyi_mirror"
@@ -60,7 +59,7 @@ def limit_bytes() -> int:
     try:
         mib = float(raw) if raw else DEFAULT_MB
     except ValueError:
-        raise RuntimeError(f"MANYI_MIRROR_MB must be a number of MiB (0: no copy), got {raw!r}") from None
+        raise ConfigError(f"MANYI_MIRROR_MB must be a number of MiB (0: no copy), got {raw!r}") from None
     return int(mib * 2**20)
 
 
@@ -73,7 +72,7 @@ def _lake_only_objects() -> frozenset[str]:
 def on_lake_only(name: str) -> bool:
     """Whether sql/queries/<name>.sql reads a table the copy does not hold (or a view of one)."""
     text = sql_file(f"queries/{name}")
-    return any(re.search(rf"\b{other}\b", text) for other in _lake_only_objects())
+    return any(mentions(text, other) for other in _lake_only_objects())
 
 
 class Mirror:
