@@ -10,8 +10,12 @@ of 3, in a process of their own). Three warehouses side by side, one load at a t
 - `loads only`: loads as they are (warehouse.maintain.light_compaction after each commit);
 - `loads + maintain`: the same, with `python -m pipelines maintain` after every `--every`.
 
-The target of issue 15: page queries after 200 loads within 10 % of one load of the same
-data (`one load`, measured at the end). Results: bench/results/monthly.md.
+Each warehouse is measured on the lake and on the in-memory copy the dashboard reads
+(warehouse.mirror). The target of issue 15: page queries after 200 loads within 10 % of one
+load of the same data (`one load`). At the end every page's queries run on the copies of the
+three warehouses and of the one load side by side (bench.queries.side_by_side, `--rounds`
+rounds), and the ratios to the one load are the medians of the rounds'. Results:
+bench/results/monthly.md.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from bench.__main__ import PAGE_QUERIES, ROOT, manyi, new_warehouse, publish, run
+from bench.queries import page_cell, page_ratio, side_by_side
 from bench.scale import PAGE_TIMER
 
 PAGES = ("overview", "pareto")
@@ -52,6 +57,7 @@ def main() -> None:
     ap.add_argument("--loads", type=int, default=200)
     ap.add_argument("--rows", type=int, default=5_000, help="responses per monthly file")
     ap.add_argument("--every", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of the final side-by-side measurement")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="manyi-monthly-") as tmp:
         work = Path(tmp)
@@ -88,6 +94,7 @@ def main() -> None:
                             "snapshots": got["snapshots"],
                             **{f"{p}_cpu": got[p]["cpu"] for p in PAGES},
                             **{f"{p}_wall": got[p]["wall"] for p in PAGES},
+                            **{f"{p}_copy_cpu": got[p]["copy_cpu"] for p in PAGES},
                         }
                     )
                     print(f"  {load:>4} loads, {variant}: {rows[-1]}", file=sys.stderr, flush=True)
@@ -100,28 +107,49 @@ def main() -> None:
         ).write_csv(together)
         run(manyi(one, "load", "survey", str(together), "--questionnaire", "bench"))
         reference = measure(one)
+        pages = list(PAGE_QUERIES)
+        found, _ = side_by_side([str(one), *(str(dbs[v]) for v in VARIANTS)], pages, args.rounds)
     lines = [
         f"# {args.loads} monthly loads of {args.rows:,} on {args.base:,} responses ({time.strftime('%Y-%m-%d')})",
         "",
-        "| loads | variant | load s (median) | files | snapshots | Overview CPU s | Overview wall s "
-        "| Pareto CPU s | Pareto wall s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "Lake: the queries on the lake; copy: on the dashboard's in-memory copy. CPU s, warm, median of 3.",
+        "",
+        "| loads | variant | load s (median) | files | snapshots | Overview CPU s lake | Overview wall s lake "
+        "| Pareto CPU s lake | Pareto wall s lake | Overview CPU s copy | Pareto CPU s copy |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['loads']} | {r['variant']} | {r['load_s']:.2f} | {r['files']:,} | {r['snapshots']:,} "
-            f"| {r['overview_cpu']:.2f} | {r['overview_wall']:.2f} | {r['pareto_cpu']:.2f} | {r['pareto_wall']:.2f} |"
+            f"| {r['overview_cpu']:.2f} | {r['overview_wall']:.2f} | {r['pareto_cpu']:.2f} | {r['pareto_wall']:.2f} "
+            f"| {r['overview_copy_cpu']:.2f} | {r['pareto_copy_cpu']:.2f} |"
         )
     lines.append(
         f"| – | one load of the same data | – | {reference['files']:,} | {reference['snapshots']:,} "
         f"| {reference['overview']['cpu']:.2f} | {reference['overview']['wall']:.2f} "
-        f"| {reference['pareto']['cpu']:.2f} | {reference['pareto']['wall']:.2f} |"
+        f"| {reference['pareto']['cpu']:.2f} | {reference['pareto']['wall']:.2f} "
+        f"| {reference['overview']['copy_cpu']:.2f} | {reference['pareto']['copy_cpu']:.2f} |"
     )
     last = {r["variant"]: r for r in rows if r["loads"] == args.loads}
     lines.append("")
     for variant, r in last.items():
         ratios = ", ".join(f"{p} {r[f'{p}_cpu'] / reference[p]['cpu']:.2f}×" for p in PAGES)
-        lines.append(f"- after {args.loads} loads, {variant}: CPU vs one load: {ratios}")
+        lines.append(f"- after {args.loads} loads, {variant}: CPU on the lake vs one load: {ratios}")
+    lines += [
+        "",
+        f"Every page on the copies side by side after {args.loads} loads ({args.rounds} rounds): CPU s "
+        "(wall s), medians; each variant / one load, the median of the rounds' CPU ratios (range).",
+        "",
+        "| page | one load | " + " | ".join(VARIANTS) + " |",
+        "|---|---:|" + "---:|" * len(VARIANTS),
+    ]
+    for page in pages:
+        base, *others = found[page]
+        cells = []
+        for runs in others:
+            ratio, low, high = page_ratio(base, runs)
+            cells.append(f"{page_cell(runs)}: **{ratio:.2f}** ({low:.2f}-{high:.2f})")
+        lines.append(f"| {page} | {page_cell(base)} | " + " | ".join(cells) + " |")
     publish("monthly", lines)
 
 

@@ -71,19 +71,21 @@ def _opened(path: str) -> tuple[Reader, int, dict]:
     return reader, version, page_extra(reader, PARAMS, version)
 
 
-def ratios(small: str, large: str, pages: list[str], rounds: int) -> None:
-    opened = [_opened(small), _opened(large)]
+def side_by_side(paths: list[str], pages: list[str], rounds: int) -> tuple[dict, dict]:
+    """Every page's queries on each warehouse's copy, query by query, in `rounds` rounds, the
+    warehouse going first rotating by round: ({page: [[(wall, cpu) of each round] of each
+    warehouse]}, {(page, query): [[cpu of each round] of each warehouse]})."""
+    opened = [_opened(path) for path in paths]
     for reader, version, extra in opened:  # warm: each query once on each
         for page in pages:
             for name in PAGE_QUERIES[page]:
                 _once(reader, name, {**PARAMS, **extra.get(name, {})}, version)
-    # found[page][which] = [(wall, cpu) of each round]; queries[(page, name)][which] = [cpu …]
-    found = {page: ([], []) for page in pages}
-    queries = {(page, name): ([], []) for page in pages for name in PAGE_QUERIES[page]}
+    found = {page: [[] for _ in opened] for page in pages}
+    queries = {(page, name): [[] for _ in opened] for page in pages for name in PAGE_QUERIES[page]}
     for n in range(rounds):
-        order = (0, 1) if n % 2 == 0 else (1, 0)
+        order = [(n + k) % len(opened) for k in range(len(opened))]
         for page in pages:
-            sums = [[0.0, 0.0], [0.0, 0.0]]
+            sums = [[0.0, 0.0] for _ in opened]
             for name in PAGE_QUERIES[page]:
                 for which in order:
                     reader, version, extra = opened[which]
@@ -91,8 +93,26 @@ def ratios(small: str, large: str, pages: list[str], rounds: int) -> None:
                     sums[which][0] += wall
                     sums[which][1] += cpu
                     queries[(page, name)][which].append(cpu)
-            for which in (0, 1):
-                found[page][which].append(tuple(sums[which]))
+            for which, (wall, cpu) in enumerate(sums):
+                found[page][which].append((wall, cpu))
+    return found, queries
+
+
+def page_ratio(
+    base: list[tuple[float, float]], other: list[tuple[float, float]]
+) -> tuple[float, float, float]:
+    """The median, least and greatest of the rounds' CPU ratios other / base."""
+    rates = [b[1] / a[1] for a, b in zip(base, other, strict=True) if a[1] > 0]
+    return statistics.median(rates), min(rates), max(rates)
+
+
+def page_cell(runs: list[tuple[float, float]]) -> str:
+    """Median CPU s (median wall s) of a page's rounds."""
+    return f"{statistics.median(c for _, c in runs):.3f} ({statistics.median(w for w, _ in runs):.3f})"
+
+
+def ratios(small: str, large: str, pages: list[str], rounds: int) -> None:
+    found, queries = side_by_side([small, large], pages, rounds)
     print(f"{rounds} rounds, medians; CPU s (wall s) of the page's queries on the copy")
     print("| page | small | large | large / small, CPU | range |\n|---|---:|---:|---:|---:|")
     for (page, name), (smalls, larges) in queries.items():
@@ -100,14 +120,9 @@ def ratios(small: str, large: str, pages: list[str], rounds: int) -> None:
         print(f"| {page}: {name} | {a:.3f} | {b:.3f} | {b / a if a else float('nan'):.2f} | |")
     for page in pages:
         smalls, larges = found[page]
-        rates = [b[1] / a[1] for a, b in zip(smalls, larges, strict=True) if a[1] > 0]
-        cells = [
-            f"{statistics.median(c for _, c in runs):.3f} ({statistics.median(w for w, _ in runs):.3f})"
-            for runs in (smalls, larges)
-        ]
+        ratio, low, high = page_ratio(smalls, larges)
         print(
-            f"| {page} | {cells[0]} | {cells[1]} | **{statistics.median(rates):.2f}** "
-            f"| {min(rates):.2f}-{max(rates):.2f} |",
+            f"| {page} | {page_cell(smalls)} | {page_cell(larges)} | **{ratio:.2f}** | {low:.2f}-{high:.2f} |",
             flush=True,
         )
 
