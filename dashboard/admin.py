@@ -50,3 +50,15 @@ def change_user(
     finally:
         con.close()
     return None
+
+
+def unlock_user(name: str) -> str | None:
+    """Lift a sign-in lock; the reason in words when refused, else None."""
+    con = open_for_write()
+    try:
+        users.unlock(con, name, by=auth.name())
+    except users.UserError as exc:
+        return str(exc)
+    finally:
+        con.close()
+    return None

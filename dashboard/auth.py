@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.i18n import t
 from dashboard.state import writer
-from pipelines import store
-from warehouse import roles, users
+from warehouse import audit, roles, users
 
 USER = "auth_user"
 SEEN = "auth_seen"
@@ -26,9 +27,10 @@ def _with_writer(run):
 
 
 def record(event: str, detail: dict) -> None:
-    """Append an event of the logged-in user to the audit trail (a download, a report)."""
+    """Append an event of the logged-in user to the audit trail (a download, a report), in a
+    retried transaction of its own: never a lock error on the page."""
     user = st.session_state.get(USER)
-    _with_writer(lambda con: store.audit(con, event, None, detail, user=user.name if user else None))
+    _with_writer(lambda con: audit.append(con, event, None, detail, user=user.name if user else None))
 
 
 def sso_configured() -> bool:
@@ -103,7 +105,7 @@ def logout(reason: str = "logout") -> None:
     user = st.session_state.pop(USER, None)
     st.session_state.pop(SEEN, None)
     if user is not None:
-        _with_writer(lambda con: store.audit(con, "logout", None, {"reason": reason}, user=user.name))
+        _with_writer(lambda con: audit.append(con, "logout", None, {"reason": reason}, user=user.name))
     if st.session_state.pop(SSO, None) is not None:
         st.logout()  # the identity provider's cookie would sign the session in again
 
@@ -118,6 +120,23 @@ def logout_button() -> None:
     if st.sidebar.button(t("auth.logout"), icon=":material/logout:", key="logout"):
         logout()
         st.rerun()
+
+
+_THROTTLE = users.Throttle()
+
+
+def _source() -> str:
+    """Where a sign-in comes from, for the back-off: the client's address; behind a reverse
+    proxy on this machine, the address it forwards; on this machine itself, the browser
+    session (a person at the server's own keyboard is not the guesser this slows down)."""
+    address = st.context.ip_address
+    if address in (None, "127.0.0.1", "::1"):
+        forwarded = st.context.headers.get("X-Real-Ip") or st.context.headers.get("X-Forwarded-For")
+        address = forwarded.split(",")[0].strip() if forwarded else None
+    if address:
+        return address
+    ctx = get_script_run_ctx()
+    return f"session:{ctx.session_id if ctx else '-'}"
 
 
 def _preload_elements() -> None:
@@ -166,13 +185,21 @@ def login_page() -> None:
     if not submitted:
         _preload_elements()
         return
+    source = _source()
+    wait = _THROTTLE.wait(source, time.monotonic())
+    if wait > 0:
+        st.error(t("auth.throttled", seconds=math.ceil(wait)))
+        return
     try:
         user = _with_writer(lambda con: users.login(con, user_name, password))
     except users.UserError as exc:
         reason = str(exc)
+        if reason == "wrong":
+            _THROTTLE.failed(source, time.monotonic())
         key = {"locked": "auth.locked", "disabled": "auth.disabled"}.get(reason, "auth.wrong")
         st.error(t(key, minutes=users.LOCK_MINUTES))
         return
+    _THROTTLE.succeeded(source)
     st.session_state[USER] = user
     st.session_state[SEEN] = time.time()
     st.rerun()

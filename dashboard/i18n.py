@@ -38,6 +38,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "连续登录失败次数过多，该用户名已锁定 {minutes} 分钟。",
         "Too many failed sign-ins: this name is locked for {minutes} minutes.",
     ),
+    "auth.throttled": (
+        "登录失败次数过多，请 {seconds} 秒后再试。",
+        "Too many failed sign-ins from here: try again in {seconds} s.",
+    ),
+    "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
+    "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),
     "auth.idle": (
         "长时间未操作，已自动退出，请重新登录。",

@@ -18,6 +18,7 @@ import xlsxwriter
 
 from dashboard.i18n import t
 from dashboard.report import COMMENTS_IN_PDF, Report
+from warehouse import audit
 
 TEMPLATE = Path(__file__).with_name("report.typ")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -222,7 +223,6 @@ def make(
     from dashboard.i18n import language
     from dashboard.report import build, parse_period
     from dashboard.state import offline
-    from pipelines import store
 
     kind = kind or Path(str(out)).suffix.lower().lstrip(".")
     period = parse_period(period_text)
@@ -259,5 +259,5 @@ def make(
         "regions": regions,
     }
     summary["kpis"] = report.kpis
-    store.audit(con, "report", None, summary, user=user)
+    audit.append(con, "report", None, summary, user=user)
     return summary

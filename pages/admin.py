@@ -54,6 +54,12 @@ with right:
                     st.error(problem)
                 else:
                     st.success(t("admin.changed", name=who))
+        if st.button(t("admin.unlock"), key="unlock_user", icon=":material/lock_open:"):
+            problem = admin.unlock_user(who)
+            if problem:
+                st.error(problem)
+            else:
+                st.success(t("admin.unlocked", name=who))
 
 st.subheader(t("admin.audit"))
 cols = st.columns(3)

@@ -19,7 +19,7 @@ from pipelines import store
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
-from warehouse import db_path, open_warehouse, public, settings, users
+from warehouse import audit, db_path, open_warehouse, public, settings, users
 from warehouse.lake import Busy, ConfigError
 from warehouse.lake import exists as lake_exists
 from warehouse.maintain import maintain
@@ -90,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DAYS",
         help="expire snapshots older than this (default 7); batches, supersessions and rollback do not need them",
     )
-    us = sub.add_parser("user", help="dashboard users: add, list, disable, password (read from stdin)")
+    us = sub.add_parser(
+        "user", help="dashboard users: add, list, disable, unlock, password (read from stdin)"
+    )
     ussub = us.add_subparsers(dest="action", required=True)
     usadd = ussub.add_parser("add", help="add a user; the password is read from stdin")
     usadd.add_argument("name")
@@ -102,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     usdis.add_argument("name")
     uspw = ussub.add_parser("password", help="set a user's password, read from stdin")
     uspw.add_argument("name")
+    usun = ussub.add_parser("unlock", help="lift the lock of a name after failed sign-ins")
+    usun.add_argument("name")
     rp = sub.add_parser("report", help="the satisfaction report for management, PDF or XLSX")
     rp.add_argument("--questionnaire", required=True, metavar="ID")
     rp.add_argument("--period", required=True, help="2026-10 (month), 2026-Q3, 2026-H2 or 2026")
@@ -143,6 +147,10 @@ def _clean(value):
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     return value
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
 def emit(obj) -> None:
@@ -218,16 +226,33 @@ def cmd_query(con, args, path: Path) -> int:
     except public.QueryRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
-    public.lock_down(con, path)
-    con.execute("begin transaction")
+    timeout, memory_mb = (
+        settings.number(con, "query_timeout_seconds"),
+        settings.number(con, "query_memory_mb"),
+    )
+    public.lock_down(con, path, memory_mb)
+
+    def stuck(message: str) -> None:
+        print(f"query stopped: {message}", file=sys.stderr, flush=True)
+        os._exit(1)  # the statement did not answer its interrupt: nothing was written
+
     try:
-        frame = con.execute(args.sql).pl()
+        frame = public.run(con, args.sql, timeout, memory_mb, on_stuck=stuck)
+    except public.QueryLimit as exc:
+        print(f"query stopped: {exc}", file=sys.stderr)
+        return 1
     except duckdb.Error as exc:
         print(f"query failed: {exc}", file=sys.stderr)
         return 1
-    finally:
-        con.execute("rollback")
     if args.format == "csv":
+        import polars as pl
+
+        # CSV has no lists or records: such a column is written as its JSON text.
+        nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
+        frame = frame.with_columns(
+            pl.Series(name, [None if v is None else _json_text(v) for v in frame[name].to_list()], pl.String)
+            for name in nested
+        )
         sys.stdout.write(frame.write_csv())
     else:
         rows = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dicts()]
@@ -269,6 +294,9 @@ def cmd_user(con, args) -> int:
             found = users.add(con, args.name, args.role, _password(), regions, args.email, by=_os_user())
         elif args.action == "disable":
             found = users.change(con, args.name, by=_os_user(), disabled=True)
+        elif args.action == "unlock":
+            users.unlock(con, args.name, by=_os_user())
+            found = users.get(con, args.name)
         else:
             found = users.change(con, args.name, by=_os_user(), password=_password())
     except users.UserError as exc:
@@ -394,7 +422,7 @@ def _run(args, path: Path) -> int:
                 timedelta(minutes=args.orphans_older_than),
                 timedelta(days=args.snapshots_older_than),
             )
-            store.audit(con, "maintain", None, result, user=_os_user())
+            audit.append(con, "maintain", None, result, user=_os_user())
             emit({**result, "status": "maintained"})
             return 0
     finally:

@@ -26,6 +26,7 @@ from pipelines.questionnaire import Questionnaire, Scale
 from pipelines.reader import Source, byte_blocks, read_pieces, refuse
 from pipelines.scoring import score
 from pipelines.text import analyse_many
+from warehouse import audit
 from warehouse.lake import write
 from warehouse.maintain import check_settings, light_compaction
 from warehouse.sql import bind
@@ -873,7 +874,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
                 **({"note": job.note} if job.note else {}),
                 **({"retries": len(retries)} if retries else {}),
             }
-            store.audit(con, "load", batch_id, detail, now, job.user)
+            audit.record(con, "load", batch_id, detail, now, job.user)
             progress(0.97, "committing")
 
         def again(tries: int, exc: BaseException) -> None:

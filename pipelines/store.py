@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pipelines.fields import KEYS
 from pipelines.questionnaire import Questionnaire, check_change, parse
 from pipelines.scoring import Scores, score
 from warehouse import settings
+from warehouse.audit import record as audit
 from warehouse.lake import write
 from warehouse.sql import sql_file
 
@@ -46,22 +46,6 @@ KIND_TABLES = {
     "contacts": "contacts",
     "actions": "actions",
 }
-
-
-def audit(
-    con, action: str, batch_id: str | None, detail: dict, at: datetime | None = None, user: str | None = None
-) -> None:
-    """Append one event to the audit trail (v_audit); `user` is who (cli:<os user> on the CLI)."""
-    con.execute(
-        "insert into audit_log values (?, ?, ?, ?, ?)",
-        [
-            at or datetime.now(UTC),
-            action,
-            batch_id,
-            json.dumps(detail, ensure_ascii=False, default=str),
-            user,
-        ],
-    )
 
 
 # --- questionnaires -------------------------------------------------------

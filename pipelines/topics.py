@@ -155,14 +155,14 @@ def company(con) -> tuple[Topic, ...]:
 
 def save_company(con, topics, user: str | None = None, via: str = "cli") -> dict:
     """Replace the company-wide topics (one transaction, audited)."""
-    from pipelines import store
+    from warehouse import audit
     from warehouse.lake import write
 
     topics = tuple(topics)
 
     def body() -> None:
         replace(con, COMPANY, topics, user)
-        store.audit(con, "topics", None, {"topics": [t.id for t in topics], "via": via}, user=user)
+        audit.record(con, "topics", None, {"topics": [t.id for t in topics], "via": via}, user=user)
 
     write(con, body)
     return {"owner": COMPANY, "topics": len(topics), "status": "saved"}

@@ -146,6 +146,17 @@ ESCAPES = [
     "pragma database_list",
     "set enable_external_access = true",
     "select 1; select 2",
+    "with duckdb_views as (select * from duckdb_views) select * from duckdb_views",
+    "with duckdb_tables as (select * from duckdb_tables) select * from duckdb_tables",
+    "with duckdb_databases as (select * from duckdb_databases) select path from duckdb_databases",
+    "with sqlite_master as (select * from sqlite_master) select * from sqlite_master",
+    "select * from duckdb_databases",
+    "show tables",
+    "show databases",
+    "describe v_csi_response",
+    "summarize v_csi_response",
+    "select * from (show tables)",
+    "select current_setting('allowed_paths') as p from v_csi_period",
 ]
 
 
@@ -157,6 +168,65 @@ def test_query_refuses_everything_but_the_public_views(db, sql):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "138" not in result.stdout and "root" not in result.stdout
     assert sorted(p.name for p in data_dir(db).rglob("*")) == files
+
+
+def test_query_cannot_travel_back_to_rolled_back_rows(db):
+    """Rollback means gone for every reader but the audit trail: no AT (VERSION => …)."""
+    _setup(db)
+    loaded = last_json(run_cli(db, "load", "sales", str(DATA / "sales_ok.csv"), check=True))
+    con = open_warehouse(db)
+    before = con.execute("select max(snapshot_id) from ducklake_snapshots('lake')").fetchall()[0][0]
+    con.close()
+    run_cli(db, "rollback", loaded["batch_id"], check=True)
+    now = json.loads(run_cli(db, "query", "select count(*) as n from v_complaint_rate", check=True).stdout)
+    assert now == [{"n": 0}]
+    for sql in (
+        f"select count(*) as n from v_complaint_rate at (version => {before})",
+        "select count(*) as n from v_complaint_rate at (timestamp => now() - interval 1 hour)",
+        f"with c as (select * from v_complaint_rate at (version => {before})) select count(*) from c",
+    ):
+        result = run_cli(db, "query", sql)
+        assert result.returncode == 1 and "time travel" in result.stderr, sql
+        assert result.stdout == ""
+
+
+def test_query_stops_at_its_time_and_memory_limits(db):
+    _setup(db)
+    run_cli(db, "load", "sales", str(DATA / "sales_ok.csv"), check=True)
+    run_cli(db, "setting", "set", "query_timeout_seconds", "2", check=True)
+    run_cli(db, "setting", "set", "query_memory_mb", "256", check=True)
+    endless = (
+        "with recursive r(i) as (select 1 union all select i + 1 from r) "
+        "select count(*) from r, v_complaint_rate"
+    )
+    crossed = (
+        "with recursive r(i) as (select 1 union all select i + 1 from r where i < 1000) "
+        "select count(*) from r a, r b, r c, r d, v_complaint_rate"
+    )
+    for sql in (endless, crossed):
+        result = run_cli(db, "query", sql)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, sql
+        assert "longer than 2 s (setting query_timeout_seconds)" in result.stderr, result.stderr
+    run_cli(db, "setting", "set", "query_timeout_seconds", "600", check=True)
+    hog = run_cli(db, "query", "select len(list_sort(range(1e9::bigint))) as x from v_complaint_rate")
+    assert hog.returncode == 1 and "Traceback" not in hog.stderr
+    assert "memory limit of 256 MiB (setting query_memory_mb)" in hog.stderr
+    refused = run_cli(db, "setting", "set", "query_timeout_seconds", "0")
+    assert refused.returncode == 1 and "from 1 to 86,400" in refused.stderr
+
+
+def test_query_writes_list_columns_to_csv_as_json(db):
+    _setup(db)
+    out = run_cli(
+        db,
+        "query",
+        "select [1, 2] as l, {'a': 'x'} as s, 3 as n from v_complaint_rate "
+        "union all select [3], {'a': '中'}, 4",
+        "--format",
+        "csv",
+        check=True,
+    )
+    assert list(csv.reader(io.StringIO(out.stdout))) == [["l", "s", "n"], ["[3]", '{"a": "中"}', "4"]]
 
 
 def test_every_public_view_answers_through_query(db):

@@ -16,8 +16,8 @@ from polars.testing import assert_frame_equal
 
 from pipelines import store
 from pipelines.demo import build_demo
+from warehouse import audit, open_warehouse, settings
 from warehouse import maintain as maintenance
-from warehouse import open_warehouse, settings
 from warehouse.lake import LAKE, ConfigError
 from warehouse.migrate import SQL_DIR
 from warehouse.mirror import FOLDED, LAKE_ONLY, MIRROR, Mirror, limit_bytes, on_lake_only
@@ -166,7 +166,7 @@ def test_the_audit_trail_is_read_on_the_lake_with_its_newest_event(demo):
     version = demo.version()
     assert demo.mirror.version == version
     cur = demo.cursor()  # a write of the dashboard's (a sign-in), on the lake
-    store.audit(cur, "login", None, {"note": "mirror test"}, user="mirror-test")
+    audit.append(cur, "login", None, {"note": "mirror test"}, user="mirror-test")
     cur.close()
     assert demo.version() == version, "an audit event is not a data change"
     assert demo.mirror.serves("csi_trend", version)

@@ -67,6 +67,97 @@ def test_five_failures_lock_the_name_for_fifteen_minutes(lake):
     ]
 
 
+def test_tries_during_the_lock_do_not_keep_it_locked(lake):
+    """Anyone who knows a name could re-arm the lock for ever if refused tries counted."""
+    users.add(lake, "li", "manager", "right")
+    start = datetime.now(UTC) - timedelta(hours=1)
+    for n in range(users.MAX_FAILURES):
+        with pytest.raises(users.UserError, match="wrong"):
+            users.login(lake, "li", "wrong", start + timedelta(seconds=n))
+    for minute in range(1, users.LOCK_MINUTES):  # an attacker keeps trying, once a minute
+        with pytest.raises(users.UserError, match="locked"):
+            users.login(lake, "li", "guess", start + timedelta(minutes=minute))
+    later = start + timedelta(minutes=users.LOCK_MINUTES, seconds=10)
+    assert users.login(lake, "li", "right", later).role == "manager"
+
+
+def test_an_admin_unlocks_a_locked_name_and_the_cli_can_too(lake, db):
+    users.add(lake, "li", "manager", "right")
+    users.add(lake, "wu", "engineer", "right")
+    for name in ("li", "wu"):
+        for _ in range(users.MAX_FAILURES):
+            with pytest.raises(users.UserError, match="wrong"):
+                users.login(lake, name, "wrong")
+        assert users.locked(lake, name)
+    users.unlock(lake, "li", by="boss")
+    assert not users.locked(lake, "li") and users.login(lake, "li", "right").name == "li"
+    with pytest.raises(users.UserError, match="no user"):
+        users.unlock(lake, "nobody")
+    lake.close()
+    assert last_json(run_cli(db, "user", "unlock", "wu", check=True))["user_name"] == "wu"
+    con = open_warehouse(db)
+    try:
+        assert users.login(con, "wu", "right").name == "wu"
+        unlocks = con.execute(
+            "select user_name, json_extract_string(detail, '$.user') from v_audit "
+            "where json_extract_string(detail, '$.change') = 'unlock' order by \"at\""
+        ).fetchall()
+    finally:
+        con.close()
+    assert unlocks[0] == ("boss", "li") and unlocks[1][1] == "wu" and unlocks[1][0].startswith("cli:")
+
+
+def test_the_back_off_slows_one_source_and_leaves_the_others():
+    throttle = users.Throttle()
+    for n in range(users.Throttle.FREE_TRIES):
+        assert throttle.wait("10.0.0.9", 100.0 + n) == 0
+        throttle.failed("10.0.0.9", 100.0 + n)
+    last = 100.0 + users.Throttle.FREE_TRIES - 1
+    assert throttle.wait("10.0.0.9", last) == 2.0  # then 2, 4, 8 ... seconds
+    throttle.failed("10.0.0.9", last + 2)
+    assert throttle.wait("10.0.0.9", last + 2) == 4.0
+    assert throttle.wait("10.0.0.7", last) == 0  # another source: the owner signs in
+    for n in range(40):
+        throttle.failed("10.0.0.9", 1000.0 + n)
+    assert throttle.wait("10.0.0.9", 1039.0) == users.Throttle.MAX_WAIT
+    throttle.succeeded("10.0.0.9")
+    assert throttle.wait("10.0.0.9", 1039.0) == 0
+
+
+def test_audit_events_written_at_once_by_many_threads_all_land(db):
+    """Sign-ins, downloads and reports at the same moment each write an audit event: every
+    one lands, none fails on the catalog's lock (they were refused with 'database is
+    locked' before the writes were retried)."""
+    import threading
+
+    from warehouse import audit
+
+    open_warehouse(db).close()
+    reader = Reader(db)  # the dashboard's: one connection, a cursor per write
+    failures, barrier = [], threading.Barrier(12)
+
+    def one(n: int) -> None:
+        cur = reader.cursor()
+        try:
+            barrier.wait()
+            for k in range(3):
+                audit.append(cur, "download", None, {"n": n, "k": k}, user=f"u{n}")
+        except Exception as exc:
+            failures.append(repr(exc))
+        finally:
+            cur.close()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cur = reader.cursor()
+    landed = cur.execute("select count(*) from v_audit where event = 'download'").fetchall()[0][0]
+    cur.close()
+    assert failures == [] and landed == 36
+
+
 def test_single_sign_on_finds_the_user_by_email_case_blind(lake):
     users.add(lake, "chen", "engineer", "pw12", ["华南"], email="Chen@Example.com")
     assert users.login_email(lake, "chen@example.COM") == users.User(

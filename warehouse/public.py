@@ -10,6 +10,9 @@ configuration locked, inside a transaction that is always rolled back.
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
 
 from warehouse.lake import LAKE, data_path, shared
 from warehouse.migrate import SQL_DIR
@@ -34,16 +37,21 @@ def check(con, sql: str) -> None:
         raise QueryRefused("query takes exactly one read-only SELECT statement")
     ctes: set[str] = set()
     _collect_ctes(statements[0], ctes)
-    # A CTE named like a table would let the table itself be read inside it.
+    # A CTE named like a table or a system view would let that object itself be read inside
+    # it (`with duckdb_views as (select * from duckdb_views) …`).
     objects = {
         r[0].lower()
         for r in con.execute(
-            "select table_name from information_schema.tables where table_catalog = current_database()"
+            "select table_name from duckdb_tables() union all select view_name from duckdb_views()"
         ).fetchall()
     }
-    shadowing = sorted((ctes & objects) - PUBLIC_VIEWS)
+    shadowing = sorted(
+        name for name in ctes - PUBLIC_VIEWS if name in objects or name.startswith(_SYSTEM_PREFIXES)
+    )
     if shadowing:
-        raise QueryRefused(f"a CTE may not be named like a warehouse table: {', '.join(shadowing)}")
+        raise QueryRefused(
+            f"a CTE may not be named like a warehouse table or system view: {', '.join(shadowing)}"
+        )
     _walk(statements[0], ctes)
 
 
@@ -60,9 +68,27 @@ def _collect_ctes(node, names: set[str]) -> None:
             _collect_ctes(value, names)
 
 
+_SYSTEM_PREFIXES = ("duckdb_", "sqlite_", "pg_", "pragma_", "information_schema", "ducklake_")
+# Scalar functions that read the session's settings or variables (the catalog's path among them).
+_REFUSED_FUNCTIONS = frozenset({"current_setting", "getvariable", "getenv"})
+
+
 def _walk(node, ctes: set[str]) -> None:
     if isinstance(node, dict):
         kind = node.get("type")
+        if kind == "SHOW_REF":
+            raise QueryRefused(
+                "SHOW, DESCRIBE and SUMMARIZE are not allowed: query reads the public views only"
+            )
+        if (
+            node.get("class") == "FUNCTION"
+            and str(node.get("function_name", "")).lower() in _REFUSED_FUNCTIONS
+        ):
+            raise QueryRefused(f"{node['function_name']}() is not allowed: query reads the public views only")
+        if kind == "BASE_TABLE" and node.get("at_clause"):
+            raise QueryRefused(
+                "time travel (AT VERSION / TIMESTAMP) is not allowed: rolled-back and replaced rows are gone"
+            )
         if kind == "TABLE_FUNCTION":
             name = (node.get("function") or {}).get("function_name", "?")
             raise QueryRefused(f"table function {name}() is not allowed: query reads the public views only")
@@ -82,11 +108,70 @@ def _walk(node, ctes: set[str]) -> None:
             _walk(value, ctes)
 
 
-def lock_down(con, path) -> None:
-    """Let `con` reach only the warehouse's own catalog and data files, configuration locked."""
+def lock_down(con, path, memory_mb: int | None = None) -> None:
+    """Let `con` reach only the warehouse's own catalog and data files, within `memory_mb`
+    MiB of memory, configuration locked."""
     catalog = str(path.absolute())
+    if memory_mb is not None:
+        con.execute(f"set memory_limit = '{int(memory_mb)}MiB'")
     con.execute("set allowed_directories = [?]", [data_path(path.absolute())])
     if not shared():
         con.execute("set allowed_paths = [?, ?, ?]", [catalog, catalog + "-wal", catalog + "-shm"])
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
+
+
+class QueryLimit(RuntimeError):
+    """A `query` statement stopped at its time or memory limit (the message says which)."""
+
+
+def _rss() -> int:
+    """This process's resident memory in bytes (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def run(con, sql: str, timeout: float, memory_mb: int, on_stuck=None):
+    """The result of `sql` as a polars frame, inside a transaction that is rolled back.
+
+    A watchdog interrupts the statement after `timeout` seconds, or once the process has grown
+    by `memory_mb` MiB: DuckDB's own memory limit (lock_down) bounds what its buffer manager
+    holds, but not every allocation (a list of a billion numbers). Both raise QueryLimit. A
+    statement that ignores the interrupt for GRACE seconds calls `on_stuck(message)`, which
+    the command line answers by ending the process."""
+    import duckdb
+
+    done, reason = threading.Event(), []
+    limit = _rss() + memory_mb * 2**20
+    messages = {
+        "time": f"the statement ran longer than {timeout:g} s (setting query_timeout_seconds) and was stopped",
+        "memory": f"the statement passed its memory limit of {memory_mb} MiB (setting query_memory_mb)",
+    }
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        while not done.wait(0.05):
+            if _rss() > limit or time.monotonic() > deadline:
+                reason.append("memory" if _rss() > limit else "time")
+                con.interrupt()
+                if not done.wait(GRACE) and on_stuck is not None:
+                    on_stuck(messages[reason[0]])
+                return
+
+    watchdog = threading.Thread(target=watch, name="manyi-query-watchdog", daemon=True)
+    con.execute("begin transaction")
+    watchdog.start()
+    try:
+        return con.execute(sql).pl()
+    except duckdb.OutOfMemoryException as exc:
+        raise QueryLimit(messages["memory"]) from exc
+    except duckdb.InterruptException as exc:
+        if reason:
+            raise QueryLimit(messages[reason[0]]) from exc
+        raise
+    finally:
+        done.set()
+        con.execute("rollback")
+
+
+GRACE = 5.0

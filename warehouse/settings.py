@@ -19,6 +19,10 @@ class Setting:
     name: str
     default: str
     help: str
+    # A whole-number setting: its least and greatest value, and the unit its message names.
+    low: int | None = None
+    high: int | None = None
+    unit: str = ""
 
 
 # The settings a user may change (`python -m pipelines setting set`, the Settings page).
@@ -29,8 +33,34 @@ SETTINGS = {
             "key_account_threshold", "5000000", "prior-year revenue at which a customer is a key account"
         ),
         Setting("timezone", "Asia/Shanghai", "time zone of complaint timestamps and of 'now' (IANA name)"),
-        Setting("min_sample", "30", "fewest responses (per window or period) a significance test needs"),
-        Setting("session_idle_minutes", "30", "minutes without activity after which a dashboard login ends"),
+        Setting(
+            "min_sample",
+            "30",
+            "fewest responses (per window or period) a significance test needs",
+            2,
+            1_000_000,
+        ),
+        Setting(
+            "session_idle_minutes",
+            "30",
+            "minutes without activity after which a dashboard login ends",
+            1,
+            1440,
+            " of minutes",
+        ),
+        Setting(
+            "query_timeout_seconds", "60", "longest a `query` statement may run", 1, 86_400, " of seconds"
+        ),
+        Setting(
+            "query_memory_mb", "2048", "memory a `query` statement may use (MiB)", 64, 1_048_576, " of MiB"
+        ),
+        Setting("upload_max_mb", "1024", "largest file a load reads (MiB)", 1, 1_048_576, " of MiB"),
+        Setting("upload_max_rows", "20000000", "most data rows in one file", 1, 2_000_000_000),
+        Setting("upload_max_columns", "1000", "most columns in one file", 1, 100_000),
+        Setting("upload_max_cell_chars", "10000", "longest cell of a file (characters)", 1, 100_000_000),
+        Setting("upload_max_id_chars", "64", "longest id (response, customer, complaint …)", 1, 10_000),
+        Setting("xlsx_max_unpacked_mb", "1024", "most an XLSX may unpack to (MiB)", 1, 1_048_576, " of MiB"),
+        Setting("xlsx_max_ratio", "100", "most an XLSX may unpack to, as a multiple of its size", 1, 100_000),
     )
 }
 CALENDAR_PREFIX = "calendar:"
@@ -57,13 +87,12 @@ def check(name: str, value: str) -> str:
         if number < 0:
             raise SettingError(f"{name} must be 0 or more, got {value}")
         return repr(number) if number != int(number) else str(int(number))
-    if name == "min_sample":
-        if not re.fullmatch(r"\d+", value) or not 2 <= int(value) <= 1_000_000:
-            raise SettingError(f"{name} must be a whole number from 2 to 1,000,000, got {value!r}")
-        return str(int(value))
-    if name == "session_idle_minutes":
-        if not re.fullmatch(r"\d+", value) or not 1 <= int(value) <= 1440:
-            raise SettingError(f"{name} must be a whole number of minutes from 1 to 1440, got {value!r}")
+    found = SETTINGS.get(name)
+    if found is not None and found.low is not None:
+        if not re.fullmatch(r"\d+", value) or not found.low <= int(value) <= found.high:
+            raise SettingError(
+                f"{name} must be a whole number{found.unit} from {found.low:,} to {found.high:,}, got {value!r}"
+            )
         return str(int(value))
     if name == "timezone":
         try:
@@ -86,6 +115,17 @@ def check(name: str, value: str) -> str:
         return value
     known = ", ".join([*SETTINGS, "target:QUESTIONNAIRE", "calendar:YYYY-MM-DD"])
     raise SettingError(f"unknown setting {name!r}; known: {known}")
+
+
+def value(con, name: str) -> str:
+    """The value in force of a user setting (its default where never set)."""
+    rows = con.execute("select value from setting_values where key = ?", [name]).fetchall()
+    return rows[0][0] if rows else SETTINGS[name].default
+
+
+def number(con, name: str) -> int:
+    """The value in force of a whole-number setting."""
+    return int(value(con, name))
 
 
 def set_setting(con, name: str, value: str) -> str:

@@ -15,9 +15,12 @@ import hmac
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from warehouse import audit
+from warehouse.lake import write
 from warehouse.roles import ROLES
 
 MAX_FAILURES = 5
@@ -128,12 +131,9 @@ def _regions(regions) -> str | None:
 
 
 def _write(con, by: str, event: dict, values: list) -> None:
-    from pipelines import store  # the audit writer (pipelines depends on warehouse, not back)
-    from warehouse.lake import write
-
     def body() -> None:
         con.execute("insert into users values (?, ?, ?, ?, ?, ?, ?, ?)", values)
-        store.audit(con, "user", None, event, user=by)
+        audit.record(con, "user", None, event, user=by)
 
     write(con, body)
 
@@ -188,14 +188,24 @@ def change(con, name: str, by: str = "cli", **changes) -> User:
 
 
 def failures(con, name: str, now: datetime | None = None) -> int:
-    """Failed logins of `name` in the last LOCK_MINUTES since its last successful login."""
+    """Failed logins of `name` in the last LOCK_MINUTES since its last successful login or an
+    admin's unlock. Tries refused by the lock check no password and do not count: otherwise
+    anyone who knows a name could keep it locked for ever."""
     now = now or datetime.now(UTC)
     row = con.execute(
         """
         select count(*) from audit_log
         where action = 'login_failed' and user_name = $name and logged_at > $since
+        and coalesce(json_extract_string(detail, '$.reason'), '') <> 'locked'
         and logged_at > coalesce(
-            (select max(logged_at) from audit_log where action = 'login' and user_name = $name),
+            (
+                select max(logged_at) from audit_log
+                where (action = 'login' and user_name = $name)
+                or (
+                    action = 'user' and json_extract_string(detail, '$.change') = 'unlock'
+                    and json_extract_string(detail, '$.user') = $name
+                )
+            ),
             '-infinity'::timestamptz
         )
         """,
@@ -204,33 +214,42 @@ def failures(con, name: str, now: datetime | None = None) -> int:
     return int(row[0])
 
 
+def locked(con, name: str, now: datetime | None = None) -> bool:
+    """Whether `name` is locked now (MAX_FAILURES counted failures within LOCK_MINUTES)."""
+    return failures(con, name, now) >= MAX_FAILURES
+
+
+def unlock(con, name: str, by: str = "cli") -> None:
+    """Lift a lock before it runs out (an admin's action, audited); earlier failures stop counting."""
+    if _row(con, name) is None:
+        raise UserError(f"no user {name!r}")
+    audit.append(con, "user", None, {"change": "unlock", "user": name}, user=by)
+
+
 def login(con, name: str, password: str, now: datetime | None = None) -> User:
     """The user when name and password match and the name is not locked or disabled; every
-    try is an audit row. Raises UserError ('locked', 'wrong', 'disabled') otherwise."""
-    from pipelines import store
-
+    try is an audit row, written in a retried transaction of its own (sign-ins at the same
+    moment never fail on the catalog's lock). Raises UserError ('locked', 'wrong',
+    'disabled') otherwise."""
     now = now or datetime.now(UTC)
     name = (name or "").strip()
-    tried = failures(con, name, now)
-    if tried >= MAX_FAILURES:
-        store.audit(con, "login_failed", None, {"reason": "locked"}, now, user=name)
+    if locked(con, name, now):
+        audit.append(con, "login_failed", None, {"reason": "locked"}, now, user=name)
         raise UserError("locked")
     row = _row(con, name)
     if row is None or not verify_password(password, row[3]):
-        store.audit(con, "login_failed", None, {"reason": "wrong name or password"}, now, user=name)
+        audit.append(con, "login_failed", None, {"reason": "wrong name or password"}, now, user=name)
         raise UserError("wrong")
     if row[4]:
-        store.audit(con, "login_failed", None, {"reason": "disabled"}, now, user=name)
+        audit.append(con, "login_failed", None, {"reason": "disabled"}, now, user=name)
         raise UserError("disabled")
-    store.audit(con, "login", None, {"role": row[1]}, now, user=name)
+    audit.append(con, "login", None, {"role": row[1]}, now, user=name)
     return _user(row)
 
 
 def login_email(con, email: str | None, now: datetime | None = None) -> User:
     """The user whose e-mail an identity provider (OIDC) vouched for; audited like a password
     login. Raises UserError ('unknown', 'disabled')."""
-    from pipelines import store
-
     now = now or datetime.now(UTC)
     email = (email or "").strip().lower()
     rows = con.execute(
@@ -240,11 +259,44 @@ def login_email(con, email: str | None, now: datetime | None = None) -> User:
     ).fetchall()
     if not email or not rows:
         detail = {"reason": "unknown e-mail", "email": email}
-        store.audit(con, "login_failed", None, detail, now, user=f"sso:{email}")
+        audit.append(con, "login_failed", None, detail, now, user=f"sso:{email}")
         raise UserError("unknown")
     row = rows[0]
     if row[4]:
-        store.audit(con, "login_failed", None, {"reason": "disabled", "method": "oidc"}, now, user=row[0])
+        audit.append(con, "login_failed", None, {"reason": "disabled", "method": "oidc"}, now, user=row[0])
         raise UserError("disabled")
-    store.audit(con, "login", None, {"role": row[1], "method": "oidc", "email": email}, now, user=row[0])
+    audit.append(con, "login", None, {"role": row[1], "method": "oidc", "email": email}, now, user=row[0])
     return _user(row)
+
+
+class Throttle:
+    """Per-source back-off (a browser's address or session): after FREE_TRIES failures in a
+    row, a source waits 2, 4, 8 … seconds (at most MAX_WAIT) before its next try is even
+    checked. Guessing from one place stays slow without locking the name's owner out."""
+
+    FREE_TRIES = 3
+    MAX_WAIT = 300.0
+
+    def __init__(self) -> None:
+        self._failed: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, source: str, now: float) -> float:
+        """Seconds `source` must still wait before a try is checked (0: go ahead)."""
+        with self._lock:
+            count, last = self._failed.get(source, (0, 0.0))
+        if count < self.FREE_TRIES:
+            return 0.0
+        return max(0.0, last + min(2.0 ** (count - self.FREE_TRIES + 1), self.MAX_WAIT) - now)
+
+    def failed(self, source: str, now: float) -> None:
+        with self._lock:
+            count, _ = self._failed.get(source, (0, 0.0))
+            self._failed[source] = (count + 1, now)
+            if len(self._failed) > 10_000:  # forget the oldest sources: bounded memory
+                for key in sorted(self._failed, key=lambda k: self._failed[k][1])[:1000]:
+                    del self._failed[key]
+
+    def succeeded(self, source: str) -> None:
+        with self._lock:
+            self._failed.pop(source, None)
