@@ -23,7 +23,7 @@ demo: setup
 	$(BIN)/python -m pipelines demo --force
 
 run: setup $(MANYI_DB)
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run serve.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 browser-deps:
 	bash scripts/install_browser.sh

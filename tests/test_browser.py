@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def _copy_demo(demo_db, tmp_path) -> Path:
 
 @contextlib.contextmanager
 def serving(db: Path, port: int | None = None, *options: str):
-    """`streamlit run app.py` on the warehouse `db` (127.0.0.1); yields its URL."""
+    """`streamlit run serve.py` (as `make run`) on the warehouse `db` (127.0.0.1); yields its URL."""
     port = port or _free_port()
     env = {**os.environ, "MANYI_DB": str(db)}
     proc = subprocess.Popen(
@@ -69,7 +70,7 @@ def serving(db: Path, port: int | None = None, *options: str):
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.port",
             str(port),
             "--server.headless",
@@ -617,3 +618,15 @@ def test_ten_people_clicking_sign_in_at_the_same_moment_are_all_signed_in(server
     assert signed_in == 10
     for context in contexts:
         context.close()
+
+
+def test_the_server_hides_its_metrics_and_error_details(server):
+    url, _ = server
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10)
+    assert refused.value.code == 404
+    assert urllib.request.urlopen(f"{url}/_stcore/health", timeout=10).read() == b"ok"
+    import tomllib
+
+    served = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert served["client"]["showErrorDetails"] == "none"  # no traceback reaches a user

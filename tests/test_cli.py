@@ -215,6 +215,13 @@ def test_query_stops_at_its_time_and_memory_limits(db):
     assert refused.returncode == 1 and "from 1 to 86,400" in refused.stderr
 
 
+def test_query_says_how_to_name_the_audit_time(db):
+    _setup(db)
+    failed = run_cli(db, "query", "select at, event from v_audit order by at")
+    assert failed.returncode == 1 and 'write it in double quotes, "at"' in failed.stderr
+    assert run_cli(db, "query", 'select "at", event from v_audit order by "at"').returncode == 0
+
+
 def test_query_writes_list_columns_to_csv_as_json(db):
     _setup(db)
     out = run_cli(

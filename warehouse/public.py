@@ -31,6 +31,8 @@ def check(con, sql: str) -> None:
         message = found.get("error_message", "")
         if "Only SELECT" in message:
             raise QueryRefused("query takes exactly one read-only SELECT statement")
+        if "v_audit" in sql.lower():
+            message += '\n(v_audit\'s column "at" is an SQL keyword: write it in double quotes, "at")'
         raise QueryRefused(f"query failed: {message}")
     statements = found.get("statements", [])
     if len(statements) != 1:
