@@ -176,10 +176,22 @@ def _os_user() -> str | None:
         return "cli"
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be loaded (missing, a folder, a device or pipe), else None."""
+    if path.is_dir():
+        return f"{path} is a folder, not a file: name one file to load"
+    if not path.exists():
+        return f"no such file: {path}"
+    if not path.is_file():
+        return f"{path} is not a regular file (a device, pipe or socket): save the data to a file first"
+    return None
+
+
 def cmd_load(con, args) -> int:
     path = Path(args.file)
-    if not path.is_file():
-        print(f"no such file: {path}", file=sys.stderr)
+    problem = _not_a_file(path)
+    if problem:
+        print(problem, file=sys.stderr)
         return 1
     job = LoadJob(
         kind=args.kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 
 
@@ -59,3 +60,14 @@ class TopicError(QuestionnaireError):
 
 class BatchError(Exception):
     """A batch operation (rollback) cannot be done."""
+
+
+def read_toml(text: str, error=QuestionnaireError) -> dict:
+    """The TOML text as a dict; `error` (a QuestionnaireError) when it is not TOML or nests
+    deeper than Python's parser can follow (a hostile file of 5,000 brackets)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error([f"not valid TOML: {exc}"]) from exc
+    except RecursionError:
+        raise error(["not a questionnaire or topic file: its values are nested too deeply"]) from None

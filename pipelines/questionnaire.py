@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 
-from pipelines.errors import QuestionnaireError
+from pipelines.errors import QuestionnaireError, read_toml
 from pipelines.fields import ENUMS
 from pipelines.topics import Topic, parse_list
 
@@ -135,10 +134,7 @@ def _strings(value, where: str, problems: list[str], default: tuple = ()) -> tup
 
 def parse(text: str) -> Questionnaire:
     """Parse and validate questionnaire TOML; raise QuestionnaireError listing every problem."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError([f"not valid TOML: {exc}"]) from exc
+    raw = read_toml(text)
     problems: list[str] = []
     qid = raw.get("id")
     if not isinstance(qid, str) or not ID_PATTERN.match(qid):

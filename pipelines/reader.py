@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,12 @@ def encoding_of(source: Source) -> tuple[str, str]:
     GB18030/GBK, decided by decoding the whole file once (in blocks)."""
     start = head(source, 4)
     if start.startswith(codecs.BOM_UTF8):
+        failed = _decodes(source, "utf-8-sig")
+        if failed is not None:
+            raise refuse(
+                f"the file starts with a UTF-8 mark (BOM) but byte {failed} is not UTF-8: "
+                "it mixes encodings (GBK text behind a UTF-8 mark?); save it again as UTF-8 or GBK"
+            )
         return "utf-8-sig", "utf-8-sig"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "utf-16"
@@ -163,9 +170,20 @@ def read_pieces(
     yield from _csv_pieces(data, skip_rows, piece_chars or PIECE_CHARS)
 
 
+def _lines_by_cr(blocks: Iterator[str]) -> Iterator[str]:
+    """Text whose lines end in a lone CR (classic Mac OS) with the CRs read as line breaks."""
+    for block in blocks:
+        yield block.replace("\r", "\n")
+
+
 def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Table]:
     codec, encoding = encoding_of(data)
     blocks = _text_blocks(data, codec)
+    first = next(blocks, "")
+    if "\r" in first and "\n" not in first:
+        blocks = _lines_by_cr(blocks)
+        first = first.replace("\r", "\n")
+    blocks = itertools.chain([first], blocks)
     buf, exhausted = "", False
 
     def more() -> bool:

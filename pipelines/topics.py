@@ -16,11 +16,10 @@ already loaded.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pipelines.errors import TopicError
+from pipelines.errors import TopicError, read_toml
 from pipelines.fields import ENUMS
 from pipelines.text import keyword_pattern
 
@@ -97,10 +96,7 @@ def parse_list(raw, problems: list[str], where: str = "topics") -> tuple[Topic, 
 
 def parse_file(text: str) -> tuple[Topic, ...]:
     """The company-wide topic file: TOML of [[topics]] only."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TopicError([f"not valid TOML: {exc}"]) from exc
+    raw = read_toml(text, TopicError)
     problems = [f"unknown key {key!r} (a topic file holds [[topics]] only)" for key in raw if key != "topics"]
     topics = parse_list(raw.get("topics"), problems)
     if not topics and not problems:

@@ -216,3 +216,41 @@ def test_duplicate_headers_in_a_workbook_are_refused_too(wh, tmp_path):
     workbook.close()
     report = refused(wh, tmp_path, "sales", book.getvalue(), "--ignore-extra", name="dup.xlsx")
     assert "column 'revenue', value 'revenue': the header names this column twice" in report
+
+
+def test_a_utf8_mark_before_gbk_text_is_named_not_a_traceback(wh, tmp_path):
+    data = b"\xef\xbb\xbf" + "客户编号,客户名称\nC1,东风\n".encode("gbk")
+    report = refused(wh, tmp_path, "customers", data)
+    assert "UTF-8 mark (BOM)" in report and "mixes encodings" in report
+
+
+def test_a_file_whose_lines_end_in_cr_alone_loads(wh, tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"customer_id,name,region\rC1,A,\xe5\x8d\x8e\xe4\xb8\x9c\rC2,B,\r")
+    result = run_cli(wh, "load", "customers", str(path))
+    assert result.returncode == 0, result.stderr
+    assert last_json(result)["rows"] == 2
+
+
+def test_a_folder_a_device_and_a_pipe_are_named_for_what_they_are(wh, tmp_path):
+    import os
+
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    for path, words in (
+        (tmp_path / "folder", "is a folder, not a file"),
+        ("/dev/zero", "is not a regular file"),
+        (tmp_path / "pipe", "is not a regular file"),
+        (tmp_path / "missing.csv", "no such file"),
+    ):
+        result = run_cli(wh, "load", "customers", str(path))
+        assert result.returncode == 1 and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_toml_nested_thousands_deep_is_refused_in_words(wh, tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for command in (("questionnaire", "add"), ("topics", "load")):
+        result = run_cli(wh, *command, str(deep))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "nested too deeply" in result.stderr
