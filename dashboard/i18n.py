@@ -42,6 +42,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "登录失败次数过多，请 {seconds} 秒后再试。",
         "Too many failed sign-ins from here: try again in {seconds} s.",
     ),
+    "up.limits": (
+        "每个文件至多 {mb} MiB、{rows} 行、{columns} 列，单元格至多 {cell} 字（管理员可在“设置”中修改）。",
+        "Each file: at most {mb} MiB, {rows} rows, {columns} columns and {cell} characters a cell "
+        "(an admin can change these under Settings).",
+    ),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

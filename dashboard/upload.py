@@ -9,14 +9,23 @@ import streamlit as st
 
 from dashboard import auth, reasons
 from dashboard.i18n import labels, lang, t
-from dashboard.state import data_version, open_for_write, q
+from dashboard.state import data_version, open_for_write, q, writer
 from dashboard.widgets import column_config
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
-from pipelines.load import ITEM_PREFIX, LoadJob, LoadResult, load, prepare, release, resolve_columns
+from pipelines.load import (
+    ITEM_PREFIX,
+    LoadJob,
+    LoadResult,
+    limits,
+    load,
+    prepare,
+    release,
+    resolve_columns,
+)
 from pipelines.questionnaire import Questionnaire
-from pipelines.reader import read_pieces
+from pipelines.reader import Limits, read_pieces
 from warehouse import open_warehouse, settings
 from warehouse.lake import Busy, write
 
@@ -39,7 +48,28 @@ def sample(data: bytes, sheet: str | None, skip_rows: int) -> pl.DataFrame:
     """The cells (all text) of the file's first piece (pipelines/reader.py: a few hundred
     thousand rows at most), for the column mapping: every widget change reruns the page, and
     it need not read a large file whole each time. Raises ValidationError when unreadable."""
-    return next(read_pieces(data, sheet=sheet, skip_rows=skip_rows)).frame
+    return next(read_pieces(data, sheet=sheet, skip_rows=skip_rows, limits=upload_limits())).frame
+
+
+def upload_limits() -> Limits:
+    """The limits a file must keep (settings upload_max_*, xlsx_max_*)."""
+    cur = writer()
+    try:
+        return limits(cur)
+    finally:
+        cur.close()
+
+
+def limits_text() -> str:
+    """The limits in words, for the page to say before a file is chosen."""
+    found = upload_limits()
+    return t(
+        "up.limits",
+        mb=f"{found.max_bytes // 2**20:,}",
+        rows=f"{found.max_rows:,}",
+        columns=f"{found.max_columns:,}",
+        cell=f"{found.max_cell_chars:,}",
+    )
 
 
 def targets(kind: str, questionnaire: Questionnaire | None) -> dict[str, str]:

@@ -17,6 +17,7 @@ start()
 auth.require("upload")
 st.title(t("up.title"))
 file = st.file_uploader(t("up.file"), type=["csv", "xlsx", "toml", "txt"], key="upload_file")
+st.caption(upload.limits_text())
 kind = st.selectbox(t("up.kind"), KINDS, format_func=labels(KINDS, "kind").get, key="upload_kind")
 qids = q("questionnaires")["questionnaire_id"].to_list()
 qid = st.selectbox(t("filter.questionnaire"), qids, key="upload_qid") if kind == "survey" and qids else None

@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--replace", action="store_true")
     ld.add_argument("--row-ids", action="store_true", help="use file row numbers as ids (files without ids)")
     ld.add_argument("--own", metavar="SUBJECT", help="treat this subject value as our own company")
+    ld.add_argument(
+        "--allow-future", action="store_true", help="accept survey and complaint dates after today"
+    )
 
     sub.add_parser("batches", help="list loaded batches")
     rb = sub.add_parser("rollback", help="remove one batch")
@@ -206,6 +209,7 @@ def cmd_load(con, args) -> int:
         replace=args.replace,
         row_ids=args.row_ids,
         own_subject=args.own,
+        allow_future=args.allow_future,
         user=_os_user(),
     )
     progress = _StderrProgress() if path.stat().st_size > PROGRESS_BYTES else (lambda f, m: None)

@@ -23,10 +23,10 @@ from pipelines import store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
-from pipelines.reader import Source, byte_blocks, read_pieces, refuse
+from pipelines.reader import Limits, Source, byte_blocks, read_pieces, refuse
 from pipelines.scoring import score
 from pipelines.text import analyse_many
-from warehouse import audit
+from warehouse import audit, settings
 from warehouse.lake import write
 from warehouse.maintain import check_settings, light_compaction
 from warehouse.sql import bind
@@ -76,6 +76,7 @@ class LoadJob:
     user: str | None = None  # who loads: audited, and recorded on each action version (changed_by)
     note: str | None = None  # what a dashboard edit did ("approve"): recorded on each version
     check_duplicate: bool = True  # a dashboard edit may restore an earlier version's bytes
+    allow_future: bool = False  # survey and complaint dates after today are refused otherwise
 
     @functools.cached_property
     def sha256(self) -> str:
@@ -94,6 +95,7 @@ class LoadJob:
             "replace": self.replace,
             "row_ids": self.row_ids,
             "own": self.own_subject,
+            "allow_future": self.allow_future,
         }
 
 
@@ -108,6 +110,7 @@ class LoadResult:
     ratings: int = 0
     superseded: int = 0
     encoding: str | None = None
+    sheet: str | None = None  # the workbook sheet read (XLSX)
     date_readings: dict[str, str] | None = None
     warnings: list[dict] | None = None
     retries: int | None = None  # commits retried because another writer committed first
@@ -171,6 +174,7 @@ class Prepared:
     date_readings: dict[str, str] = field(default_factory=dict)  # file column -> how d/m/y was read
     warnings: list[dict] = field(default_factory=list)  # loaded anyway: see data_warnings
     seen_batches: frozenset[str] = frozenset()  # loaded batches of the kind when keys were checked
+    sheet: str | None = None  # the workbook sheet read (XLSX)
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
@@ -363,10 +367,11 @@ def _stage(
 ) -> Prepared:
     """Stage the file piece by piece into `spool` and check it; raise ValidationError."""
     columns: dict[str, str] | None = None
-    encoding, rows, ratings, problems = "", 0, 0, []
+    encoding, rows, ratings, problems, sheet, hidden = "", 0, 0, [], None, ()
     # Each piece of the file is staged to Parquet and checked against the scales on its own;
     # the checks that need every row (ids, dates, row rules) run in DuckDB over the spool.
-    for number, piece in enumerate(read_pieces(job.data, sheet=job.sheet, skip_rows=job.skip_rows)):
+    pieces = read_pieces(job.data, sheet=job.sheet, skip_rows=job.skip_rows, limits=limits(con))
+    for number, piece in enumerate(pieces):
         if columns is None:
             if piece.frame.height == 0:
                 raise refuse("the file has a header but no data rows")
@@ -380,7 +385,7 @@ def _stage(
             )
             if problems:
                 raise ValidationError(problems)
-            encoding = piece.encoding
+            encoding, sheet, hidden = piece.encoding, piece.sheet, piece.hidden_sheets
         stage = (
             piece.frame.select([pl.col(h).alias(t) for h, t in columns.items()])
             .with_columns([pl.lit(v, pl.Utf8).alias(k) for k, v in job.constants.items()])
@@ -406,7 +411,7 @@ def _stage(
         progress(0.1, f"read {rows:,} rows")
     progress(0.15, f"validating {rows:,} rows")
     con.execute(f"create temp view stage as select * from read_parquet({spool.sql_path('stage/*.parquet')})")
-    field_problems, readings = _validate_fields(con, job.kind, job.own_subject, spool)
+    field_problems, readings = _validate_fields(con, job, spool)
     problems = field_problems + problems
     problems += _duplicate_keys(con, job.kind)
     existing = 0
@@ -422,6 +427,16 @@ def _stage(
         raise ValidationError(problems, total)
     progress(0.6, "validated")
     warnings = data_warnings(con, job.kind)
+    if hidden:
+        warnings.append(
+            {
+                "check": "hidden_sheets",
+                "count": len(hidden),
+                "examples": list(hidden[:5]),
+                "message": f"hidden sheets of the workbook, not read (sheet {sheet!r} was): "
+                "name one with --sheet to read it",
+            }
+        )
     header_names = {t: h for h, t in columns.items()}
     return Prepared(
         job,
@@ -435,6 +450,7 @@ def _stage(
         date_readings={header_names.get(k, k): v for k, v in readings.items()},
         warnings=warnings,
         seen_batches=seen,
+        sheet=sheet,
     )
 
 
@@ -498,7 +514,26 @@ def date_readings(con, columns: list[str]) -> tuple[dict[str, str], list[Problem
     return readings, problems
 
 
-def _validate_fields(con, kind: str, own: str | None, spool: Spool) -> tuple[list[Problem], dict[str, str]]:
+def limits(con) -> Limits:
+    """The upload limits in force (settings upload_max_* and xlsx_max_*)."""
+    number = functools.partial(settings.number, con)
+    return Limits(
+        max_bytes=number("upload_max_mb") * 2**20,
+        max_rows=number("upload_max_rows"),
+        max_columns=number("upload_max_columns"),
+        max_cell_chars=number("upload_max_cell_chars"),
+        xlsx_max_unpacked=number("xlsx_max_unpacked_mb") * 2**20,
+        xlsx_max_ratio=number("xlsx_max_ratio"),
+    )
+
+
+# Kinds whose dates say when something already happened: a date after today is a typo
+# (9999-12-31) unless the loader says otherwise (--allow-future).
+_PAST_ONLY = ("survey", "complaints")
+
+
+def _validate_fields(con, job: LoadJob, spool: Spool) -> tuple[list[Problem], dict[str, str]]:
+    kind = job.kind
     present = {row[0] for row in con.execute("select column_name from (describe stage)").fetchall()}
     dated = [f.name for f in FIELDS[kind] if f.type in ("date", "datetime") and f.name in present]
     readings, problems = date_readings(con, dated)
@@ -506,9 +541,12 @@ def _validate_fields(con, kind: str, own: str | None, spool: Spool) -> tuple[lis
         "date_formats": DATE_FORMATS,
         "date_formats_day_first": DATE_FORMATS_DAY_FIRST,
         "period_formats": PERIOD_FORMATS,
-        "own_subject": own,
+        "own_subject": job.own_subject,
+        "max_id_chars": settings.number(con, "upload_max_id_chars"),
+        "today": settings.today(con),
         **_enum_params(),
     }
+    future = kind in _PAST_ONLY and not job.allow_future
     selects = ["__row"]
     checks = []
     for f in FIELDS[kind]:
@@ -522,6 +560,22 @@ def _validate_fields(con, kind: str, own: str | None, spool: Spool) -> tuple[lis
             checks.append((f"nullif(trim({col}), '') is null", f.name, "required value is blank"))
         if bad != "false":
             checks.append((bad, f.name, reason))
+        if f.type == "id" and f.name.endswith("_id"):
+            checks.append(
+                (
+                    f"length(trim({col})) > $max_id_chars",
+                    f.name,
+                    "an id longer than the limit (setting upload_max_id_chars)",
+                )
+            )
+        if future and f.type in ("date", "datetime"):
+            checks.append(
+                (
+                    f"({value})::date > $today",
+                    f.name,
+                    "after today (company time zone): a typo? load with --allow-future if it is meant",
+                )
+            )
     # One pass converts every field and flags every check; only a check that flagged rows
     # goes back to the file for their row numbers and cells.
     flags = [f"coalesce({condition}, false) as __bad_{n}" for n, (condition, _, _) in enumerate(checks)]
@@ -898,6 +952,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         ratings=prepared.ratings,
         superseded=prepared.existing,
         encoding=prepared.encoding,
+        sheet=prepared.sheet,
         date_readings=prepared.date_readings or None,
         warnings=prepared.warnings or None,
         retries=len(retries) or None,

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import itertools
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,26 @@ class Table:
     frame: pl.DataFrame
     encoding: str
     first_row: int
+    sheet: str | None = None  # the workbook sheet read (XLSX)
+    hidden_sheets: tuple[str, ...] = ()  # the workbook's hidden sheets, not read by default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold, refused at once and in words before the memory is spent
+    (the settings upload_max_* and xlsx_max_*: warehouse.settings)."""
+
+    max_bytes: int = 1024 * 2**20
+    max_rows: int = 20_000_000
+    max_columns: int = 1000
+    max_cell_chars: int = 10_000
+    xlsx_max_unpacked: int = 1024 * 2**20
+    xlsx_max_ratio: int = 100
+
+    @property
+    def max_record_chars(self) -> int:
+        """The longest a record can be within the column and cell limits (separators, quotes)."""
+        return self.max_columns * (self.max_cell_chars + 3) + 2
 
 
 def refuse(reason: str, value: str | None = None) -> ValidationError:
@@ -146,19 +167,39 @@ def _separator(text: str) -> str:
         return ","
 
 
+def _size(data: Source) -> int:
+    return len(data) if isinstance(data, bytes | bytearray | memoryview) else Path(data).stat().st_size
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
+
+
 def read_pieces(
-    data: Source, *, sheet: str | None = None, skip_rows: int = 0, piece_chars: int | None = None
+    data: Source,
+    *,
+    sheet: str | None = None,
+    skip_rows: int = 0,
+    piece_chars: int | None = None,
+    limits: Limits = Limits(),
 ) -> Iterator[Table]:
     """The file's cells as text, in pieces of whole records (at least one, maybe of no rows);
     each piece's `first_row` is the file row number of its first record. Problems that only
-    a whole-file pass finds (rows with too few fields) are raised after the last piece."""
+    a whole-file pass finds (rows with too few fields) are raised after the last piece.
+    A file past one of `limits` is refused as soon as that is seen."""
     if skip_rows < 0:
         raise refuse(f"skip rows must be 0 or more, got {skip_rows}", str(skip_rows))
+    if _size(data) > limits.max_bytes:
+        raise refuse(
+            f"the file is {_mib(_size(data))}, more than the limit of {_mib(limits.max_bytes)} "
+            "(setting upload_max_mb)"
+        )
     if not head(data).strip() and _is_blank(data):  # the whole file only when it starts blank
         raise refuse("the file is empty")
     start = head(data)
     if start.startswith(XLSX_MAGIC):
-        yield _read_xlsx(data if isinstance(data, bytes) else Path(data).read_bytes(), sheet, skip_rows)
+        whole = data if isinstance(data, bytes) else Path(data).read_bytes()
+        yield _read_xlsx(whole, sheet, skip_rows, limits)
         return
     if start.startswith(OLE_MAGIC):
         whole = data if isinstance(data, bytes) else Path(data).read_bytes()
@@ -167,7 +208,7 @@ def read_pieces(
         raise refuse("old Excel .xls files are not supported: save the sheet as .xlsx or CSV")
     if sheet:
         raise refuse("--sheet applies to XLSX files only; this file is text (CSV)")
-    yield from _csv_pieces(data, skip_rows, piece_chars or PIECE_CHARS)
+    yield from _csv_pieces(data, skip_rows, piece_chars or PIECE_CHARS, limits)
 
 
 def _lines_by_cr(blocks: Iterator[str]) -> Iterator[str]:
@@ -176,7 +217,69 @@ def _lines_by_cr(blocks: Iterator[str]) -> Iterator[str]:
         yield block.replace("\r", "\n")
 
 
-def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Table]:
+def _too_long(text: str, separator: str, header: list[str], row: int, limits: Limits) -> ValidationError:
+    """A record that runs past the longest a record can be: the field it stops in is named."""
+    fields = next(csv.reader(io.StringIO(text[: limits.max_record_chars]), delimiter=separator), [])
+    at = max(len(fields) - 1, 0)
+    column = header[at] if at < len(header) else f"field {at + 1}"
+    return ValidationError(
+        [
+            Problem(
+                row,
+                column,
+                None,
+                f"longer than {limits.max_cell_chars:,} characters (setting upload_max_cell_chars), "
+                "or a quote that is never closed",
+            )
+        ]
+    )
+
+
+def _check_cells(frame: pl.DataFrame, first_row: int, limits: Limits) -> None:
+    """Cells longer than the limit, one problem per column (its first such row)."""
+    # A string's length in bytes is known at once and never less than its length in characters.
+    long = [
+        c
+        for c, n in frame.select(pl.all().str.len_bytes().max()).row(0, named=True).items()
+        if n and n > limits.max_cell_chars
+    ]
+    problems = []
+    for column in long:
+        found = (
+            frame.with_row_index("__row", offset=first_row)
+            .filter(pl.col(column).str.len_chars() > limits.max_cell_chars)
+            .select("__row", column)
+            .head(1)
+        )
+        if found.height:
+            row, value = found.row(0)
+            problems.append(
+                Problem(
+                    row,
+                    column,
+                    value[:40] + "…",
+                    f"longer than {limits.max_cell_chars:,} characters (setting upload_max_cell_chars)",
+                )
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_shape(columns: int, rows: int, limits: Limits) -> None:
+    if columns > limits.max_columns:
+        raise refuse(
+            f"the file has {columns:,} columns, more than {limits.max_columns:,} (setting upload_max_columns)"
+        )
+    if rows > limits.max_rows:
+        raise refuse(
+            f"the file has more than {limits.max_rows:,} data rows (setting upload_max_rows): split it"
+        )
+
+
+def _csv_pieces(data: Source, skip_rows: int, piece_chars: int, limits: Limits) -> Iterator[Table]:
+    # The csv module (header, short rows, a long record's column) refuses a field over its own
+    # limit of 128 KiB with an error of its own: ours are checked first, in words.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_record_chars + 1))
     codec, encoding = encoding_of(data)
     blocks = _text_blocks(data, codec)
     first = next(blocks, "")
@@ -207,7 +310,10 @@ def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Tabl
     if not buf.strip():
         raise refuse("the file is empty")
     while (end := _record_end(buf)) < 0 and more():
-        pass
+        if len(buf) > limits.max_record_chars:
+            raise refuse(
+                f"the header line is longer than {limits.max_record_chars:,} characters: not a CSV header"
+            )
     header_text = buf if end < 0 else buf[: end + 1]
     buf = buf[len(header_text) :]
     if not header_text.endswith("\n"):
@@ -216,6 +322,7 @@ def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Tabl
         pass
     separator = _separator(header_text + buf[:20000])
     header = _raw_header(header_text, separator)
+    _check_shape(len(header), 0, limits)
     lines_before, records_before, short = skip_rows, 0, []
     while True:
         while len(buf) < piece_chars and more():
@@ -226,7 +333,10 @@ def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Tabl
             end = _last_record_end(buf[:piece_chars])
             if end < 0:  # a record longer than a piece: cut after it
                 while (end := _record_end(buf, piece_chars)) < 0 and more():
-                    pass
+                    if len(buf) > limits.max_record_chars:
+                        raise _too_long(buf, separator, header, 2 + skip_rows + records_before, limits)
+                if end > limits.max_record_chars:
+                    raise _too_long(buf, separator, header, 2 + skip_rows + records_before, limits)
             piece, buf = (buf, "") if end < 0 else (buf[: end + 1], buf[end + 1 :])
         last = exhausted and not buf
         text = header_text + piece
@@ -254,6 +364,8 @@ def _csv_pieces(data: Source, skip_rows: int, piece_chars: int) -> Iterator[Tabl
         lines_before += piece.count("\n")
         first_row = 2 + skip_rows + records_before
         records_before += frame.height
+        _check_shape(frame.width, records_before, limits)
+        _check_cells(frame, first_row, limits)
         if not short and (frame.height or (last and records_before == 0)):
             yield Table(_clean_headers(frame), encoding, first_row)
         if last:
@@ -322,26 +434,53 @@ def _refuse_short_rows(text: str, separator: str, width: int, skip_rows: int) ->
         )
 
 
-def _read_xlsx(data: bytes, sheet: str | None, skip_rows: int) -> Table:
+def _check_unpacked(data: bytes, limits: Limits) -> None:
+    """Refuse a workbook that would unpack past the limits (a zip bomb) before reading it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            unpacked = sum(entry.file_size for entry in book.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise refuse(f"not a readable XLSX file: {exc}") from exc
+    if unpacked > limits.xlsx_max_unpacked:
+        raise refuse(
+            f"the workbook unpacks to {_mib(unpacked)}, more than {_mib(limits.xlsx_max_unpacked)} "
+            "(setting xlsx_max_unpacked_mb)"
+        )
+    if unpacked > limits.xlsx_max_ratio * max(len(data), 1):
+        raise refuse(
+            f"the workbook unpacks to {unpacked / max(len(data), 1):,.0f} times its size, more than "
+            f"{limits.xlsx_max_ratio:,} (setting xlsx_max_ratio): not a workbook a person saved"
+        )
+
+
+def _read_xlsx(data: bytes, sheet: str | None, skip_rows: int, limits: Limits = Limits()) -> Table:
     import fastexcel
 
+    _check_unpacked(data, limits)
     try:
         reader = fastexcel.read_excel(data)
         names = reader.sheet_names
         if sheet is not None and sheet not in names:
             raise refuse(f"sheet {sheet!r} not found; the workbook has {names}", sheet)
-        picked = sheet if sheet is not None else 0
-        loaded = reader.load_sheet(picked, header_row=skip_rows, dtypes="string")
+        hidden = tuple(n for n in names if reader.load_sheet(n, n_rows=0).visible != "visible")
+        if sheet is None:
+            shown = [n for n in names if n not in hidden]
+            if not shown:
+                raise refuse("every sheet of the workbook is hidden: name one with --sheet")
+            sheet = shown[0]
+        loaded = reader.load_sheet(sheet, header_row=skip_rows, dtypes="string")
+        _check_shape(loaded.width, loaded.height, limits)
         frame = pl.from_arrow(loaded.to_arrow())
         # fastexcel renames a repeated header (a, a_1): check the header row as written.
-        raw = reader.load_sheet(picked, header_row=None, skip_rows=skip_rows, n_rows=1, dtypes="string")
+        raw = reader.load_sheet(sheet, header_row=None, skip_rows=skip_rows, n_rows=1, dtypes="string")
         header = pl.from_arrow(raw.to_arrow())
         if header.height:
             _check_duplicates([v for v in header.row(0) if v is not None and str(v).strip()])
     except fastexcel.FastExcelError as exc:
         raise refuse(f"not a readable XLSX file: {exc}") from exc
     frame = frame.with_columns(pl.all().cast(pl.Utf8).fill_null(""))
-    return Table(_clean_headers(frame), "xlsx", 2 + skip_rows)
+    _check_cells(frame, 2 + skip_rows, limits)
+    return Table(_clean_headers(frame), "xlsx", 2 + skip_rows, sheet, tuple(n for n in hidden if n != sheet))
 
 
 def _check_duplicates(raw: list[str]) -> None:

@@ -254,3 +254,119 @@ def test_a_toml_nested_thousands_deep_is_refused_in_words(wh, tmp_path):
         result = run_cli(wh, *command, str(deep))
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert "nested too deeply" in result.stderr
+
+
+def _peak_child_mib(db, *args) -> tuple:
+    """Run the CLI in a child and return (result, the child's peak RSS in MiB)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = run_cli(db, *args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return result, max(after, before) / 1024
+
+
+def test_a_huge_comment_cell_is_refused_by_row_and_column_before_the_memory_goes(wh, tmp_path):
+    header = "问卷编号,客户编号,调查日期,产品性能,意见建议\n"
+    path = tmp_path / "huge.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header + "R1,C1,2025-01-05,5,好\n")
+        f.write("R2,C1,2025-01-05,5," + "太慢" * 50 * 2**20 + "\n")  # 100 M characters
+    before = snapshot(wh)
+    result, peak = _peak_child_mib(
+        wh, "load", "survey", str(path), "--questionnaire", "dealer-sales", "--ignore-extra"
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "row 3, column '意见建议'" in result.stderr and "longer than 10,000 characters" in result.stderr
+    assert snapshot(wh) == before
+    assert peak < 1024, f"the loader grew to {peak:.0f} MiB before refusing"
+
+
+def test_a_line_without_a_break_is_refused_early(wh, tmp_path):
+    path = tmp_path / "oneline.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(SALES_HEADER + "2025-01,C1," + "x" * 100 * 2**20)
+    result, peak = _peak_child_mib(wh, "load", "sales", str(path))
+    assert result.returncode == 1 and "row 2, column 'product'" in result.stderr
+    assert peak < 1024, f"the loader grew to {peak:.0f} MiB before refusing"
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(wh, tmp_path):
+    import io
+    import zipfile
+
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<c>" + "0" * 300 * 2**20 + "</c>")
+    report = refused(wh, tmp_path, "sales", book.getvalue(), name="bomb.xlsx")
+    assert "unpacks to" in report and "(setting xlsx_max_ratio)" in report
+
+
+def test_the_file_size_columns_and_rows_limits_are_settings(wh, tmp_path):
+    run_cli(wh, "setting", "set", "upload_max_rows", "3", check=True)
+    run_cli(wh, "setting", "set", "upload_max_columns", "5", check=True)
+    rows = SALES_HEADER + "".join(f"2025-01,C{n},整车,1,1,100\n" for n in range(4))
+    assert "more than 5 (setting upload_max_columns)" in refused(wh, tmp_path, "sales", rows.encode())
+    run_cli(wh, "setting", "set", "upload_max_columns", "6", check=True)
+    assert "more than 3 data rows (setting upload_max_rows)" in refused(wh, tmp_path, "sales", rows.encode())
+    run_cli(wh, "setting", "set", "upload_max_mb", "1", check=True)
+    big = SALES_HEADER + "2025-01,C1," + "x" * 2**20 + ",1,1,100\n"
+    assert "(setting upload_max_mb)" in refused(wh, tmp_path, "sales", big.encode())
+
+
+def test_long_ids_and_dates_after_today_are_refused(wh, tmp_path):
+    header = "问卷编号,客户编号,调查日期,产品性能\n"
+    long_id = header + "R" * 2**20 + ",C1,2025-01-05,5\n"
+    report = refused(
+        wh, tmp_path, "survey", long_id.encode(), "--questionnaire", "dealer-sales", "--ignore-extra"
+    )
+    assert "longer than 10,000 characters" in report  # the cell limit comes first
+    long_id = header + "R" * 65 + ",C1,2025-01-05,5\n"
+    report = refused(
+        wh, tmp_path, "survey", long_id.encode(), "--questionnaire", "dealer-sales", "--ignore-extra"
+    )
+    assert "column '问卷编号'" in report and "(setting upload_max_id_chars)" in report
+    future = header + "R1,C1,9999-12-31,5\n"
+    report = refused(
+        wh, tmp_path, "survey", future.encode(), "--questionnaire", "dealer-sales", "--ignore-extra"
+    )
+    assert "row 2, column '调查日期', value '9999-12-31': after today" in report
+    path = tmp_path / "future.csv"
+    path.write_text(future, encoding="utf-8")
+    loaded = run_cli(
+        wh, "load", "survey", str(path), "--questionnaire", "dealer-sales", "--ignore-extra", "--allow-future"
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    complaint = "complaint_id,customer_id,received_at,cause_category\nT1,C1,2999-01-01 08:00,法\n"
+    assert "after today" in refused(wh, tmp_path, "complaints", complaint.encode())
+
+
+def test_the_first_visible_sheet_is_read_and_hidden_ones_named(wh, tmp_path):
+    import io
+
+    import xlsxwriter
+
+    book = io.BytesIO()
+    workbook = xlsxwriter.Workbook(book)
+    hidden = workbook.add_worksheet("旧数据")
+    shown = workbook.add_worksheet("销售")
+    for sheet, customer in ((hidden, "OLD"), (shown, "C1")):
+        for n, value in enumerate(["period", "customer_id", "shipments", "revenue"]):
+            sheet.write(0, n, value)
+        for n, value in enumerate(["2025-01", customer, "1", "100"]):
+            sheet.write(1, n, value)
+    shown.activate()
+    hidden.hide()
+    workbook.close()
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(book.getvalue())
+    result = run_cli(wh, "load", "sales", str(path), check=True)
+    summary = last_json(result)
+    assert summary["sheet"] == "销售"
+    assert [w["examples"] for w in summary["warnings"] if w["check"] == "hidden_sheets"] == [["旧数据"]]
+    con = open_warehouse(wh)
+    try:
+        assert con.execute("select customer_id from sales").fetchall() == [("C1",)]
+    finally:
+        con.close()

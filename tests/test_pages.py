@@ -481,6 +481,20 @@ def test_upload_validates_then_loads_and_rolls_back(app):
     assert scalar(app.db, "select count(*) from complaints where complaint_id = 'T1'") == 1
 
 
+def test_upload_says_its_limits_and_refuses_a_cell_past_them(app):
+    open_page(app, "upload")
+    assert any(
+        "每个文件至多 1,024 MiB、20,000,000 行、1,000 列，单元格至多 10,000 字" in c.value
+        for c in app.caption
+    )
+    app.selectbox(key="upload_kind").set_value("customers").run()
+    text = "customer_id,name\nC1,A\nC2," + "长" * 10_001 + "\n"
+    app.file_uploader(key="upload_file").set_value(("long.csv", text.encode(), "text/csv")).run()
+    assert not app.exception
+    shown = " ".join(str(e.value) for e in [*app.error, *app.markdown, *app.dataframe])
+    assert "longer than 10,000 characters" in shown
+
+
 def test_upload_reports_every_bad_row(app):
     open_page(app, "upload")
     bad = "投诉编号,客户编号,投诉时间,原因类别\nT1,C1,yesterday,人\nT2,,2025-01-01,天气\n".encode()

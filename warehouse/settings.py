@@ -128,6 +128,11 @@ def number(con, name: str) -> int:
     return int(value(con, name))
 
 
+def today(con) -> dt.date:
+    """Today's date in the company time zone (setting timezone)."""
+    return datetime.now(zoneinfo.ZoneInfo(value(con, "timezone"))).date()
+
+
 def set_setting(con, name: str, value: str) -> str:
     """Validate and record a user setting; returns the value stored."""
     stored = check(name, value)
