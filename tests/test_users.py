@@ -27,7 +27,7 @@ def test_passwords_are_kept_only_as_salted_scrypt_hashes(lake):
     assert users.verify_password("demo", first) and not users.verify_password("Demo", first)
     assert not users.verify_password("demo", None) and not users.verify_password("demo", "plain")
     users.add(lake, "wang", "engineer", "s3cret!", ["华东"])
-    stored = lake.execute("select password_hash from users").fetchall()
+    stored = lake.execute("select decode(password_hash) from passwords").fetchall()
     assert len(stored) == 1 and "s3cret!" not in stored[0][0]
     assert users.get(lake, "wang") == users.User("wang", "engineer", ("华东",), False, None)
 
@@ -283,3 +283,54 @@ def test_cli_reads_the_password_from_stdin_and_audits_as_the_os_user(db):
     audit = last_json(run_cli(db, "query", 'select event, detail from v_audit order by "at"', check=True))
     assert [a["event"] for a in audit] == ["user"] * 4
     assert all("top-secret" not in a["detail"] and "newpw" not in a["detail"] for a in audit)
+
+
+def _catalog_holds(db, needle: bytes) -> set[str]:
+    """The catalog's own tables (SQLite) holding `needle` anywhere: what anything that opens
+    the catalog file could read."""
+    import sqlite3
+
+    found = set()
+    with sqlite3.connect(db) as catalog:
+        for (table,) in catalog.execute("select name from sqlite_master where type = 'table'"):
+            for row in catalog.execute(f'select * from "{table}"'):
+                for value in row:
+                    raw = value.encode() if isinstance(value, str) else value
+                    if isinstance(raw, bytes) and needle in raw:
+                        found.add(table)
+    return found
+
+
+def test_the_warehouse_is_private_and_its_catalog_holds_no_password_hash(db):
+    import stat
+
+    con = open_warehouse(db)
+    users.add(con, "li", "manager", "right")
+    users.change(con, "li", password="again")
+    con.close()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.with_name(db.name + ".files").stat().st_mode) == 0o700
+    assert _catalog_holds(db, b"scrypt$") == set()
+    con = open_warehouse(db)
+    assert users.login(con, "li", "again").name == "li"
+    con.close()
+
+
+def test_an_upgraded_warehouse_moves_its_hashes_out_of_the_catalog(db):
+    from test_migrate import old_warehouse
+
+    old_hash = users.hash_password("oldpw")
+    old_warehouse(
+        db,
+        17,
+        "insert into users values (?, 'admin', null, ?, null, false, current_timestamp, 'cli')",
+        [("boss", old_hash)],
+    )
+    assert _catalog_holds(db, b"scrypt$")  # inlined, and in the column's statistics
+    con = open_warehouse(db)
+    assert users.login(con, "boss", "oldpw").role == "admin"
+    from warehouse.maintain import maintain
+
+    maintain(con, db, timedelta(0), timedelta(0))
+    con.close()
+    assert _catalog_holds(db, b"scrypt$") == set()

@@ -170,6 +170,7 @@ def attach(con, name: str, path: Path, catalog=_ENV, data=_ENV) -> None:
         files = str(data_dir(path)) + "/"
     if url is None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         _use_wal(path)
         _, sqlite = _extension_files()
         con.execute(f"load '{_quote(sqlite)}'")
@@ -184,8 +185,23 @@ def attach(con, name: str, path: Path, catalog=_ENV, data=_ENV) -> None:
         )
         _s3_secret(con)
     else:
-        Path(files).mkdir(parents=True, exist_ok=True)
+        _private_folder(Path(files))
     con.execute(f"attach '{_quote(target)}' as {name} (data_path '{_quote(files)}', override_data_path true)")
+
+
+def _private_file(path: Path) -> None:
+    """Create the catalog readable by its owner only (0600): it holds users, audit details and
+    customers' phone numbers. SQLite gives its -wal and -shm files the same mode. An existing
+    catalog keeps the mode its operator gave it."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _private_folder(folder: Path) -> None:
+    """Create the data folder for its owner only (0700); an existing one keeps its mode."""
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
 
 
 def _vectorised(function, arity: int):

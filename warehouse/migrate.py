@@ -150,20 +150,34 @@ SORT_ORDERS = {
 # footer (1,630 groups) cost more than the rows: the drill-down's scan took 0.057 CPU s, 0.028
 # with 32,768.
 ROW_GROUP_ROWS = {"answer_sets": 32768, "response_scores": 32768, "dissatisfied_ratings": 32768}
+# Tables whose rows are never inlined in the catalog (DuckLake keeps small inserts in catalog
+# tables, which anything that opens the catalog file reads): the password hashes.
+NOT_INLINED = ("passwords",)
 _SORTED_SINCE = 11
 _RESORTED = 14  # the migration that rewrites the tables in today's orders
 _SORT_KEY = "sort_orders"
 
 
 def _sort_orders() -> str:
-    return json.dumps([SORT_ORDERS, ROW_GROUP_ROWS], sort_keys=True)
+    return json.dumps([SORT_ORDERS, ROW_GROUP_ROWS, NOT_INLINED], sort_keys=True)
 
 
 def _sort_tables(con) -> None:
     """Set SORT_ORDERS and ROW_GROUP_ROWS, after the migration's transaction (DuckLake changes
     no sort order or option of a table holding rows written in the same transaction), then
-    record them in settings."""
+    record them in settings. Rows of NOT_INLINED tables inlined before go to Parquet."""
     _set_layout(con)
+    metadata = f"__ducklake_metadata_{lake.LAKE}"
+    for table in NOT_INLINED:
+        con.execute(f"call ducklake_flush_inlined_data('{lake.LAKE}', table_name => ?)", [table])
+        # Rows inserted while inlined left their least and greatest values in the catalog's
+        # statistics (nothing filters these tables by value: the statistics serve no query).
+        for stats in ("ducklake_table_column_stats", "ducklake_file_column_stats"):
+            con.execute(
+                f"update {metadata}.{stats} set min_value = null, max_value = null where table_id = "
+                f"(select table_id from {metadata}.ducklake_table where table_name = ? and end_snapshot is null)",
+                [table],
+            )
     settings.replace(con, _SORT_KEY, _sort_orders())
 
 
@@ -178,6 +192,11 @@ def _set_layout(con) -> None:
         con.execute(
             f"call {lake.LAKE}.set_option('parquet_row_group_size', ?, table_name => ?)", [rows, table]
         )
+    for table in NOT_INLINED:
+        if _has_table(con, table):
+            con.execute(
+                f"call {lake.LAKE}.set_option('data_inlining_row_limit', 0, table_name => ?)", [table]
+            )
     for table, (keys, on_insert) in SORT_ORDERS.items():
         if not _has_table(con, table):
             continue
@@ -252,6 +271,24 @@ def _list_dissatisfied(con) -> None:
         )
 
 
+def _passwords_apart(con) -> None:
+    """Schema 18: the hashes in `users` go to `passwords`, and `users` is written anew without
+    its password column (dropping a column leaves its values, and their statistics, in place)."""
+    columns = {r[0] for r in con.execute("select column_name from (describe users)").fetchall()}
+    if "password_hash" not in columns:
+        return
+    con.execute(
+        "insert into passwords select user_name, encode(password_hash), changed_at from users "
+        "where password_hash is not null"
+    )
+    con.execute(
+        "create table users_without_passwords as select user_name, role, regions, email, disabled, "
+        "changed_at, changed_by, from users"
+    )
+    con.execute("drop table users")
+    con.execute("alter table users_without_passwords rename to users")
+
+
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
 # response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes, and
 # dissatisfied_ratings (schema 16) at 17, which gives it its comments.
@@ -260,6 +297,7 @@ _BACKFILL = {
     14: _counted("response_counts"),
     15: _counted("customer_counts"),
     17: _list_dissatisfied,
+    18: _passwords_apart,
 }
 
 

@@ -130,9 +130,14 @@ def _regions(regions) -> str | None:
     return json.dumps(cleaned, ensure_ascii=False) if cleaned else None
 
 
-def _write(con, by: str, event: dict, values: list) -> None:
+def _write(con, by: str, event: dict, values: list, password: str | None = None) -> None:
+    """One version of a user (and, when given, its new password's hash) with its audit event."""
+    hashed = hash_password(_check_password(password)).encode() if password is not None else None
+
     def body() -> None:
-        con.execute("insert into users values (?, ?, ?, ?, ?, ?, ?, ?)", values)
+        con.execute("insert into users values (?, ?, ?, ?, ?, ?, ?)", values)
+        if hashed is not None:
+            con.execute("insert into passwords values (?, ?, ?)", [values[0], hashed, values[5]])
         audit.record(con, "user", None, event, user=by)
 
     write(con, body)
@@ -151,16 +156,8 @@ def add(
         con,
         by,
         {"change": "add", "user": name, "role": _check_role(role), "regions": sorted(regions or []) or None},
-        [
-            name,
-            role,
-            _regions(regions),
-            hash_password(_check_password(password)),
-            email,
-            False,
-            datetime.now(UTC),
-            by,
-        ],
+        [name, role, _regions(regions), email, False, datetime.now(UTC), by],
+        password,
     )
     return get(con, name)
 
@@ -170,20 +167,20 @@ def change(con, name: str, by: str = "cli", **changes) -> User:
     row = _row(con, name)
     if row is None:
         raise UserError(f"no user {name!r}")
-    _, role, regions, stored, disabled, email = row
+    _, role, regions, _, disabled, email = row
     if "role" in changes:
         role = _check_role(changes["role"])
     if "regions" in changes:
         regions = _regions(changes["regions"])
-    if "password" in changes:
-        stored = hash_password(_check_password(changes["password"]))
     if "disabled" in changes:
         disabled = bool(changes["disabled"])
     if "email" in changes:
         email = changes["email"]
     event = {"change": ",".join(sorted(changes)), "user": name}
     event.update({k: v for k, v in changes.items() if k != "password"})
-    _write(con, by, event, [name, role, regions, stored, email, disabled, datetime.now(UTC), by])
+    _write(
+        con, by, event, [name, role, regions, email, disabled, datetime.now(UTC), by], changes.get("password")
+    )
     return get(con, name)
 
 
