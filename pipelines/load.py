@@ -28,7 +28,7 @@ from pipelines.scoring import score
 from pipelines.text import analyse_many
 from warehouse import audit, settings
 from warehouse.lake import write
-from warehouse.maintain import check_settings, light_compaction
+from warehouse.maintain import check_settings, clear_dead_writers, light_compaction
 from warehouse.sql import bind
 
 Progress = Callable[[float, str], None]
@@ -881,6 +881,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
         return LoadResult(
             prepared.duplicate_of, job.kind, prepared.rows, "duplicate", job.file_name, job.questionnaire_id
         )
+    clear_dead_writers(con)  # a killed loader's files go before this load adds its own
     batch_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     now = datetime.now(UTC)
     retries = []

@@ -120,6 +120,51 @@ def test_killed_load_leaves_the_warehouse_as_it_was(db, tmp_path):
     assert last_json(again)["rows"] == 150_000
 
 
+def _kill_while_writing(cmd, env, after: float) -> None:
+    """Start a load and kill it `after` seconds into its writing."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    seen, deadline = b"", time.time() + 120
+    while b"writing" not in seen and time.time() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([proc.stderr], [], [], 1)
+        if ready:
+            seen += os.read(proc.stderr.fileno(), 4096)
+    time.sleep(after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def test_killed_loaders_leave_no_orphan_after_the_next_load_or_maintain(db, tmp_path):
+    """Twenty loaders killed while writing leave Parquet files no snapshot lists; their markers
+    (warehouse.writers) tell the next load and `maintain` that those writers are dead, so the
+    files go at once, not after the 60-minute grace period."""
+    import random
+
+    csv_path = _prepare(db, tmp_path, 60_000)
+    cmd, env = _load_cmd(db, csv_path)
+    rng = random.Random(7)
+    left = 0
+    for _ in range(20):
+        _kill_while_writing(cmd, env, rng.uniform(0.0, 0.6))
+        con = open_warehouse(db)
+        left = max(left, len(data_files(db) - listed_files(con)))
+        con.close()
+    assert left > 0, "no kill landed inside a write: the test proves nothing"
+    small = write_survey(tmp_path / "small.csv", 50, items=20, start=900_000)
+    small_cmd, _ = _load_cmd(db, small)
+    loaded = subprocess.run(small_cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert loaded.returncode == 0, loaded.stderr
+    con = open_warehouse(db)
+    assert data_files(db) - listed_files(con) == set()
+    con.close()
+    for _ in range(3):
+        _kill_while_writing(cmd, env, 0.3)
+    done = last_json(run_cli(db, "maintain", check=True))  # the default grace period of 60 minutes
+    con = open_warehouse(db)
+    assert data_files(db) - listed_files(con) == set()
+    con.close()
+    assert done["status"] == "maintained"
+
+
 def _monthly_loads(db, tmp_path, count: int, rows: int) -> list[dict]:
     """The 5-item benchmark questionnaire and `count` survey loads of `rows` new responses."""
     qfile = tmp_path / "bench.toml"
@@ -307,3 +352,32 @@ def test_a_connection_spills_to_a_folder_of_its_own_and_removes_it(tmp_path, mon
     second.close()
     assert not spill.exists()
     assert not (Path.cwd() / ".tmp").exists()
+
+
+def test_a_live_writer_keeps_its_files_and_a_killed_one_is_known_dead(db):
+    from warehouse import writers
+    from warehouse.lake import LAKE
+
+    open_warehouse(db).close()
+    holder = (
+        "import sys, time\nfrom warehouse.lake import connect\nfrom warehouse import writers\n"
+        "con = connect(sys.argv[1])\nwith writers.writing(con):\n    print('in', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", holder, str(db)], cwd=ROOT, env=env, stdout=subprocess.PIPE
+    )
+    assert proc.stdout.readline().strip() == b"in"
+    started = time.time()
+    con = connect(db)
+    try:
+        assert not writers.dead_writers(con, LAKE)
+        assert writers.safe_before(con, LAKE) < started - 1  # its files, newer than its start, stay
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert writers.dead_writers(con, LAKE)
+        assert writers.safe_before(con, LAKE) > time.time() - 2  # no live writer: all orphans are dead ones
+        assert not writers.dead_writers(con, LAKE)  # its marker was removed
+    finally:
+        con.close()

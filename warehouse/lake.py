@@ -11,14 +11,18 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import random
 import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 
 import duckdb
+
+from warehouse import writers
 
 DEFAULT_DB = "data/manyi.duckdb"
 LAKE = "lake"
@@ -316,11 +320,12 @@ def write(con, body, *, seconds: float | None = None, on_retry=None):
     with another writer, roll back and run `body()` again after a randomised backoff, for at
     most `seconds` (RETRY_SECONDS). `body` must only write what was prepared before (the
     validation is not redone). Raises Busy when the time is up; any other error as it is."""
-    import random
-    import time
-
     budget = float(os.environ.get("MANYI_RETRY_SECONDS", RETRY_SECONDS)) if seconds is None else seconds
-    deadline = time.monotonic() + budget
+    with writers.writing(con, LAKE):  # a dead writer's files go at once (warehouse.writers)
+        return _retried(con, body, time.monotonic() + budget, on_retry)
+
+
+def _retried(con, body, deadline: float, on_retry):
     delay, tries = 0.05, 0
     while True:
         con.execute("begin transaction")

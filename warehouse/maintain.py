@@ -38,6 +38,7 @@ import os
 import re
 from pathlib import Path
 
+from warehouse import writers
 from warehouse.lake import LAKE, ConfigError, data_path
 
 
@@ -134,7 +135,7 @@ def light_compaction(con) -> list[str]:
     merged = []
     if not tables:
         return merged
-    with bounded_memory(con):
+    with bounded_memory(con), writers.writing(con, LAKE):
         for table in tables:
             try:
                 con.execute(f"call ducklake_rewrite_data_files('{LAKE}', ?)", [table])
@@ -143,6 +144,22 @@ def light_compaction(con) -> list[str]:
                 continue
             merged.append(table)
     return merged
+
+
+def _delete_orphans(con, older_than: dt.datetime) -> int:
+    return con.execute(
+        f"select count(*) from ducklake_delete_orphaned_files('{LAKE}', older_than => ?::timestamptz)",
+        [older_than],
+    ).fetchall()[0][0]
+
+
+def clear_dead_writers(con) -> int:
+    """Delete the files of writers that died (a killed loader), when there are any: the
+    orphans older than every live writer's start (warehouse.writers). Cheap when none died."""
+    if not writers.dead_writers(con, LAKE):
+        return 0
+    safe = writers.safe_before(con, LAKE)
+    return _delete_orphans(con, dt.datetime.fromtimestamp(safe, dt.UTC)) if safe is not None else 0
 
 
 def maintain(
@@ -155,7 +172,7 @@ def maintain(
     kept snapshot needs and old orphaned files; returns counts before and after."""
     before = data_files(path, con)
     snapshots = snapshot_count(con)
-    with bounded_memory(con):
+    with bounded_memory(con), writers.writing(con, LAKE):
         con.execute(f"call ducklake_flush_inlined_data('{LAKE}')")
         con.execute(f"call ducklake_rewrite_data_files('{LAKE}')")
         con.execute(f"call ducklake_merge_adjacent_files('{LAKE}')")
@@ -170,10 +187,11 @@ def maintain(
         f"select count(*) from ducklake_cleanup_old_files('{LAKE}', older_than => ?::timestamptz)",
         [cutoff],
     ).fetchall()[0][0]
-    removed = con.execute(
-        f"select count(*) from ducklake_delete_orphaned_files('{LAKE}', older_than => ?::timestamptz)",
-        [cutoff],
-    ).fetchall()[0][0]
+    # An orphan older than every live writer's start is a dead writer's, whatever its age.
+    safe = writers.safe_before(con, LAKE)
+    if safe is not None:
+        cutoff = max(cutoff, dt.datetime.fromtimestamp(safe, dt.UTC))
+    removed = _delete_orphans(con, cutoff)
     after = data_files(path, con)
     return {
         "files_before": len(before),

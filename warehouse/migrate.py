@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import calendar, lake, settings
+from warehouse import calendar, lake, settings, writers
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 VIEW_LAYERS = ("staging", "marts")
@@ -86,7 +86,8 @@ def migrate(con) -> int:
             # After the migration's commit (DuckLake sorts no table with rows written in the
             # same transaction), and on every open: a process may have died in between.
             if version >= _SORTED_SINCE and _unsorted(con):
-                _sort_tables(con)
+                with writers.writing(con, lake.LAKE):
+                    _sort_tables(con)
             _give_tables_statistics(con)
             return version
         except Exception as exc:
@@ -102,6 +103,11 @@ def _migrate_once(con) -> int:
     stale_views = version == 0 or stored_hash != _views_hash()
     if version >= len(steps) and not stale_views:
         return version
+    with writers.writing(con, lake.LAKE):
+        return _apply(con, steps, version, stale_views)
+
+
+def _apply(con, steps, version: int, stale_views: bool) -> int:
     con.execute("begin transaction")
     try:
         if version == 0:
