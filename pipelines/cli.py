@@ -8,6 +8,8 @@ import getpass
 import json
 import math
 import os
+import shutil
+import sqlite3
 import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,6 +24,7 @@ from pipelines.load import LoadJob, load
 from warehouse import audit, db_path, open_warehouse, public, settings, users
 from warehouse.lake import Busy, ConfigError
 from warehouse.lake import exists as lake_exists
+from warehouse.lake import shared as lake_shared
 from warehouse.maintain import maintain
 
 PROGRESS_BYTES = 2_000_000  # about 50,000 rows of a typical survey export
@@ -330,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(("\n" if _StderrProgress.open else "") + f"configuration: {exc}", file=sys.stderr)
         return 1
-    except (duckdb.Error, OSError) as exc:
+    except (duckdb.Error, OSError, sqlite3.Error) as exc:
         # A fault, not a bad file: one line saying what happened and what to do.
         if os.environ.get("MANYI_DEBUG"):
             raise
@@ -338,12 +341,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _no_room(path: Path) -> bool:
+    """Whether the disk of a local warehouse is (all but) full: SQLite then fails with a bare
+    'disk I/O error', DuckLake with its commit error."""
+    if lake_shared():
+        return False
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def fault_message(exc: BaseException, path: Path) -> str:
     """One line for a fault of the machine or the warehouse (the transaction was rolled back)."""
     text = str(exc)
     if isinstance(exc, Busy):
         return text
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in text:
+    full = ("No space left", "disk is full", "database or disk is full")
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or any(w in text for w in full) or _no_room(path):
         return (
             f"the disk is full: nothing was written; free space where {path.absolute().parent} lives "
             "and try again"
@@ -438,6 +456,12 @@ def _run(args, path: Path) -> int:
                 timedelta(minutes=args.orphans_older_than),
                 timedelta(days=args.snapshots_older_than),
             )
+            for table in result["skipped_for_space"]:
+                print(
+                    f"maintain: {table['table']} not rewritten: it needs {table['needs_mb']} MB free, "
+                    f"the disk has {table['free_mb']} MB",
+                    file=sys.stderr,
+                )
             audit.append(con, "maintain", None, result, user=_os_user())
             emit({**result, "status": "maintained"})
             return 0

@@ -370,3 +370,86 @@ def test_the_first_visible_sheet_is_read_and_hidden_ones_named(wh, tmp_path):
         assert con.execute("select customer_id from sales").fetchall() == [("C1",)]
     finally:
         con.close()
+
+
+def test_maintain_on_a_full_disk_frees_space_first_and_says_what_it_skipped(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        db = mount / "manyi.duckdb"
+        run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
+        header = "问卷编号,客户编号,调查日期,产品性能,外观质量,交车准时,顾问专业,顾问态度,展厅舒适,总体满意\n"
+        for batch in range(3):
+            body = "".join(
+                f"R{batch}-{n},C{n},2025-0{batch + 1}-05,"
+                + ",".join(str(1 + (n * k) % 5) for k in range(7))
+                + "\n"
+                for n in range(4000)
+            )
+            path = tmp_path / f"b{batch}.csv"
+            path.write_text(header + body, encoding="utf-8")
+            run_cli(db, "load", "survey", str(path), "--questionnaire", "dealer-sales", check=True)
+        # Orphans, as a loader killed hours ago leaves them.
+        files = db.with_name(db.name + ".files")
+        listed = sorted(files.rglob("*.parquet"), key=lambda p: p.stat().st_size)[-3:]
+        orphans = []
+        for n, source in enumerate(listed):
+            orphan = source.with_name(f"ducklake-orphan-{n}.parquet")
+            shutil.copy(source, orphan)
+            os.utime(orphan, (1_600_000_000, 1_600_000_000))
+            orphans.append(orphan)
+        fill = mount / "fill"
+        free = shutil.disk_usage(mount).free
+        fill.write_bytes(b"\0" * (free - 200 * 1024))  # about 200 KiB left
+        result = run_cli(db, "maintain", "--snapshots-older-than", "0")
+        assert result.returncode == 0, result.stderr
+        summary = last_json(result)
+        assert summary["orphans_removed"] >= len(orphans)
+        assert not any(o.exists() for o in orphans)
+        assert summary["skipped_for_space"], "a rewrite on a disk this full should have been skipped"
+        assert "not rewritten: it needs" in result.stderr and "MB free" in result.stderr
+        con = open_warehouse(db)
+        assert data_files(db) - listed_files(con) == set()
+        con.close()
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("left_kib", [0, 60])
+def test_questionnaire_and_user_add_on_a_full_disk_say_so(tmp_path, left_kib):
+    import shutil
+    import subprocess
+    import sys
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        db = mount / "manyi.duckdb"
+        run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
+        (mount / "fill").write_bytes(b"\0" * max(shutil.disk_usage(mount).free - left_kib * 1024, 0))
+        added = run_cli(db, "questionnaire", "add", str(EXAMPLES / "after-sales.toml"))
+        user = subprocess.run(
+            [sys.executable, "-m", "pipelines", "--db", str(db), "user", "add", "bob", "--role", "admin"],
+            input="pw12\n",
+            capture_output=True,
+            text=True,
+            cwd=EXAMPLES.parent,
+            timeout=120,
+        )
+        for result in (added, user):
+            assert result.returncode == 1 and "Traceback" not in result.stderr
+            assert result.stderr.strip().splitlines()[-1].startswith("the disk is full"), result.stderr
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)

@@ -36,6 +36,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 from pathlib import Path
 
 from warehouse import writers
@@ -162,20 +163,28 @@ def clear_dead_writers(con) -> int:
     return _delete_orphans(con, dt.datetime.fromtimestamp(safe, dt.UTC)) if safe is not None else 0
 
 
-def maintain(
-    con,
-    path: Path,
-    orphans_older_than: dt.timedelta = dt.timedelta(hours=1),
-    snapshots_older_than: dt.timedelta = dt.timedelta(days=7),
-) -> dict:
-    """Flush inlined data, rewrite and merge files, expire old snapshots, delete the files no
-    kept snapshot needs and old orphaned files; returns counts before and after."""
-    before = data_files(path, con)
-    snapshots = snapshot_count(con)
-    with bounded_memory(con), writers.writing(con, LAKE):
-        con.execute(f"call ducklake_flush_inlined_data('{LAKE}')")
-        con.execute(f"call ducklake_rewrite_data_files('{LAKE}')")
-        con.execute(f"call ducklake_merge_adjacent_files('{LAKE}')")
+def _free_bytes(path: Path) -> int | None:
+    """Free space where a local warehouse keeps its data files; None on S3."""
+    root = data_path(path.absolute())
+    return None if root.startswith("s3://") else shutil.disk_usage(root).free
+
+
+def table_bytes(con) -> dict[str, int]:
+    """Live data and delete file bytes of each table, from the catalog."""
+    rows = con.execute(
+        f"select table_name, file_size_bytes + delete_file_size_bytes, file_count + delete_file_count "
+        f"from ducklake_table_info('{LAKE}')"
+    ).fetchall()
+    return {table: int(size or 0) for table, size, files in rows if files and files > 1}
+
+
+# Room kept free beyond a rewrite's own output: the catalog's commit and its WAL.
+_HEADROOM = 16 * 2**20
+
+
+def _free_space(con, path: Path, orphans_older_than: dt.timedelta, snapshots_older_than: dt.timedelta):
+    """Expire old snapshots, delete the files only they held, and orphans: what frees space,
+    and writes next to nothing. Returns (expired, old files removed, orphans removed)."""
     now = dt.datetime.now(dt.UTC)
     expired = con.execute(
         f"select count(*) from ducklake_expire_snapshots('{LAKE}', older_than => ?::timestamptz)",
@@ -191,14 +200,47 @@ def maintain(
     safe = writers.safe_before(con, LAKE)
     if safe is not None:
         cutoff = max(cutoff, dt.datetime.fromtimestamp(safe, dt.UTC))
-    removed = _delete_orphans(con, cutoff)
+    return int(expired), int(cleaned), int(_delete_orphans(con, cutoff))
+
+
+def maintain(
+    con,
+    path: Path,
+    orphans_older_than: dt.timedelta = dt.timedelta(hours=1),
+    snapshots_older_than: dt.timedelta = dt.timedelta(days=7),
+) -> dict:
+    """Free space first (expire old snapshots, delete the files no kept snapshot needs and old
+    or dead writers' orphans), then flush inlined data and rewrite and merge each table's files
+    where the disk has room for the table's new files (a table skipped says how much it
+    needs), then free what the rewrites left. Returns counts before and after."""
+    before = data_files(path, con)
+    snapshots = snapshot_count(con)
+    expired, cleaned, removed = _free_space(con, path, orphans_older_than, snapshots_older_than)
+    skipped = []
+    with bounded_memory(con), writers.writing(con, LAKE):
+        con.execute(f"call ducklake_flush_inlined_data('{LAKE}')")
+        for table, size in sorted(table_bytes(con).items()):
+            free = _free_bytes(path)
+            if free is not None and free < size + _HEADROOM:
+                skipped.append(
+                    {
+                        "table": table,
+                        "needs_mb": round((size + _HEADROOM) / 2**20, 1),
+                        "free_mb": round(free / 2**20, 1),
+                    }
+                )
+                continue
+            con.execute(f"call ducklake_rewrite_data_files('{LAKE}', ?)", [table])
+            con.execute(f"call ducklake_merge_adjacent_files('{LAKE}', ?)", [table])
+    more = _free_space(con, path, orphans_older_than, snapshots_older_than)
     after = data_files(path, con)
     return {
         "files_before": len(before),
         "files_after": len(after),
         "snapshots_before": snapshots,
         "snapshots_after": snapshot_count(con),
-        "snapshots_expired": int(expired),
-        "old_files_removed": int(cleaned),
-        "orphans_removed": int(removed),
+        "snapshots_expired": expired + more[0],
+        "old_files_removed": cleaned + more[1],
+        "orphans_removed": removed + more[2],
+        "skipped_for_space": skipped,
     }
