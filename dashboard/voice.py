@@ -219,6 +219,7 @@ def topic_file_editor() -> None:
         "topics.toml",
         "application/toml",
         icon=":material/download:",
+        on_click="ignore",
     )
     if not auth.can("act"):
         return

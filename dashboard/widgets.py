@@ -40,24 +40,25 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     """CSV and Excel buttons; each download is an audit event (file and rows)."""
     # One row of buttons as wide as their labels (columns cut them to "下…" in narrow places).
     left = right = st.container(horizontal=True)
-
-    def audited(file: str) -> dict:
-        return {"on_click": auth.record, "args": ("download", {"file": file, "rows": frame.height})}
-
     # The files are made when a button is clicked (Streamlit calls the function then), not on
     # every rerun: an XLSX costs ~50 ms per table, several per page.
     csv = f"{name}.csv"
     left.download_button(
-        t("download.csv"), lambda: to_csv(frame), csv, "text/csv", key=f"csv_{name}", **audited(csv)
+        t("download.csv"),
+        auth.audited_file(lambda: to_csv(frame), "download", {"file": csv, "rows": frame.height}),
+        csv,
+        "text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
     )
     xlsx = f"{name}.xlsx"
     right.download_button(
         t("download.xlsx"),
-        lambda: to_xlsx(frame, name),
+        auth.audited_file(lambda: to_xlsx(frame, name), "download", {"file": xlsx, "rows": frame.height}),
         xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
-        **audited(xlsx),
+        on_click="ignore",
     )
 
 

@@ -90,5 +90,11 @@ for column, kind, mime in (
             column.error(made[2])
         else:
             column.download_button(
-                t(f"report.{kind}"), made[1], f"{name}.{kind}", mime, key=f"download_{kind}", type="primary"
+                t(f"report.{kind}"),
+                made[1],
+                f"{name}.{kind}",
+                mime,
+                key=f"download_{kind}",
+                type="primary",
+                on_click="ignore",  # a rerun would drop the file the browser is fetching
             )

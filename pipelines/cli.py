@@ -361,7 +361,11 @@ def fault_message(exc: BaseException, path: Path) -> str:
     if isinstance(exc, Busy):
         return text
     full = ("No space left", "disk is full", "database or disk is full")
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or any(w in text for w in full) or _no_room(path):
+    if (
+        (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+        or any(w in text for w in full)
+        or _no_room(path)
+    ):
         return (
             f"the disk is full: nothing was written; free space where {path.absolute().parent} lives "
             "and try again"

@@ -630,3 +630,30 @@ def test_the_server_hides_its_metrics_and_error_details(server):
 
     served = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert served["client"]["showErrorDetails"] == "none"  # no traceback reaches a user
+
+
+def test_every_download_clicked_in_turn_gives_its_file_and_one_audit_event(server, browser):
+    """Clicked one after another, downloads failed one in five ("Deferred file … not found"):
+    each click reran the page, which dropped the file the browser was about to fetch."""
+    url, db = server
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    login(page, url, "demo-engineer")
+    page.get_by_role("link", name="原因分析").click()
+    settle(page)
+    buttons = page.locator("[data-testid='stDownloadButton'] button")
+    clicks = 0
+    for round_ in range(3):
+        for n in range(buttons.count()):
+            with page.expect_download(timeout=60_000) as info:
+                buttons.nth(n).click()
+            assert Path(info.value.path()).stat().st_size > 0, (round_, n)
+            clicks += 1
+    assert clicks >= 6
+    con = open_warehouse(db)
+    try:
+        events = con.execute(
+            "select count(*) from v_audit where event = 'download' and user_name = 'demo-engineer'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert events == clicks
