@@ -92,6 +92,11 @@ class Questionnaire:
         return json.loads(json.dumps(data, sort_keys=True, default=str))
 
 
+# A level's value: scales run 1-5, 0-10, 1-100; a value of 2^63 - 1 is a typo, and its squares
+# overflow the sums the views take.
+MAX_LEVEL = 1_000_000
+
+
 def _number(value, where: str, problems: list[str]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(f"{where}: {value!r} is not a number")
@@ -219,6 +224,11 @@ def _parse_scales(raw_scales, problems: list[str]) -> dict[str, Scale]:
         for j, lv in _tables(raw.get("levels", []), f"{where}.levels", problems):
             lwhere = f"{where}.levels[{j}]"
             value = _number(lv.get("value"), f"{lwhere}.value", problems)
+            if value is not None and abs(value) > MAX_LEVEL:
+                problems.append(
+                    f"{lwhere}.value: {lv.get('value')!r} is outside ±{MAX_LEVEL:,} (a scale's level)"
+                )
+                value = None
             label = lv.get("label")
             if not isinstance(label, str) or not label.strip():
                 problems.append(f"{lwhere}: label missing")

@@ -136,3 +136,9 @@ def test_cadence_is_read():
         parse(MINIMAL.replace('title = "Minimal"', 'title = "Minimal"\ncadence = "quarter"')).cadence
         == "quarter"
     )
+
+
+def test_a_level_value_past_a_million_is_refused():
+    text = BASE.replace("value = 5,", "value = 9223372036854775807,", 1)
+    assert text != BASE
+    assert "is outside ±1,000,000" in problems_of(text)
