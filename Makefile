@@ -22,7 +22,7 @@ $(MANYI_DB): | setup
 demo: setup
 	$(BIN)/python -m pipelines demo --force
 
-run: setup $(MANYI_DB)
+run: setup browser-deps $(MANYI_DB)
 	$(BIN)/streamlit run serve.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 browser-deps:

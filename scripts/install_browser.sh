@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Debian's Chromium and CJK fonts for the browser test (Playwright drives /usr/bin/chromium) and
-# the report (kaleido draws charts in Chromium, typst embeds Noto CJK), and poppler-utils for
+# Debian's Chromium and CJK fonts, for the report (kaleido draws charts in Chromium, typst embeds
+# Noto CJK: `make run` needs them) and the browser test (Playwright drives /usr/bin/chromium), and poppler-utils for
 # the report tests (pdftotext, pdffonts, pdftoppm); PostgreSQL for the deployment tests.
 set -euo pipefail
 need=()
@@ -13,5 +13,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "installing ${need[*]} from Debian's packages" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
+# Another apt (an unattended upgrade, a second `make`) may hold dpkg's lock: wait for it.
+WAIT=(-o DPkg::Lock::Timeout=600)
+$SUDO apt-get "${WAIT[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${WAIT[@]}" install -y -qq --no-install-recommends \
+    "${need[@]}" fontconfig >/dev/null
