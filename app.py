@@ -39,6 +39,7 @@ LAYOUT = [
     ("nav.section.data", "admin", ":material/admin_panel_settings:"),
 ]
 user = auth.current()
+auth.hand_over_cookie()  # a sign-in's cookie fetched, a sign-out's cleared
 if user is None:
     # The pages' imports and the default Overview's queries, in the background while the user
     # signs in.

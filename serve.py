@@ -3,7 +3,10 @@
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dashboard import sessions
 
 # Endpoints a person never needs and that answer without a sign-in: Streamlit's metrics
 # (sessions, cache sizes) are nobody's business outside the server.
@@ -23,4 +26,9 @@ class Hidden:
         await self.app(scope, receive, send)
 
 
-app = st.App("app.py", middleware=[Middleware(Hidden)])
+app = st.App(
+    "app.py",
+    middleware=[Middleware(Hidden)],
+    # A sign-in's one-time ticket exchanged for its HttpOnly session cookie (dashboard.sessions).
+    routes=[Route(sessions.PATH, sessions.endpoint, methods=["POST", "DELETE"])],
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -9,13 +10,17 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from dashboard import sessions
 from dashboard.i18n import t
 from dashboard.state import reader, writer
-from warehouse import audit, roles, users
+from warehouse import audit, roles, settings, users
 
 USER = "auth_user"
 SEEN = "auth_seen"
 SSO = "auth_sso"  # signed in through the identity provider (st.login)
+SIGN_IN = "auth_sign_in"  # the sign-in id its session cookie names (dashboard.sessions)
+TICKET = "auth_ticket"  # a sign-in's one-time ticket, until the page has fetched its cookie
+CLEAR_COOKIE = "auth_clear_cookie"  # signed out: the page has the cookie cleared
 
 
 def _with_writer(run):
@@ -79,21 +84,91 @@ def _sso_user() -> users.User | None:
     return user
 
 
+def _idle_seconds() -> float:
+    from dashboard.state import settings_row
+
+    return settings_row()["session_idle_minutes"] * 60
+
+
+def _signed_out(con, sign_in: str) -> bool:
+    """Whether a sign-in was signed out in any process (the audit trail)."""
+    return (
+        con.execute(
+            "select count(*) from audit_log where action = 'logout' "
+            "and json_extract_string(detail, '$.sign_in') = ?",
+            [sign_in],
+        ).fetchall()[0][0]
+        > 0
+    )
+
+
+def _restored() -> users.User | None:
+    """The user of this browser's session cookie (a reload, a typed URL, a new tab), if it is
+    still good: signed, not signed out, not idle too long, the user not disabled."""
+    value = st.context.cookies.get(sessions.COOKIE)
+    if not value:
+        return None
+
+    def check(con) -> users.User | None:
+        found = sessions.read(sessions.secret(con), value)
+        if found is None:
+            return None
+        name, sign_in, issued = found
+        if sessions.ended(sign_in) or _signed_out(con, sign_in):
+            return None
+        idle = settings.number(con, "session_idle_minutes") * 60  # no query layer before sign-in
+        if time.time() - sessions.idle_since(sign_in, issued) > idle:
+            st.session_state["auth_message"] = t("auth.idle")
+            return None
+        user = users.get(con, name)
+        if user is None or user.disabled:
+            return None
+        audit.append(
+            con, "login", None, {"role": user.role, "method": "session", "sign_in": sign_in}, user=name
+        )
+        st.session_state[SIGN_IN] = sign_in
+        return user
+
+    user = _with_writer(check)
+    if user is None:
+        st.session_state[CLEAR_COOKIE] = True
+        return None
+    st.session_state[USER], st.session_state[SEEN] = user, time.time()
+    return user
+
+
 def current() -> users.User | None:
     """The logged-in user; a session idle longer than `session_idle_minutes` is logged out."""
     user = st.session_state.get(USER)
     if user is None:
-        return _sso_user()
-    from dashboard.state import settings_row
-
-    idle = settings_row()["session_idle_minutes"] * 60
+        return _restored() or _sso_user()
     now = time.time()
-    if now - st.session_state.get(SEEN, now) > idle:
+    if now - st.session_state.get(SEEN, now) > _idle_seconds():
         logout(reason="idle")
         st.session_state["auth_message"] = t("auth.idle")
         return None
     st.session_state[SEEN] = now
+    if st.session_state.get(SIGN_IN):
+        sessions.seen(st.session_state[SIGN_IN], now)
     return user
+
+
+def hand_over_cookie() -> None:
+    """After a sign-in, the page fetches the session cookie with its one-time ticket; after a
+    sign-out, it has the cookie cleared (dashboard.sessions)."""
+    found = st.session_state.pop(TICKET, None)
+    if found:
+        st.html(
+            f"<script>fetch({json.dumps(sessions.PATH)}, {{method: 'POST', body: {json.dumps(found)}, "
+            "credentials: 'same-origin'});</script>",
+            unsafe_allow_javascript=True,
+        )
+    if st.session_state.pop(CLEAR_COOKIE, None):
+        st.html(
+            f"<script>fetch({json.dumps(sessions.PATH)}, {{method: 'DELETE', credentials: 'same-origin'}});"
+            "</script>",
+            unsafe_allow_javascript=True,
+        )
 
 
 def name() -> str:
@@ -126,8 +201,13 @@ def not_permitted() -> None:
 def logout(reason: str = "logout") -> None:
     user = st.session_state.pop(USER, None)
     st.session_state.pop(SEEN, None)
+    sign_in = st.session_state.pop(SIGN_IN, None)
+    if sign_in:
+        sessions.end(sign_in)
+        st.session_state[CLEAR_COOKIE] = True
     if user is not None:
-        _with_writer(lambda con: audit.append(con, "logout", None, {"reason": reason}, user=user.name))
+        detail = {"reason": reason, "sign_in": sign_in}
+        _with_writer(lambda con: audit.append(con, "logout", None, detail, user=user.name))
     if st.session_state.pop(SSO, None) is not None:
         st.logout()  # the identity provider's cookie would sign the session in again
 
@@ -222,6 +302,9 @@ def login_page() -> None:
         st.error(t(key, minutes=users.LOCK_MINUTES))
         return
     _THROTTLE.succeeded(source)
-    st.session_state[USER] = user
-    st.session_state[SEEN] = time.time()
+    sign_in, now = sessions.new_sign_in(), time.time()
+    value = _with_writer(lambda con: sessions.sign(sessions.secret(con), user.name, sign_in, now))
+    st.session_state[USER], st.session_state[SEEN], st.session_state[SIGN_IN] = user, now, sign_in
+    st.session_state[TICKET] = sessions.ticket(value)
+    sessions.seen(sign_in, now)
     st.rerun()

@@ -657,3 +657,51 @@ def test_every_download_clicked_in_turn_gives_its_file_and_one_audit_event(serve
     finally:
         con.close()
     assert events == clicks
+
+
+def test_a_sign_in_survives_a_reload_a_typed_url_and_a_new_tab_until_sign_out(server, browser):
+    url, db = server
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    login(page, url, "demo-analyst")
+    cookie = next(c for c in context.cookies() if c["name"] == "manyi_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "demo-analyst" not in cookie["value"]  # the name is encoded and signed, not plain
+    page.reload()
+    settle(page)
+    assert page.get_by_role("button", name="退出登录").count() == 1
+    page.goto(f"{url}/upload")  # a typed URL
+    settle(page)
+    assert page.locator("input[type='file']").count() == 1
+    tab = context.new_page()
+    tab.goto(f"{url}/admin")  # a page the role may not open, by its URL, in a new tab
+    settle(tab)
+    assert tab.get_by_text("您的角色无权查看此内容").count() == 1
+    tab.close()
+    page.get_by_role("button", name="退出登录").click()
+    settle(page)
+    page.reload()
+    settle(page)
+    assert page.get_by_role("heading", name="登录 Manyi 满意度平台").count() == 1
+    # A forged or stale cookie signs nobody in.
+    context.add_cookies([{**cookie, "value": cookie["value"][:-4] + "0000"}])
+    page.goto(f"{url}/")
+    settle(page)
+    assert page.get_by_role("button", name="退出登录").count() == 0
+    # Disabling the user ends the sessions of every browser it signed in.
+    login(page, url, "demo-analyst")
+    other = browser.new_context()
+    other_page = other.new_page()
+    login(other_page, url, "demo-analyst")
+    con = open_warehouse(db)
+    try:
+        from warehouse import users
+
+        users.change(con, "demo-analyst", by="test", disabled=True)
+    finally:
+        con.close()
+    other_page.reload()
+    settle(other_page)
+    assert other_page.get_by_role("button", name="退出登录").count() == 0
+    other.close()
+    context.close()
