@@ -57,6 +57,11 @@ def _value(frame: pl.DataFrame, period, column: str):
     return None if row is None else row[column]
 
 
+def timezone() -> str:
+    """The setting `timezone`: the company's time zone (IANA name)."""
+    return str(q("metric_settings")["timezone"][0])
+
+
 def min_sample() -> int:
     """The setting `min_sample`: fewest responses a significance test needs."""
     return int(q("metric_settings")["min_sample"][0])

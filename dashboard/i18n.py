@@ -166,6 +166,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.section.key_accounts": ("重点客户 CSI", "Key accounts' CSI"),
     "report.section.actions": ("纠正措施", "Corrective actions"),
     "report.section.comments": ("不满意客户意见", "Dissatisfied customers' comments"),
+    "report.sheet.voice": ("客户声音（意见话题）", "Voice of customer (topics)"),
+    "report.sheet.comments": ("不满意客户意见", "Dissatisfied comments"),
     "report.col.kpi": ("指标", "Indicator"),
     "report.col.value": ("本期", "This period"),
     "report.col.status": ("状态", "Status"),

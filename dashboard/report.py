@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import zoneinfo
 import datetime as dt
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -175,7 +176,7 @@ def build(
         staff,
     )
     wide = dataclasses.replace(f, date_from=data.shift(period.start, period.grain, back))
-    now = now or dt.datetime.now().astimezone()
+    now = now or dt.datetime.now(zoneinfo.ZoneInfo(data.timezone()))  # the company's time, not the server's
     report = Report(
         row["title"], qid, period, _filters(f, regions), now.strftime("%Y-%m-%d %H:%M %Z").strip(), lang
     )

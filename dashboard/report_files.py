@@ -138,8 +138,15 @@ def to_pdf(report: Report, out: io.BytesIO) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
+# Excel allows 31 characters in a sheet name: a section whose title is longer has a short name.
+SHORT_SHEETS = {"voice", "comments"}
+
+
 def sheet_names(report: Report) -> list[str]:
-    return [t("report.section.cover")] + [t(f"report.section.{s.key}")[:31] for s in report.sections]
+    def name(key: str) -> str:
+        return t(f"report.sheet.{key}") if key in SHORT_SHEETS else t(f"report.section.{key}")
+
+    return [t("report.section.cover")] + [name(s.key) for s in report.sections]
 
 
 def to_xlsx(report: Report, out: Path | io.BytesIO) -> list[str]:

@@ -26,6 +26,21 @@ from warehouse.sql import honours_regions, query, sql_file
 from warehouse.users import User
 
 
+class _OwnThreads(logging.Filter):
+    """Drops Streamlit's 'missing ScriptRunContext' warning for this module's own threads (the
+    warm-up, the copy's start, the query pool): they run cached queries outside any session
+    on purpose, and filled the server log with some twenty warnings at every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            "missing ScriptRunContext" in record.getMessage()
+            and threading.current_thread().name.startswith("manyi-")
+        )
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_OwnThreads())
+
+
 @st.cache_resource(show_spinner=False)
 def _reader(path: str) -> Reader:
     """One reader per warehouse and process; DuckLake lets loaders write meanwhile. A small

@@ -224,6 +224,33 @@ def test_the_xlsx_has_one_sheet_per_section_with_numbers(warehouse, tmp_path):
     assert comments["意见"].str.contains("138****5678", literal=True).any()
 
 
+def test_english_sheet_names_fit_excel_whole_and_the_time_is_the_companys(warehouse, tmp_path):
+    import datetime as dt
+    import zoneinfo
+
+    out = tmp_path / "report_en.xlsx"
+    args = (
+        "report",
+        "--questionnaire",
+        "dealer-sales",
+        "--period",
+        PERIOD,
+        "--lang",
+        "en",
+        "--out",
+        str(out),
+    )
+    sheets = last_json(run_cli(warehouse, *args, check=True))["sheets"]
+    assert all(len(name) <= 31 for name in sheets)
+    assert "Voice of customer (topics)" in sheets and "Dissatisfied comments" in sheets
+    cover = pl.read_excel(out, sheet_name="Cover", has_header=False)
+    stamp = next(row[1] for row in cover.rows() if row[0] == "Generated at")
+    assert stamp.endswith("CST")  # Asia/Shanghai, the default time zone setting, not the server's UTC
+    shanghai = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    written = dt.datetime.strptime(stamp[:16], "%Y-%m-%d %H:%M").replace(tzinfo=shanghai.tzinfo)
+    assert abs((shanghai - written).total_seconds()) < 600
+
+
 def test_a_region_limited_report_shows_only_that_region(warehouse):
     con = open_warehouse(warehouse)
     try:
