@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import zoneinfo
 import datetime as dt
 import re
+import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
