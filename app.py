@@ -67,6 +67,7 @@ for section, name, icon in LAYOUT:
 register(pages)
 page = st.navigation(pages)
 auth.logout_button()
-st.session_state["filters"] = sidebar()
+# Upload, settings and users are not analyses: the filters stay, hidden, with their values.
+st.session_state["filters"] = sidebar(shown=page.url_path not in ("upload", "settings", "admin"))
 page.run()
 copy_soon()  # the in-memory copy for the pages after this one (warehouse.mirror)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
+
 from dashboard import auth
-from dashboard.state import open_for_write
+from dashboard.i18n import t
+from dashboard.state import open_for_write, writer
 from pipelines import store
-from warehouse import users
+from warehouse import settings, users
 
 
 def save_setting(name: str, value: str) -> str:
@@ -17,6 +20,26 @@ def save_setting(name: str, value: str) -> str:
         return store.change_setting(con, name, value, via="dashboard", user=auth.name())
     finally:
         con.close()
+
+
+def settings_table() -> pl.DataFrame:
+    """Every setting with the value in force, its default and when it was set: a setting never
+    set shows its default in force (the table was empty before anything was set)."""
+    cur = writer()
+    try:
+        rows = settings.in_force(cur)
+    finally:
+        cur.close()
+    about = {name: found.help for name, found in settings.SETTINGS.items()}
+    return pl.DataFrame(
+        {
+            "key": [r["name"] for r in rows],
+            "in_force": [r["value"] for r in rows],
+            "default_value": [r["default"] or "" for r in rows],
+            "set_at": [r["set_at"] or t("settings.never_set") for r in rows],
+            "about": [about.get(r["name"], "") for r in rows],
+        }
+    )
 
 
 def parse_regions(text: str | None) -> list[str]:

@@ -105,16 +105,25 @@ def language_switch() -> None:
     )
 
 
-def sidebar() -> Filters | None:
-    """Draw the shared filters; None when the warehouse has no questionnaire yet."""
+def sidebar(shown: bool = True) -> Filters | None:
+    """Draw the shared filters in the sidebar; None when the warehouse has no questionnaire
+    yet. On a page they do not apply to (`shown` False) they are drawn hidden, so that they
+    keep their values for the next analysis page."""
+    with st.sidebar.container(key="filters"):
+        if not shown:
+            st.html("<style>.st-key-filters { display: none; }</style>")
+        return _filters()
+
+
+def _filters() -> Filters | None:
     questionnaires = q("questionnaires")
-    st.sidebar.header(t("filter.title"))
+    st.header(t("filter.title"))
     if questionnaires.is_empty():
         return None
     rows = {r["questionnaire_id"]: r for r in questionnaires.iter_rows(named=True)}
     link = links.pending()
     _from_link(link, rows)
-    qid = st.sidebar.selectbox(
+    qid = st.selectbox(
         t("filter.questionnaire"),
         list(rows),
         format_func=lambda i: f"{rows[i]['title']} ({i})",
@@ -125,7 +134,7 @@ def sidebar() -> Filters | None:
         _remembered(
             "f_grain",
             "month",
-            lambda key, value: st.sidebar.segmented_control(
+            lambda key, value: st.segmented_control(
                 t("filter.grain"), GRAINS, format_func=labels(GRAINS, "grain").get, key=key, default=value
             ),
         )
@@ -137,7 +146,7 @@ def sidebar() -> Filters | None:
     dates_key = f"f_dates_{qid}_{first}_{last}"
     st.session_state[DATA_RANGE] = (first, last, dates_key)  # for "no data in these dates"
     shown = (links.date_param(link.get("from")) or first, links.date_param(link.get("to")) or last)
-    dates = st.sidebar.date_input(
+    dates = st.date_input(
         t("filter.dates"),
         value=shown if shown[0] <= shown[1] else (first, last),
         min_value=dt.date(1990, 1, 1),
@@ -168,7 +177,7 @@ def sidebar() -> Filters | None:
     channel = _choice("filter.channel", channels, "channel", f"f_channel_{qid}") if channels else ()
     staff = _choice("filter.staff", staff_ids, None, f"f_staff_{qid}") if staff_ids else ()
     if channel or staff:
-        st.sidebar.caption(t("filter.survey_only"))
+        st.caption(t("filter.survey_only"))
     found = Filters(
         qid,
         row["title"],
@@ -238,7 +247,7 @@ def _choice(key: str, values: list[str], prefix: str | None, widget_key: str) ->
 
     def draw(k, value):
         kept = [v for v in (value or []) if v in values]
-        return st.sidebar.multiselect(
+        return st.multiselect(
             t(key), values, default=kept, format_func=names.get, key=k, placeholder=t("filter.all")
         )
 

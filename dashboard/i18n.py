@@ -47,6 +47,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Each file: at most {mb} MiB, {rows} rows, {columns} columns and {cell} characters a cell "
         "(an admin can change these under Settings).",
     ),
+    "settings.never_set": ("未设置（默认）", "never set (default)"),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),
@@ -842,6 +843,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "key": ("设置项", "Setting"),
     "value": ("值", "Value"),
     "set_at": ("设置时间", "Set at"),
+    "default_value": ("默认值", "Default"),
+    "in_force": ("当前生效", "In force"),
+    "about": ("说明", "About"),
     "topic_id": ("话题编号", "Topic id"),
     "topic_label": ("话题", "Topic"),
     "topic_category": ("话题类别", "Topic category"),

@@ -5,7 +5,7 @@ import zoneinfo
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import admin, auth
 from dashboard.admin import save_setting
 from dashboard.i18n import t
 from dashboard.page import start
@@ -62,4 +62,4 @@ with st.form("calendar"):
     )
     if st.form_submit_button(t("settings.save")):
         save(f"calendar:{day:%Y-%m-%d}", kind)
-table(q("settings_in_force"), "settings")
+table(admin.settings_table(), "settings")

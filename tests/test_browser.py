@@ -719,3 +719,21 @@ def test_the_server_log_has_no_warning_of_the_dashboards_own_threads(demo_db, tm
         login(page, url, "demo-manager")
         page.close()
     assert "Thread 'manyi-" not in log[0] and "missing ScriptRunContext" not in log[0], log[0][-2000:]
+
+
+def test_the_analysis_filters_hide_on_pages_they_do_not_apply_to_and_keep_their_values(server, browser):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    login(page, url, "demo-admin")
+    filters = page.locator(".st-key-filters")
+    assert filters.is_visible()
+    filters.locator("button").filter(has_text="季度").first.click()  # the grain: quarter
+    settle(page)
+    for name in ("数据上传", "设置", "用户与审计"):
+        page.get_by_role("link", name=name).click()
+        settle(page)
+        assert not filters.is_visible(), name
+    page.get_by_role("link", name="总览").click()
+    settle(page)
+    assert filters.is_visible()
+    assert "grain=quarter" in page.url, page.url  # the shared link carries the kept grain

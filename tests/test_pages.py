@@ -571,6 +571,15 @@ def test_settings_page_refuses_bad_values_and_saves_good_ones(app):
     assert scalar(app.db, "select count(*) from audit_log where action = 'setting'") == 3
 
 
+def test_the_settings_table_shows_the_defaults_in_force(app):
+    open_page(app, "settings")
+    shown = app.dataframe[-1].value
+    rows = dict(zip(shown["key"], shown["in_force"], strict=True))
+    assert rows["min_sample"] == "30" and rows["session_idle_minutes"] == "30"
+    assert rows["upload_max_cell_chars"] == "10000" and rows["query_timeout_seconds"] == "60"
+    assert "未设置（默认）" in set(shown["set_at"])
+
+
 def test_competitor_sample_sizes_count_responses(app):
     open_page(app, "competitors")
     gaps = app.dataframe[0].value

@@ -51,7 +51,6 @@ REGION_FREE: dict[str, str] = {
     "batches": "file names, kinds and row counts of uploads",
     "metric_settings": "settings",
     "setting": "settings",
-    "settings_in_force": "settings",
     "questionnaire_toml": "questionnaire definitions",
     "items": "questionnaire definitions",
     "dimensions": "questionnaire definitions",
