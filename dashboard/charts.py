@@ -158,25 +158,35 @@ def stacked_levels(frame: pl.DataFrame, item_names: dict, height: int = 320) -> 
 
 
 def quadrant(frame: pl.DataFrame, names: dict) -> go.Figure:
+    """Relative weight (with its 95 % interval) against performance; the lines split at the
+    means of the dimensions shown to matter, and only those can be a priority."""
     data = frame.drop_nulls(["importance", "performance"])
     colors = {"fix first": RED, "keep up": GREEN, "low priority": GREY, "possible overkill": BLUE}
     fig = go.Figure(
         go.Scatter(
             x=data["performance"],
             y=data["importance"],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (data["importance_high"] - data["importance"]).to_list(),
+                "arrayminus": (data["importance"] - data["importance_low"]).to_list(),
+                "color": GREY,
+            },
             mode="markers+text",
             text=[names.get(d, d) for d in data["dimension_id"]],
             textposition="top center",
-            marker={"size": 16, "color": [colors.get(q, GREY) for q in data["quadrant"]]},
+            marker={"size": 16, "color": [colors.get(q, "#d0d0d0") for q in data["quadrant"]]},
             customdata=[label("quadrant", q) for q in data["quadrant"]],
             hovertemplate="%{text}: %{customdata}<br>"
             + t("axis.performance_short")
-            + " %{x:.1f}, r=%{y:.2f}<extra></extra>",
+            + " %{x:.1f}, %{y:.1f} %<extra></extra>",
         )
     )
-    if data.height:
-        fig.add_vline(x=data["performance"].mean(), line={"color": GREY, "dash": "dot"})
-        fig.add_hline(y=data["importance"].mean(), line={"color": GREY, "dash": "dot"})
+    shown = data.filter(pl.col("matters"))
+    if shown.height:
+        fig.add_vline(x=shown["performance"].mean(), line={"color": GREY, "dash": "dot"})
+        fig.add_hline(y=shown["importance"].mean(), line={"color": GREY, "dash": "dot"})
         fig.add_annotation(
             x=data["performance"].min(),
             y=data["importance"].max(),

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
+import streamlit as st
 
 from dashboard.filters import Filters, default_filters, month_range
+from dashboard.i18n import labels
 from dashboard.state import prefetch, q
 from pipelines.questionnaire import Questionnaire, parse
 from warehouse import stats
@@ -233,24 +235,54 @@ def questionnaire(qid: str) -> Questionnaire | None:
     return parse(found["toml"][0]) if found.height else None
 
 
-def key_drivers(f: Filters) -> tuple[pl.DataFrame, str]:
+QUADRANTS = ("fix first", "keep up", "low priority", "possible overkill", "no effect shown", "unknown")
+
+
+@dataclass(frozen=True)
+class KeyDrivers:
+    """What the key-driver section draws: `frame` per dimension (relative weight with its
+    interval, performance, quadrant), `table` the same in the reader's words, R² and n."""
+
+    frame: pl.DataFrame
+    table: pl.DataFrame
+    outcome: str
+    r2: float | None
+    n: int
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _drivers(sample: pl.DataFrame, outcome: str) -> tuple[pl.DataFrame, float | None]:
+    # The bootstrap's 500 resamples take about a second: once per data version and filters.
+    wide = sample.pivot(on="dimension_id", index=["response_id", "csi", "overall_score"], values="score")
+    frame = wide.select(
+        pl.col(outcome), *[c for c in wide.columns if c not in ("response_id", "csi", "overall_score")]
+    )
+    return stats.key_drivers(frame, outcome=outcome)
+
+
+def key_drivers(f: Filters, dim_names: dict) -> KeyDrivers | None:
     """Importance-performance of each dimension on a sample of the filtered responses.
 
     With an overall item, the outcome is its score and it is left out of its dimension's score
     (key_driver_sample), so no dimension is correlated with itself; without one, the outcome
-    is the response's CSI.
+    is the response's CSI. None when there is no response.
     """
     overall_item = questionnaire(f.questionnaire_id).overall_item
     sample = q("key_driver_sample", **f.params(overall_item=overall_item))
     if sample.is_empty():
-        return pl.DataFrame(), "csi"
+        return None
     outcome = "overall_score" if overall_item and sample["overall_score"].drop_nulls().len() > 0 else "csi"
-    wide = sample.pivot(on="dimension_id", index=["response_id", "csi", "overall_score"], values="score")
-    frame = wide.select(
-        pl.col(outcome).alias("outcome"),
-        *[c for c in wide.columns if c not in ("response_id", "csi", "overall_score")],
+    frame, r2 = _drivers(sample, outcome)
+    table = frame.select(
+        pl.col("dimension_id").replace_strict(dim_names, default=pl.col("dimension_id")).alias("dimension"),
+        "importance",
+        "importance_low",
+        "importance_high",
+        "performance",
+        pl.col("quadrant").replace_strict(labels(QUADRANTS, "quadrant"), default=pl.col("quadrant")),
+        "n",
     )
-    return stats.key_drivers(frame.rename({"outcome": outcome}), outcome=outcome), outcome
+    return KeyDrivers(frame, table, outcome, r2, int(frame["n"].max() or 0))
 
 
 # The Pareto drill-down lists at most this many responses, the newest first.

@@ -372,7 +372,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "axis.month": ("月", "Month"),
     "axis.performance": ("表现（0-100）", "Performance (0-100)"),
     "axis.performance_short": ("表现", "performance"),
-    "axis.importance": ("重要性（相关系数 r）", "Importance (correlation r)"),
+    "axis.importance": ("重要性（相对权重，占 R² 的 %）", "Importance (relative weight, % of R²)"),
     "compare.label": ("对比", "Compare with"),
     "compare.previous": ("上期", "Previous period"),
     "compare.last_year": ("去年同期", "Same period last year"),
@@ -465,6 +465,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "dim.staff": ("员工服务评价", "Staff scores"),
     "dim.drivers": ("关键驱动因素（重要性-表现）", "Key drivers (importance vs performance)"),
     "dim.drivers_outcome": ("结果变量", "Outcome"),
+    "dim.drivers_r2": (
+        "各维度共同解释了{outcome}方差的 {r2:.1f}%（R²，{n:,} 份完整答卷）；重要性为相对权重（Johnson），区间为 95% 自助法区间。",
+        "Together the dimensions explain {r2:.1f} % of the variance of {outcome} (R², {n:,} complete responses); "
+        "importance is each one's relative weight (Johnson), with a 95 % bootstrap interval.",
+    ),
+    "dim.drivers_weak": (
+        "这些维度几乎不能解释总体满意度（R² = {r2:.1f}%）：不据此排定改进优先级。",
+        "These dimensions hardly explain overall satisfaction (R² = {r2:.1f} %): no priority follows from them.",
+    ),
+    "dim.drivers_too_few": (
+        "完整答卷太少，无法估计关键驱动因素。",
+        "Too few complete responses to estimate key drivers.",
+    ),
+    "dim.outcome.overall_score": ("总体满意度", "overall satisfaction"),
+    "dim.outcome.csi": ("CSI", "the CSI"),
     "dim.note_filters": (
         "已按客户类别或区域筛选：评分图表由所选回访的逐题答案统计，数据量大时稍慢。",
         "Segment or region chosen: the rating charts count the answers of those responses, "
@@ -475,6 +490,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "quadrant.low priority": ("次要改进", "low priority"),
     "quadrant.possible overkill": ("可能过度投入", "possible overkill"),
     "quadrant.unknown": ("未知", "unknown"),
+    "quadrant.no effect shown": ("未见影响", "no effect shown"),
     # pareto
     "pareto.title": ("帕累托分析", "Pareto analysis"),
     "pareto.items": ("不满意评价（按题项）", "Dissatisfied ratings by item"),
@@ -790,7 +806,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "item_id": ("题项编号", "Item id"),
     "mean_score": ("平均得分", "Mean score"),
     "staff_id": ("员工", "Staff"),
-    "importance": ("重要性 (r)", "Importance (r)"),
+    "importance": ("重要性（相对权重 %）", "Importance (relative weight %)"),
+    "importance_low": ("区间下限", "Interval low"),
+    "importance_high": ("区间上限", "Interval high"),
+    "matters": ("影响显著", "Shown to matter"),
     "performance": ("表现", "Performance"),
     "p_value": ("p 值", "p-value"),
     "n": ("样本", "n"),

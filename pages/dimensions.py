@@ -87,10 +87,15 @@ with right:
         table(staff.drop("csi_sd"), "staff_scores")
 
 st.subheader(t("dim.drivers"))
-drivers, outcome = data.key_drivers(f)
-if drivers.is_empty():
+drivers = data.key_drivers(f, dim_names)
+if drivers is None:
     st.info(t("empty"))
+elif drivers.r2 is None:
+    st.info(t("dim.drivers_too_few"))
 else:
-    st.caption(f"{t('dim.drivers_outcome')}: {outcome}")
-    st.plotly_chart(charts.quadrant(drivers, dim_names), key="quadrant")
-    table(drivers, "key_drivers")
+    outcome = t(f"dim.outcome.{drivers.outcome}")
+    st.caption(t("dim.drivers_r2", r2=drivers.r2 * 100, outcome=outcome, n=drivers.n))
+    if drivers.r2 < 0.05:
+        st.warning(t("dim.drivers_weak", r2=drivers.r2 * 100))
+    st.plotly_chart(charts.quadrant(drivers.frame, dim_names), key="quadrant")
+    table(drivers.table, "key_drivers")

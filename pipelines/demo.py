@@ -111,6 +111,10 @@ def _sales(rng, customers: list[str], key: set[str]) -> pl.DataFrame:
     return frame.group_by(["期间", "客户编号", "产品"], maintain_order=True).agg(pl.all().sum())
 
 
+# What the demo's overall item weighs in a customer's own answers.
+OVERALL_WEIGHTS = {"delivery": 0.4, "consultant": 0.3, "product": 0.2, "facility": 0.1}
+
+
 def _level(rng, mean: float, n: int) -> np.ndarray:
     """Likert-5 answers around `mean` (1-5)."""
     return np.clip(np.rint(rng.normal(mean, 0.8, n)), 1, 5).astype(int)
@@ -155,9 +159,21 @@ def _dealer_survey(rng, customers: list[str], key: set[str], scale: float) -> pl
                     "consultant": base + staff_shift + 0.05,
                     "facility": base + 0.1,
                 }
+                # How satisfied this customer is in general: every answer of theirs leans the same
+                # way, so dimensions and the overall item correlate as in published CSI data.
+                mood = rng.normal(0, 0.5)
                 answers = {}
                 for item_id, column, dim in items:
-                    v = int(_level(rng, dims[dim], 1)[0])
+                    if item_id == "q7":
+                        # The overall judgement follows the customer's own answers, delivery and
+                        # the consultant most (key drivers with something to find).
+                        seen = {
+                            d: np.mean([answers[f"__{i}"] for i, _, dd in items[:6] if dd == d]) for d in dims
+                        }
+                        mean = sum(w * seen[d] for d, w in OVERALL_WEIGHTS.items())
+                        v = int(np.clip(np.rint(rng.normal(mean, 0.5)), 1, 5))
+                    else:
+                        v = int(_level(rng, dims[dim] + mood, 1)[0])
                     r = rng.random()
                     if r < 0.03:
                         answers[column] = "不适用" if column == "展厅舒适" else ""

@@ -228,8 +228,10 @@ def test_dimensions_page(app):
     assert len(items) == 7 and set(items["dimension"]) == {"产品质量", "交付及时", "销售顾问", "展厅环境"}
     staff = app.dataframe[1].value
     assert len(staff) == 8
-    drivers = app.dataframe[2].value
-    assert set(drivers["dimension_id"]) == {"product", "delivery", "consultant", "facility"}
+    drivers = app.dataframe[2].value  # named and placed in the reader's language, not by ids
+    assert set(drivers["dimension"]) == {"产品质量", "交付及时", "销售顾问", "展厅环境"}
+    assert set(drivers["quadrant"]) <= {"优先改进", "继续保持", "次要改进", "可能过度投入", "未见影响", "未知"}
+    assert any("R²" in c.value for c in app.caption)
     assert not any("客户类别" in c.value for c in app.caption)
 
 

@@ -13,6 +13,7 @@ from warehouse.stats import (
     RatioMoments,
     gap_verdicts,
     key_drivers,
+    relative_weights,
     share_change,
     two_proportions,
     welch,
@@ -107,7 +108,26 @@ def test_share_change_tests_on_responses():
     assert share_change(_moments([3] * 29, [4] * 29), _moments(b, [5] * 50)).verdict == "sample too small"
 
 
-def test_key_drivers_correlation_beta_and_quadrants():
+def test_relative_weights_sum_to_r2_and_equal_r_squared_for_uncorrelated_predictors():
+    rng = np.random.default_rng(1)
+    n = 400
+    x = rng.normal(0, 1, (n, 3)) @ np.array([[1, 0.6, 0.3], [0, 1, 0.4], [0, 0, 1]])  # correlated
+    y = 0.7 * x[:, 0] + 0.1 * x[:, 1] + 0.2 * x[:, 2] + rng.normal(0, 1, n)
+    raw, r2 = relative_weights(x, y)
+    design = np.column_stack([np.ones(n), x])
+    fitted = design @ np.linalg.lstsq(design, y, rcond=None)[0]
+    assert math.isclose(r2, sps.pearsonr(fitted, y).statistic ** 2, rel_tol=1e-9)  # OLS R²
+    assert math.isclose(raw.sum(), r2, rel_tol=1e-12) and (raw >= 0).all()
+    # Uncorrelated predictors: each weight is its squared correlation with the outcome.
+    centred = rng.normal(0, 1, (n, 3))
+    q, _ = np.linalg.qr(centred - centred.mean(axis=0))  # orthogonal columns, still centred
+    y2 = q @ np.array([3.0, 1.0, 0.5]) + rng.normal(0, 0.05, n)
+    raw2, _ = relative_weights(q, y2)
+    squared = [sps.pearsonr(q[:, j], y2).statistic ** 2 for j in range(3)]
+    assert np.allclose(raw2, squared, rtol=1e-6, atol=1e-9)
+
+
+def test_key_drivers_weigh_importance_with_intervals_and_quadrants():
     rng = np.random.default_rng(1)
     n = 400
     d1 = rng.normal(60, 10, n)  # strong driver, low performance -> fix first
@@ -115,42 +135,66 @@ def test_key_drivers_correlation_beta_and_quadrants():
     d3 = rng.normal(80, 10, n)
     csi = 0.7 * d1 + 0.1 * d2 + 0.2 * d3 + rng.normal(0, 2, n)
     frame = pl.DataFrame({"csi": csi, "d1": d1, "d2": d2, "d3": d3})
-    out = {r["dimension_id"]: r for r in key_drivers(frame).iter_rows(named=True)}
-    assert math.isclose(out["d1"]["importance"], sps.pearsonr(d1, csi).statistic, rel_tol=1e-9)
-    z = np.column_stack([(x - x.mean()) / x.std(ddof=1) for x in (d1, d2, d3)])
-    beta, *_ = np.linalg.lstsq(z, (csi - csi.mean()) / csi.std(ddof=1), rcond=None)
-    assert math.isclose(out["d1"]["beta"], beta[0], rel_tol=1e-9)
+    drivers, r2 = key_drivers(frame, resamples=200)
+    out = {r["dimension_id"]: r for r in drivers.iter_rows(named=True)}
+    raw, expected_r2 = relative_weights(np.column_stack([d1, d2, d3]), csi)
+    assert math.isclose(r2, expected_r2) and r2 > 0.9
+    assert math.isclose(out["d1"]["importance"], raw[0] / expected_r2 * 100, rel_tol=1e-9)
+    assert sum(r["importance"] for r in out.values()) == pytest.approx(100)
+    assert out["d1"]["importance_low"] < out["d1"]["importance"] < out["d1"]["importance_high"]
     assert math.isclose(out["d1"]["performance"], d1.mean())
-    assert out["d1"]["quadrant"] == "fix first"
-    assert out["d2"]["quadrant"] in ("possible overkill", "low priority")
+    assert out["d1"]["quadrant"] == "fix first" and out["d1"]["matters"]
+    assert out["d2"]["quadrant"] in ("possible overkill", "low priority", "no effect shown")
 
 
-def test_key_drivers_ignore_unanswered_dimensions():
+def test_key_drivers_without_an_effect_are_no_priority():
+    """Outcome unrelated to the dimensions (r of a few hundredths, as on the old demo): no
+    dimension is shown to matter, so none is a priority, and R² says why."""
+    rng = np.random.default_rng(3)
+    n = 600
+    frame = pl.DataFrame(
+        {"overall_score": rng.normal(80, 10, n), "a": rng.normal(60, 10, n), "b": rng.normal(90, 10, n)}
+    )
+    drivers, r2 = key_drivers(frame, outcome="overall_score", resamples=200)
+    assert r2 < 0.02
+    assert set(drivers["quadrant"]) == {"no effect shown"}
+
+
+def test_key_drivers_ignore_unanswered_dimensions_and_say_too_few():
     frame = pl.DataFrame(
         {"csi": [50.0, 60.0, 70.0, 80.0], "a": [50.0, 60.0, 70.0, 80.0], "b": [None, 10.0, 20.0, None]}
     )
-    out = {r["dimension_id"]: r for r in key_drivers(frame).iter_rows(named=True)}
-    assert math.isclose(out["a"]["importance"], 1.0) and out["a"]["n"] == 4
-    assert out["b"]["n"] == 2 and out["b"]["importance"] is None
+    drivers, r2 = key_drivers(frame)
+    assert r2 is None and set(drivers["quadrant"]) == {"unknown"}  # too few complete responses
 
 
 def test_key_drivers_split_at_means_on_a_known_answer():
-    # Known answer: d_low is the strong driver with the lowest performance -> fix first; d_high is
-    # strong and high -> keep up; weak ones split by performance.
+    # Known answer: d_low is a strong driver with the lowest performance -> fix first; d_high is
+    # strong and high -> keep up; the weaker ones split by performance; `none` adds nothing a
+    # random variable would not.
     rng = np.random.default_rng(7)
     n = 500
     d_low, d_high = rng.normal(55, 10, n), rng.normal(90, 10, n)
-    w_low, w_high = rng.normal(60, 10, n), rng.normal(88, 10, n)
-    overall = 0.6 * d_low + 0.6 * d_high + 0.05 * w_low + 0.05 * w_high + rng.normal(0, 3, n)
+    w_low, w_high, none = rng.normal(60, 10, n), rng.normal(88, 10, n), rng.normal(70, 10, n)
+    overall = 0.6 * d_low + 0.6 * d_high + 0.2 * w_low + 0.2 * w_high + rng.normal(0, 3, n)
     frame = pl.DataFrame(
-        {"overall_score": overall, "d_low": d_low, "d_high": d_high, "w_low": w_low, "w_high": w_high}
+        {
+            "overall_score": overall,
+            "d_low": d_low,
+            "d_high": d_high,
+            "w_low": w_low,
+            "w_high": w_high,
+            "none": none,
+        }
     )
-    out = dict(key_drivers(frame, outcome="overall_score").select("dimension_id", "quadrant").iter_rows())
+    drivers, _ = key_drivers(frame, outcome="overall_score", resamples=200)
+    out = dict(drivers.select("dimension_id", "quadrant").iter_rows())
     assert out == {
         "d_low": "fix first",
         "d_high": "keep up",
         "w_low": "low priority",
         "w_high": "possible overkill",
+        "none": "no effect shown",
     }
 
 
