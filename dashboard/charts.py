@@ -198,25 +198,45 @@ def quadrant(frame: pl.DataFrame, names: dict) -> go.Figure:
     return _layout(fig, height=420, xaxis_title=t("axis.performance"), yaxis_title=t("axis.importance"))
 
 
-def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str) -> go.Figure:
-    """Bars in descending order, the cumulative line, the 80 % line; the vital few highlighted."""
+def _wrapped(name: str, width: int = 6) -> str:
+    """A bar label broken into lines of `width` characters, so labels stay horizontal."""
+    return "<br>".join(name[i : i + width] for i in range(0, len(name), width)) or name
+
+
+def pareto(
+    frame: pl.DataFrame, names: list[str], value: str, y_title: str, max_bars: int = 15, narrow: bool = False
+) -> go.Figure:
+    """Bars in descending order, the cumulative line, the 80 % line; the vital few in red. At
+    most `max_bars` bars: the rest is one bar, 其他 (a click on it lists nothing: the table
+    below the charts has every row). A bar's point index is its row in `frame`; labels are
+    horizontal, broken into short lines (shorter, in smaller type, in half the page)."""
     cumulative = frame["cumulative_pct"].to_list()
     # The vital few: the causes up to and including the one that crosses 80 %.
     vital = [i == 0 or cumulative[i - 1] < 80 for i in range(len(cumulative))]
+    values, shares = frame[value].to_list(), frame["share_pct"].to_list()
+    labels_ = [_wrapped(n, 3 if narrow else 6) for n in names]
+    if len(labels_) > max_bars:
+        labels_ = labels_[:max_bars] + [t("pareto.others", n=len(labels_) - max_bars)]
+        values = values[:max_bars] + [sum(values[max_bars:])]
+        shares = shares[:max_bars] + [sum(shares[max_bars:])]
+        cumulative = cumulative[:max_bars] + [cumulative[-1]]
+        vital = vital[:max_bars] + [False]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            x=names,
-            y=frame[value],
+            x=labels_,
+            y=values,
             marker_color=[RED if v else GREY for v in vital],
-            name=f"{t('pareto.vital')} / {t('pareto.other')}",
-            customdata=frame["share_pct"],
+            showlegend=False,
+            customdata=shares,
             hovertemplate="%{x}: %{y} (%{customdata:.1f}%)<extra></extra>",
         )
     )
+    for color, name in ((RED, t("pareto.vital")), (GREY, t("pareto.other"))):  # the legend's keys
+        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=color, name=name, hoverinfo="skip"))
     fig.add_trace(
         go.Scatter(
-            x=names,
+            x=labels_,
             y=cumulative,
             yaxis="y2",
             mode="lines+markers",
@@ -228,7 +248,7 @@ def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str) -> g
     fig.add_hline(y=80, yref="y2", line={"color": BLUE, "dash": "dash"}, annotation_text="80%")
     return _layout(
         fig,
-        height=400,
+        height=420,
         yaxis={"title": y_title},
         yaxis2={
             "overlaying": "y",
@@ -239,8 +259,15 @@ def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str) -> g
             "tickvals": [0, 20, 40, 60, 80, 100],
             "showgrid": False,
         },
-        xaxis={"categoryorder": "array", "categoryarray": names},
+        xaxis={
+            "categoryorder": "array",
+            "categoryarray": labels_,
+            "tickangle": 0,
+            "automargin": True,
+            "tickfont": {"size": 10 if narrow else 12},
+        },
         clickmode="event+select",
+        barmode="overlay",
     )
 
 

@@ -64,6 +64,11 @@ def timezone() -> str:
     return str(q("metric_settings")["timezone"][0])
 
 
+def pareto_max_bars() -> int:
+    """The setting `pareto_max_bars`: most bars a Pareto chart draws (the rest is 其他)."""
+    return int(q("metric_settings")["pareto_max_bars"][0])
+
+
 def min_sample() -> int:
     """The setting `min_sample`: fewest responses a significance test needs."""
     return int(q("metric_settings")["min_sample"][0])

@@ -48,6 +48,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "(an admin can change these under Settings).",
     ),
     "settings.never_set": ("未设置（默认）", "never set (default)"),
+    "pareto.others": ("其他（{n} 项）", "Others ({n})"),
+    "pareto.others_clicked": (
+        "“其他”合并了图中未单独画出的 {n} 项：见下方表格。",
+        "'Others' joins the {n} rows not drawn on their own: see the table below.",
+    ),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

@@ -29,41 +29,47 @@ with counting(f):
     items = q("pareto_items", **f.params())
     causes = q("pareto_causes", **f.params())
 
-# Each chart with its drill-down beside it; only the latest click is open (a click on the
-# other chart closes the first one's list).
+# Each chart with its drill-down beside it, once a bar was clicked (the chart spans the page
+# before); only the latest click is open (a click on the other chart closes the first list).
+max_bars = data.pareto_max_bars()
+which, index = active_click({k: st.session_state.get(f"pareto_{k}") for k in ("items", "causes")})
+if index is not None and index >= max_bars:  # the bar of the others: the table lists them
+    st.info(t("pareto.others_clicked", n=len(items if which == "items" else causes) - max_bars))
+    which = None
+
+
+def halves(name: str):
+    return st.columns([1, 1]) if which == name else (st.container(), None)
+
+
 st.subheader(t("pareto.items"))
-chart, drill = st.columns([1, 1])
+chart, drill = halves("items")
 with chart:
     if items.is_empty():
         st.info(t("empty"))
-        item_event = None
     else:
         names = [item_names.get(i, i) for i in items["item_id"]]
-        item_event = st.plotly_chart(
-            charts.pareto(items, names, "dissatisfied", t("col.dissatisfied")),
+        st.plotly_chart(
+            charts.pareto(items, names, "dissatisfied", t("col.dissatisfied"), max_bars, which == "items"),
             on_select="rerun",
             selection_mode="points",
             key="pareto_items",
         )
 st.subheader(t("pareto.causes"))
-cause_chart, cause_drill = st.columns([1, 1])
+cause_chart, cause_drill = halves("causes")
 with cause_chart:
     if causes.is_empty():
         st.info(t("empty"))
-        cause_event = None
     else:
         names = [f"{label('cat', c)}·{cause}" for c, cause in causes.select("cause_category", "cause").rows()]
-        cause_event = st.plotly_chart(
-            charts.pareto(causes, names, "complaints", t("col.complaints")),
+        st.plotly_chart(
+            charts.pareto(causes, names, "complaints", t("col.complaints"), max_bars, which == "causes"),
             on_select="rerun",
             selection_mode="points",
             key="pareto_causes",
         )
-which, index = active_click({"items": item_event, "causes": cause_event})
-with drill:
-    if which != "items":
-        st.caption(t("pareto.click_here"))
-    else:
+if drill is not None:
+    with drill:
         item_id = items["item_id"][index]
         st.markdown(f"**{t('pareto.drill_item')}{item_names.get(item_id, item_id)}**")
         actions.create_button(
@@ -84,10 +90,8 @@ with drill:
             )
         else:
             st.caption(t("auth.detail_hidden"))
-with cause_drill:
-    if which != "causes":
-        st.caption(t("pareto.click_here"))
-    else:
+if cause_drill is not None:
+    with cause_drill:
         row = causes.row(index, named=True)
         st.markdown(f"**{t('pareto.drill_cause')}{label('cat', row['cause_category'])} · {row['cause']}**")
         actions.cause_button(

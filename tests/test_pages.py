@@ -230,7 +230,14 @@ def test_dimensions_page(app):
     assert len(staff) == 8
     drivers = app.dataframe[2].value  # named and placed in the reader's language, not by ids
     assert set(drivers["dimension"]) == {"产品质量", "交付及时", "销售顾问", "展厅环境"}
-    assert set(drivers["quadrant"]) <= {"优先改进", "继续保持", "次要改进", "可能过度投入", "未见影响", "未知"}
+    assert set(drivers["quadrant"]) <= {
+        "优先改进",
+        "继续保持",
+        "次要改进",
+        "可能过度投入",
+        "未见影响",
+        "未知",
+    }
     assert any("R²" in c.value for c in app.caption)
     assert not any("客户类别" in c.value for c in app.caption)
 
@@ -262,6 +269,26 @@ def test_pareto_page(app):
     assert table["cumulative_pct"].iloc[-1] == pytest.approx(100.0)
     # Delivery slipped for most of a year in the demo: it is the top dissatisfaction.
     assert table["item_id"].iloc[0] == "q3"
+
+
+def test_a_pareto_draws_at_most_the_setting_s_bars_and_the_rest_as_others(app):
+    import json
+
+    from warehouse import settings
+
+    con = open_warehouse(app.db)
+    try:
+        settings.set_setting(con, "pareto_max_bars", "3")
+        causes = con.execute("select count(distinct (cause_category, cause)) from complaints").fetchone()[0]
+    finally:
+        con.close()
+    open_page(app, "pareto")
+    spec = json.loads(app.get("plotly_chart")[1].proto.spec)
+    bars = spec["data"][0]
+    assert len(bars["x"]) == 4 and bars["x"][-1] == f"其他（{causes - 3} 项）"
+    assert {trace.get("name") for trace in spec["data"][1:3]} == {"关键少数", "其余"}
+    assert spec["layout"]["xaxis"]["tickangle"] == 0
+    assert len(app.dataframe[-1].value) == causes  # the table keeps every cause
 
 
 def test_causes_page(app):

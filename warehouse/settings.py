@@ -48,6 +48,7 @@ SETTINGS = {
             1440,
             " of minutes",
         ),
+        Setting("pareto_max_bars", "15", "most bars of a Pareto chart; the rest is one bar, 其他", 3, 100),
         Setting(
             "query_timeout_seconds", "60", "longest a `query` statement may run", 1, 86_400, " of seconds"
         ),

@@ -13,6 +13,8 @@ final as (
         as min_sample,
         coalesce(max(try_cast(value as integer)) filter (where key = 'session_idle_minutes'), 30)
         as session_idle_minutes,
+        coalesce(max(try_cast(value as integer)) filter (where key = 'pareto_max_bars'), 15)
+        as pareto_max_bars,
     from setting_values
 )
 
