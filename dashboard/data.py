@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard.filters import Filters, default_filters, month_range
+from dashboard.filters import MONTHS, Filters, default_filters, month_range
 from dashboard.i18n import labels
 from dashboard.state import prefetch, q
 from pipelines.questionnaire import Questionnaire, parse
@@ -45,6 +45,16 @@ class Kpis:
     callback: float | None
     survey_success: float | None
     coverage: float | None
+    # The months of the latest period the dates reach, when fewer than the period has: the cards
+    # then compare the same months of the earlier periods (like with like), and say so.
+    partial_months: int | None = None
+
+
+def covered_months(f: Filters, period: dt.date) -> int | None:
+    """How many months of `period` the date range reaches, when it ends inside the period."""
+    whole = MONTHS[f.grain]
+    reached = (f.date_to.year * 12 + f.date_to.month) - (period.year * 12 + period.month) + 1
+    return reached if 0 < reached < whole else None
 
 
 def _row(frame: pl.DataFrame, period: dt.date | None) -> dict | None:
@@ -118,6 +128,9 @@ def overview(
     current = _row(kpi_trend, period)
     previous = _row(kpi_trend, shift(period, f.grain) if period else None)
     last_year = _row(kpi_trend, shift(period, "year") if period else None)
+    partial = covered_months(f, period) if period else None
+    if partial:
+        previous, last_year = (_months_of(f, shift(period, back), partial) for back in (f.grain, "year"))
 
     min_n = min_sample()
 
@@ -166,8 +179,16 @@ def overview(
         callback=_value(contacts, period, "callback_success_pct"),
         survey_success=_value(contacts, period, "survey_success_pct"),
         coverage=_value(coverage, period, "coverage_pct"),
+        partial_months=partial,
     )
     return kpis, trend
+
+
+def _months_of(f: Filters, start: dt.date, months: int) -> dict | None:
+    """The CSI moments of the first `months` months from `start` (one row, as csi_trend's)."""
+    end = shift(start, "month", -months) - dt.timedelta(days=1)
+    window = q("csi_window", **f.params(date_from=start, date_to=end))
+    return window.row(0, named=True) if window["responses"][0] else None
 
 
 def warm_overview() -> None:

@@ -53,6 +53,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "“其他”合并了图中未单独画出的 {n} 项：见下方表格。",
         "'Others' joins the {n} rows not drawn on their own: see the table below.",
     ),
+    "overview.partial": (
+        "本期（{grain}）只含前 {months} 个月的数据：卡片与上期、去年同期的前 {months} 个月比较。",
+        "This {grain} holds its first {months} month(s) only: the cards compare the first "
+        "{months} month(s) of the previous period and of a year before.",
+    ),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

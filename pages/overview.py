@@ -20,6 +20,8 @@ st.caption(
     f"{f.title} · {t('overview.period')}: {kpis.period:%Y-%m-%d} ({t('grain.' + f.grain)}) · "
     f"{t('kpi.responses')} {kpis.responses:,}"
 )
+if kpis.partial_months:
+    st.warning(t("overview.partial", months=kpis.partial_months, grain=t("grain." + f.grain)))
 
 
 def delta(comparison) -> str | None:

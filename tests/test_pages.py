@@ -153,6 +153,28 @@ def test_the_overview_compares_with_the_period_the_user_picks(app):
     assert any("对比2025-01 至 2025-03" in m.value for m in app.markdown)
 
 
+def test_a_partial_quarter_is_compared_with_the_same_months_and_says_so(app):
+    """The demo ends in October: its last quarter holds one month of three; the cards compare
+    it with July (the first month of the previous quarter) and October a year before."""
+
+    def mean(start, end):
+        return scalar(
+            app.db,
+            "select avg(csi) from response_scores where questionnaire_id = 'dealer-sales' "
+            "and subject = 'own' and survey_date between ? and ?",
+            [start, end],
+        )
+
+    app.button_group(key="f_grain_zh").set_value("quarter").run()
+    open_page(app, "overview")
+    assert any("只含前 1 个月" in w.value for w in app.warning)
+    current = mean(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    july = mean(dt.date(2026, 7, 1), dt.date(2026, 7, 31))
+    assert metric(app, "CSI").delta.startswith(f"{current - july:+.1f}"), metric(app, "CSI").delta
+    app.button_group(key="f_grain_zh").set_value("month").run()
+    assert not any("只含前" in w.value for w in app.warning)
+
+
 def test_channel_and_staff_filters_narrow_the_responses(app):
     last = scalar(
         app.db,
