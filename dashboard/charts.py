@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -30,6 +33,26 @@ LEVEL_COLORS = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"
 
 # Dates as numbers (2025-03), the same in both languages: Plotly's month names are English only.
 DATE_AXIS = {"tickformat": "%Y-%m", "hoverformat": "%Y-%m-%d"}
+
+
+def date_axis(periods) -> dict:
+    """A period axis with one tick per period (or per few, on a long range), on the periods'
+    first days: left to itself Plotly put ticks between months, and a single month read
+    "2021-06, 2021-06, 2021-07, 2021-07" around one dot."""
+    found = sorted({p for p in periods if p is not None})
+    if not found:
+        return DATE_AXIS
+    index = [p.year * 12 + p.month for p in found]
+    step = min((b - a for a, b in itertools.pairwise(index)), default=1) or 1
+    every = step * max(1, -(-(index[-1] - index[0] + 1) // (step * 12)))  # at most ~12 ticks
+    axis = {**DATE_AXIS, "dtick": f"M{every}", "tick0": found[0].isoformat()}
+    if len(found) == 1:  # one period: a month either side, not a range of days
+        only = found[0]
+        axis["range"] = [
+            (only.replace(day=1) - dt.timedelta(days=20)).isoformat(),
+            (only.replace(day=1) + dt.timedelta(days=20)).isoformat(),
+        ]
+    return axis
 
 
 def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
@@ -80,7 +103,7 @@ def csi_trend(frame: pl.DataFrame, target: float, partial=None) -> go.Figure:
     fig.add_hline(
         y=target, line={"color": RED, "dash": "dash"}, annotation_text=f"{t('kpi.target')} {target:g}"
     )
-    return _layout(fig, yaxis_title="CSI", xaxis=DATE_AXIS)
+    return _layout(fig, yaxis_title="CSI", xaxis=date_axis(x))
 
 
 def yoy(frame: pl.DataFrame) -> go.Figure:
@@ -125,7 +148,9 @@ def lines(
         )
     if target is not None:
         fig.add_hline(y=target, line={"color": RED, "dash": "dash"})
-    return _layout(fig, yaxis_title=y_title, xaxis=DATE_AXIS if frame[x].dtype == pl.Date else {})
+    return _layout(
+        fig, yaxis_title=y_title, xaxis=date_axis(frame[x].to_list()) if frame[x].dtype == pl.Date else {}
+    )
 
 
 def stacked_levels(frame: pl.DataFrame, item_names: dict, height: int = 320) -> go.Figure:

@@ -58,6 +58,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "This {grain} holds its first {months} month(s) only: the cards compare the first "
         "{months} month(s) of the previous period and of a year before.",
     ),
+    "overview.yoy_one_year": (
+        "同比需要至少两个年份的数据：目前只有一年。",
+        "Year on year needs data of two years at least: there is one so far.",
+    ),
+    "kpi.company_wide": (
+        "投诉与发货按全公司统计，不分问卷。",
+        "Complaints and shipments count company-wide, whatever the questionnaire.",
+    ),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

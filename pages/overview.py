@@ -51,7 +51,10 @@ cols[1].metric(
 )
 if not kpis.has_points:
     cols[1].caption(t("kpi.no_points_why"))
-cols[2].metric(t("kpi.complaint_rate"), fmt(kpis.complaint_rate, suffix="%"), border=True)
+cols[2].metric(
+    t("kpi.complaint_rate"), fmt(kpis.complaint_rate, suffix="%"), help=t("kpi.company_wide"), border=True
+)
+cols[2].caption(t("kpi.company_wide"))
 cols[3].metric(
     f"{t('kpi.coverage')} (≥ {data.COVERAGE_TARGET:g}%)", fmt(kpis.coverage, suffix="%"), border=True
 )
@@ -87,7 +90,11 @@ st.plotly_chart(charts.csi_trend(trend, f.target, f.partial_periods(trend["perio
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.yoy"))
-    st.plotly_chart(charts.yoy(q("csi_yoy", **f.params())), key="yoy")
+    yoy = q("csi_yoy", **f.params())
+    if yoy["year"].n_unique() < 2:  # one year is no comparison
+        st.info(t("overview.yoy_one_year"))
+    else:
+        st.plotly_chart(charts.yoy(yoy), key="yoy")
 with right:
     st.subheader(t("overview.breakdown"))
     by = (

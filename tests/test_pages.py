@@ -175,6 +175,36 @@ def test_a_partial_quarter_is_compared_with_the_same_months_and_says_so(app):
     assert not any("只含前" in w.value for w in app.warning)
 
 
+def test_a_one_month_questionnaire_draws_one_tick_and_says_what_it_cannot_show(app):
+    import json
+
+    from conftest import load_text
+
+    from pipelines import store
+
+    con = open_warehouse(app.db)
+    try:
+        store.add_questionnaire(con, (DATA / "tiny.toml").read_text(encoding="utf-8"))
+        rows = "".join(
+            f"R{n},C{n},2021-06-{n + 1:02d},own,{1 + n % 5},{1 + n % 4},{1 + n % 3}\n" for n in range(20)
+        )
+        load_text(
+            con,
+            "survey",
+            "response_id,customer_id,survey_date,subject,a1,a2,b1\n" + rows,
+            questionnaire_id="tiny",
+        )
+    finally:
+        con.close()
+    app.run()
+    app.selectbox(key="f_questionnaire").set_value("tiny").run()
+    open_page(app, "overview")
+    assert any("只有一年" in i.value for i in app.info)  # no year-on-year of one dot
+    assert any("全公司统计" in c.value for c in app.caption)  # the demo's complaints are not tiny's
+    axis = json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
+    assert axis["dtick"] == "M1" and axis["range"] == ["2021-05-12", "2021-06-21"]
+
+
 def test_channel_and_staff_filters_narrow_the_responses(app):
     last = scalar(
         app.db,

@@ -207,3 +207,16 @@ def test_p_values_and_shares_read_the_same_everywhere():
     out = presented(frame)
     assert out["p_value"].to_list() == ["<0.001", "0.046", None]
     assert out["share_pct"].to_list() == [33.3, 50.0, 0.3] and out["n"].to_list() == [1, 2, 3]
+
+
+def test_a_period_axis_ticks_on_the_periods_first_days_and_frames_one_period():
+    import datetime as dt
+
+    from dashboard.charts import date_axis
+
+    one = date_axis([dt.date(2021, 6, 1)])
+    assert one["dtick"] == "M1" and one["range"] == ["2021-05-12", "2021-06-21"]  # not a span of days
+    quarters = date_axis([dt.date(2021, m, 1) for m in (1, 4, 7, 10)])
+    assert quarters["dtick"] == "M3" and quarters["tick0"] == "2021-01-01"
+    long = date_axis([dt.date(2020 + n // 12, n % 12 + 1, 1) for n in range(30)])
+    assert long["dtick"] == "M3"  # at most about a dozen ticks
