@@ -66,6 +66,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "投诉与发货按全公司统计，不分问卷。",
         "Complaints and shipments count company-wide, whatever the questionnaire.",
     ),
+    "up.past_complaints": (
+        "这些是历史投诉，处理时间未知",
+        "These are past complaints: their handling times are unknown",
+    ),
+    "up.past_complaints_help": (
+        "未填的首次响应、核实时间记为“未知”：不算超期，也不计入 24 小时答复率和 3 个工作日核实率（--history）。",
+        "Missing answer and verification times count as unknown: never late, and left out of the "
+        "24-hour and 3-working-day shares (--history).",
+    ),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

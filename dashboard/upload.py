@@ -112,6 +112,7 @@ def job_for(kind, data, file_name, qid, mapping: dict[str, str], chosen: dict, s
         replace=chosen["replace"],
         row_ids=chosen["row_ids"],
         own_subject=chosen["own"],
+        history=chosen.get("history", False),
         user=auth.name(),
     )
 
@@ -248,7 +249,16 @@ def options(kind: str, qid: str | None, cells: pl.DataFrame, mapping: dict[str, 
             help=t("up.own_help"),
         )
     replace = st.checkbox(t("up.replace"), key="upload_replace") if kind not in VERSIONED else False
-    return {"constants": constants, "row_ids": bool(row_ids), "own": own, "replace": replace}
+    history = kind == "complaints" and st.checkbox(
+        t("up.past_complaints"), key="upload_history", help=t("up.past_complaints_help")
+    )
+    return {
+        "constants": constants,
+        "row_ids": bool(row_ids),
+        "own": own,
+        "replace": replace,
+        "history": bool(history),
+    }
 
 
 def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:

@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument(
         "--allow-future", action="store_true", help="accept survey and complaint dates after today"
     )
+    ld.add_argument(
+        "--history",
+        action="store_true",
+        help="complaints of the past: missing handling times are unknown, not late",
+    )
 
     sub.add_parser("batches", help="list loaded batches")
     rb = sub.add_parser("rollback", help="remove one batch")
@@ -213,6 +218,7 @@ def cmd_load(con, args) -> int:
         row_ids=args.row_ids,
         own_subject=args.own,
         allow_future=args.allow_future,
+        history=args.history,
         user=_os_user(),
     )
     progress = _StderrProgress() if path.stat().st_size > PROGRESS_BYTES else (lambda f, m: None)

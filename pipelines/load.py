@@ -77,6 +77,7 @@ class LoadJob:
     note: str | None = None  # what a dashboard edit did ("approve"): recorded on each version
     check_duplicate: bool = True  # a dashboard edit may restore an earlier version's bytes
     allow_future: bool = False  # survey and complaint dates after today are refused otherwise
+    history: bool = False  # complaints of the past: missing handling times are unknown, not late
 
     @functools.cached_property
     def sha256(self) -> str:
@@ -96,6 +97,7 @@ class LoadJob:
             "row_ids": self.row_ids,
             "own": self.own_subject,
             "allow_future": self.allow_future,
+            "history": self.history,
         }
 
 
@@ -340,6 +342,8 @@ def prepare(con, job: LoadJob, progress: Progress = _noop) -> Prepared:
             )
     elif job.questionnaire_id:
         raise refuse("--questionnaire applies to survey uploads only")
+    if job.history and job.kind != "complaints":
+        raise refuse("--history applies to complaints only")
     if job.replace and job.kind in VERSIONED:
         raise refuse(f"--replace does not apply to {job.kind}: each load adds a new version of every row")
     duplicate = job.check_duplicate and store.find_duplicate(

@@ -194,6 +194,35 @@ def test_car_complaints_gbk_is_the_same_600_and_needs_replace(db):
     assert brands == [{"n": 1800, "first": "2020-06-05"}]
 
 
+def test_third_party_complaints_loaded_as_history_leave_the_deadline_shares_alone(db, tmp_path):
+    """Complaints with no handling times (a public file) counted as 600 missed answers and
+    overdue cases; loaded as history, their unknown times are neither late nor in the shares."""
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "complaint_id,customer_id,received_at,first_response_at,verified_at,cause_category\n"
+        "T1,C1,2020-06-05 09:00,2020-06-05 10:00,2020-06-08 09:00,法\n"
+        "T2,C1,2020-06-05 09:00,2020-06-07 10:00,,法\n",
+        encoding="utf-8",
+    )
+    run_cli(db, "load", "complaints", str(own), check=True)
+    before = query(db, "select * from v_complaint_service where period_grain = 'year'")
+    loaded = run_cli(
+        db, "load", "complaints", str(DATASETS / COMPLAINTS[0][1]), *CAR, "--history", check=True
+    )
+    assert last_json(loaded)["rows"] == 600
+    after = query(db, "select * from v_complaint_service where period_grain = 'year'")
+    assert after[0]["complaints"] == before[0]["complaints"] + 600
+    for column in ("answered_24h_pct", "verified_3wd_pct", "overdue_complaints"):
+        assert after[0][column] == before[0][column], column
+    assert before[0]["answered_24h_pct"] == 50.0 and before[0]["overdue_complaints"] == 1
+    other = tmp_path / "other" / "manyi.duckdb"
+    run_cli(other, "load", "complaints", str(DATASETS / COMPLAINTS[0][1]), *CAR, check=True)
+    plain = query(other, "select * from v_complaint_service where period_grain = 'year'")
+    assert plain[0]["overdue_complaints"] == 600 and plain[0]["answered_24h_pct"] == 0.0
+    refused = run_cli(db, "load", "sales", str(DATASETS / COMPLAINTS[0][1]), "--history")
+    assert refused.returncode == 1 and "--history applies to complaints only" in refused.stderr
+
+
 # Both CFPB exports: product, issue (the cause) and the date received; constants for the rest.
 CFPB = [
     "--map",

@@ -576,6 +576,21 @@ def test_upload_says_its_limits_and_refuses_a_cell_past_them(app):
     assert "longer than 10,000 characters" in shown
 
 
+def test_upload_loads_past_complaints_as_history(app):
+    open_page(app, "upload")
+    app.selectbox(key="upload_kind").set_value("complaints").run()
+    text = "complaint_id,customer_id,received_at,cause_category\nH1,C001,2020-06-05 09:00,法\n"
+    app.file_uploader(key="upload_file").set_value(("past.csv", text.encode(), "text/csv")).run()
+    assert app.checkbox(key="upload_history").label == "这些是历史投诉，处理时间未知"
+    app.checkbox(key="upload_history").check().run()
+    app.button(key="do_load").click().run()
+    assert any("已加载批次" in s.value for s in app.success), [e.value for e in app.error]
+    assert scalar(app.db, "select is_history from stg_complaints where complaint_id = 'H1'") is True
+    assert (
+        scalar(app.db, "select answer_status from complaint_service where complaint_id = 'H1'") == "unknown"
+    )
+
+
 def test_upload_reports_every_bad_row(app):
     open_page(app, "upload")
     bad = "投诉编号,客户编号,投诉时间,原因类别\nT1,C1,yesterday,人\nT2,,2025-01-01,天气\n".encode()

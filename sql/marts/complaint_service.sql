@@ -1,5 +1,6 @@
 -- One row per active complaint: service levels (first answer within 24 h, verification within
--- 3 working days by the company calendar), each 'met', 'missed' or 'pending' (not yet due), and
+-- 3 working days by the company calendar), each 'met', 'missed', 'pending' (not yet due) or
+-- 'unknown' (a history complaint without that time: left out of the shares, never late), and
 -- the customer's segment (in the year received) and region.
 with
 
@@ -29,20 +30,22 @@ final as (
         * exclude (now_at, working_days_open),
         case
             when first_response_at <= received_at + interval 24 hour then 'met'
-            when first_response_at is not null or now_at > received_at + interval 24 hour
-                then 'missed'
+            when first_response_at is not null then 'missed'
+            when is_history then 'unknown'
+            when now_at > received_at + interval 24 hour then 'missed'
             else 'pending'
         end as answer_status,
         case
             when verify_working_days <= 3 then 'met'
-            when verified_at is not null or working_days_open > 3 then 'missed'
+            when verified_at is not null then 'missed'
+            when is_history then 'unknown'
+            when working_days_open > 3 then 'missed'
             else 'pending'
         end as verify_status,
         answer_status = 'met' as is_answered_24h,
         verify_status = 'met' as is_verified_3wd,
-        first_response_at is null and now_at > received_at + interval 24 hour
-        as is_answer_overdue,
-        verified_at is null and working_days_open > 3 as is_verify_overdue,
+        answer_status = 'missed' and first_response_at is null as is_answer_overdue,
+        verify_status = 'missed' and verified_at is null as is_verify_overdue,
     from timed
 )
 
