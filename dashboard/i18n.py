@@ -75,6 +75,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Missing answer and verification times count as unknown: never late, and left out of the "
         "24-hour and 3-working-day shares (--history).",
     ),
+    "up.changed": (
+        "本次加载 {rows} 行{span}；以下页面的数字随之变化：{pages}。",
+        "This load added {rows} rows{span}; the figures of these pages change: {pages}.",
+    ),
+    "up.changed_span": ("，日期 {first} 至 {last}", ", dated {first} to {last}"),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

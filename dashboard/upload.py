@@ -97,6 +97,44 @@ def proposed_mapping(kind: str, headers: list[str], questionnaire, saved: dict[s
     return proposal
 
 
+# Per kind: the table and date a batch's rows count by, and the pages whose figures it changes.
+_CHANGES = {
+    "survey": (
+        "responses",
+        "survey_date",
+        ("overview", "dimensions", "pareto", "causes", "voice", "competitors"),
+    ),
+    "complaints": ("complaints", "received_at", ("overview", "pareto", "causes")),
+    "sales": ("sales", "period", ("overview", "causes")),
+    "customers": ("customers", None, ("overview", "dimensions", "causes")),
+    "contacts": ("contacts", "contact_date", ("overview",)),
+    "actions": ("actions", "created_at", ("actions", "overview")),
+}
+
+
+def changed(result: LoadResult) -> str:
+    """What a load changed, in words: its rows, the dates they span, the pages they move."""
+    table, date, pages = _CHANGES[result.kind]
+    span = ""
+    if date is not None and result.status == "loaded":
+        cur = writer()
+        try:
+            first, last = cur.execute(
+                f"select min({date})::date, max({date})::date from {table} where batch_id = ?",  # constants
+                [result.batch_id],
+            ).fetchone()
+        finally:
+            cur.close()
+        if first is not None:
+            span = t("up.changed_span", first=f"{first}", last=f"{last}")
+    return t(
+        "up.changed",
+        rows=f"{result.rows:,}",
+        span=span,
+        pages="、".join(t(f"nav.{p}") for p in pages),
+    )
+
+
 def job_for(kind, data, file_name, qid, mapping: dict[str, str], chosen: dict, sheet, skip_rows) -> LoadJob:
     explicit = {col: (target or "ignore") for col, target in mapping.items()}
     return LoadJob(

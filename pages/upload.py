@@ -97,6 +97,7 @@ elif file is not None:
             result = upload.run_load(job, lambda fraction, message: bar.progress(min(fraction, 1.0), message))
             upload.save_mapping(kind, qid, {"columns": mapping, **chosen, "replace": False})
             st.success(t("up.loaded", batch=result.batch_id, rows=f"{result.rows:,}"))
+            st.info(upload.changed(result))
 
 st.subheader(t("up.history"))
 upload.history()

@@ -585,6 +585,8 @@ def test_upload_loads_past_complaints_as_history(app):
     app.checkbox(key="upload_history").check().run()
     app.button(key="do_load").click().run()
     assert any("已加载批次" in s.value for s in app.success), [e.value for e in app.error]
+    said = "本次加载 1 行，日期 2020-06-05 至 2020-06-05；以下页面的数字随之变化：总览、帕累托、原因分析。"
+    assert any(said == i.value for i in app.info), [i.value for i in app.info]
     assert scalar(app.db, "select is_history from stg_complaints where complaint_id = 'H1'") is True
     assert (
         scalar(app.db, "select answer_status from complaint_service where complaint_id = 'H1'") == "unknown"
