@@ -179,7 +179,17 @@ def steps(action: dict) -> None:
 
 
 def explain(effect: dict) -> str:
-    """The verdict in words: why pending or too few, or what changed and how sure it is."""
+    """The verdict in words: why pending or too few, or what changed and how sure it is; an
+    empty baseline is said first (an action created today has its baseline in months that may
+    hold no data yet)."""
+    said = _explained(effect)
+    empty = effect["source"] != "complaint" and not effect["baseline_n"]
+    if empty and effect["baseline_start"] is not None:
+        said = t("act.why.baseline_empty", month=f"{effect['baseline_start']:%Y-%m}") + " " + said
+    return said
+
+
+def _explained(effect: dict) -> str:
     verdict, months = effect["verdict"], effect["window_months"]
     complaint = effect["source"] == "complaint"
     if verdict == "pending" and effect["followup_start"] is None:
@@ -255,12 +265,14 @@ def effect_panel(action_id: str) -> dict | None:
     rows = []
     for side in ("baseline", "followup"):
         start, end = effect[f"{side}_start"], effect[f"{side}_end"]
+        # A figure a window cannot have yet says why, never "None".
+        missing = t(f"act.no_data.{side}") if start is not None else t("act.no_data.not_done")
         rows.append(
             {
                 "window": t(f"act.{side}"),
-                "from": start,
-                "to": end,
-                **{m: effect.get(f"{side}_{m}") for m in measures},
+                "from": "" if start is None else f"{start:%Y-%m-%d}",
+                "to": "" if end is None else f"{end:%Y-%m-%d}",
+                **{m: _figure(effect.get(f"{side}_{m}"), m, missing) for m in measures},
             }
         )
     table(pl.DataFrame(rows, infer_schema_length=None), f"effect_{action_id}")
@@ -270,6 +282,14 @@ def effect_panel(action_id: str) -> dict | None:
     if measured:
         st.plotly_chart(charts.action_effect(effect), key=f"effect_chart_{action_id}")
     return effect
+
+
+def _figure(value, measure: str, missing: str) -> str:
+    if value is None:
+        return missing
+    if measure in ("n", "complaints", "shipments"):
+        return f"{int(value):,}"
+    return f"{value:,.2f}" if measure.startswith("rate") else f"{value:,.1f}"
 
 
 def describe(action: dict) -> str:

@@ -80,6 +80,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "This load added {rows} rows{span}; the figures of these pages change: {pages}.",
     ),
     "up.changed_span": ("，日期 {first} 至 {last}", ", dated {first} to {last}"),
+    "act.why.baseline_empty": (
+        "基线期 {month} 起没有答卷：请改提出日期或等待数据。",
+        "The baseline window from {month} holds no response: change the created date or wait for data.",
+    ),
+    "act.no_data.baseline": ("基线期无数据", "no data in the baseline"),
+    "act.no_data.followup": ("跟踪期尚无数据", "no follow-up data yet"),
+    "act.no_data.not_done": ("完成后才有跟踪期", "follow-up starts when done"),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

@@ -75,7 +75,10 @@ table(
         "versions",
     ),
     "actions",
-    column_config={"is_overdue": st.column_config.CheckboxColumn(t("col.is_overdue"))},
+    column_config={
+        "is_overdue": st.column_config.CheckboxColumn(t("col.is_overdue")),
+        "action_id": st.column_config.TextColumn(width="medium", pinned=True),  # ids whole
+    },
 )
 ids = shown["action_id"].to_list()
 if not ids:

@@ -785,6 +785,11 @@ def test_an_engineer_creates_a_manager_approves_and_the_engineer_completes(app):
     )
     assert (status, approved_by, versions) == ("done", "demo-manager", 3)
     assert any(m.value.startswith("**验证结论: 待验证") for m in app.markdown)
+    # Created today, its baseline is last month, which the demo has no response for: said so,
+    # and the effect table says why a figure is missing instead of "None".
+    assert any("没有答卷：请改提出日期或等待数据" in m.value for m in app.markdown)
+    effect = next(d.value for d in app.dataframe if "window" in d.value.columns)
+    assert not effect.isna().any().any() and "跟踪期尚无数据" in set(effect.iloc[1])
     events = scalar(
         app.db,
         "select list(event order by \"at\") from v_audit where user_name in ('demo-engineer', 'demo-manager')",
