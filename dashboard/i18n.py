@@ -87,6 +87,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "act.no_data.baseline": ("基线期无数据", "no data in the baseline"),
     "act.no_data.followup": ("跟踪期尚无数据", "no follow-up data yet"),
     "act.no_data.not_done": ("完成后才有跟踪期", "follow-up starts when done"),
+    "voice.cooccurring": (
+        "这些意见里最常同现的词：{words}。与话题无关的词多，说明关键词脱离了语境。",
+        "Words these comments use most besides the keywords: {words}. Many unrelated words "
+        "mean a keyword is caught out of context.",
+    ),
     "admin.unlock": ("解除登录锁定", "Lift the sign-in lock"),
     "admin.unlocked": ("已解除 {name} 的登录锁定", "Lifted the sign-in lock of {name}"),
     "auth.disabled": ("该用户已停用，请联系管理员。", "This user is disabled; ask an administrator."),

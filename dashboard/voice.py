@@ -274,7 +274,12 @@ def topics_section(f: Filters, found: pl.DataFrame, dim_names: dict) -> None:
             st.caption(t("voice.click_topic"))
         else:
             st.markdown(f"**{picked}**")
-            drill(f, f"topic_{picked}", topic=shown.filter(pl.col("topic_label") == picked)["topic_id"][0])
+            topic = shown.filter(pl.col("topic_label") == picked)["topic_id"][0]
+            words = q("topic_terms", **f.params(topic=topic))
+            if words.height:  # a keyword out of context shows here: 交车 under 响应速度
+                listed = "、".join(f"{w}（{n:,}）" for w, n in words.select("term", "comments").rows())
+                st.caption(t("voice.cooccurring", words=listed))
+            drill(f, f"topic_{picked}", topic=topic)
     names = labels(CATEGORIES, "cat")
     listed = found.with_columns(pl.col("topic_category").replace_strict(names, default="—"))
     table(listed.drop("all_comments", "all_dissatisfied", "is_company"), "comment_topics")

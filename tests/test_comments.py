@@ -7,7 +7,7 @@ import math
 
 import polars as pl
 import pytest
-from conftest import DATASETS, last_json, load_text, run_cli
+from conftest import DATASETS, EXAMPLES, last_json, load_text, run_cli
 
 from pipelines import store, text, topics
 from pipelines.errors import TopicError
@@ -310,3 +310,25 @@ def test_sentiment_agrees_with_the_ratings_well_enough_to_show(demo_db):
     found = [s for s in scores(descriptions.to_list()) if s is not None]
     assert sum(s < 0.5 for s in found) / len(found) >= 0.65
     assert scores(["The staff were rude"]) == [None]  # not Chinese: no score
+
+
+def test_a_topic_lists_its_comments_other_words_so_a_keyword_out_of_context_shows(voice):
+    # wait holds R01 (交车等了两个月，态度很差), R02 (等了很久), R04 (交车慢，电话…打不通): its
+    # comments' words besides its keywords, most used first
+    words = query(voice, "queries/topic_terms", {**PARAMS, "topic": "wait"}).rows()
+    # each used once; 交车, 等了 and phrases holding them (交车慢, 交车等) are the keywords again
+    expected = ["不通", "两个月", "久", "很差", "态度", "态度很差", "打", "打不通", "月", "电话"]
+    assert words == [(w, 1) for w in sorted(expected)]
+
+
+def test_the_example_response_speed_topic_no_longer_catches_slow_delivery(db):
+    con = open_warehouse(db)
+    try:
+        store.add_questionnaire(con, TOML)
+        topics.save_company(con, topics.parse_file((EXAMPLES / "topics.toml").read_text(encoding="utf-8")))
+        rows = [("S1", 1, "交车太慢，等了两个月"), ("S2", 1, "客服回复太慢，没人理"), ("S3", 5, "很好")]
+        load_text(con, "survey", survey_csv(rows), questionnaire_id="voice")
+        found = dict(query(con, "queries/comment_topics", PARAMS).select("topic_id", "comments").rows())
+    finally:
+        con.close()
+    assert found.get("response-speed") == 1  # S2 only: 交车太慢 is delivery
