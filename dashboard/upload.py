@@ -29,7 +29,7 @@ from pipelines.reader import Limits, read_pieces
 from warehouse import open_warehouse, settings
 from warehouse.lake import Busy, write
 
-IGNORE = ""
+IGNORE = "ignore"  # a column mapped to nothing: a value of its own, shown as （忽略）, never None
 
 
 def sheets(data: bytes) -> list[str]:
@@ -90,7 +90,7 @@ def proposed_mapping(kind: str, headers: list[str], questionnaire, saved: dict[s
     proposal = {}
     for header in headers:
         if header in saved:
-            proposal[header] = saved[header]
+            proposal[header] = saved[header] or IGNORE  # mappings saved before kept "" for it
         else:
             target = auto.get(header, IGNORE)
             proposal[header] = target.removeprefix(ITEM_PREFIX)

@@ -593,6 +593,18 @@ def test_upload_loads_past_complaints_as_history(app):
     )
 
 
+def test_an_unmapped_column_reads_ignore_in_the_mapping_grid(app):
+    open_page(app, "upload")
+    app.selectbox(key="upload_kind").set_value("customers").run()
+    text = "customer_id,name,备注\nC900,新客户,随便写写\n"
+    app.file_uploader(key="upload_file").set_value(("extra.csv", text.encode(), "text/csv")).run()
+    assert not app.exception
+    grid = next(d for d in app.dataframe if "target" in d.value.columns).value
+    targets = dict(zip(grid["column"], grid["target"], strict=True))
+    assert targets == {"customer_id": "customer_id", "name": "name", "备注": "ignore"}
+    assert any("校验通过" in s.value for s in app.success)
+
+
 def test_upload_reports_every_bad_row(app):
     open_page(app, "upload")
     bad = "投诉编号,客户编号,投诉时间,原因类别\nT1,C1,yesterday,人\nT2,,2025-01-01,天气\n".encode()
