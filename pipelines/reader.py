@@ -45,14 +45,18 @@ class Limits:
     max_bytes: int = 1024 * 2**20
     max_rows: int = 20_000_000
     max_columns: int = 1000
-    max_cell_chars: int = 10_000
+    max_cell_chars: int = 100_000  # a CFPB complaint narrative runs to 22,000
     xlsx_max_unpacked: int = 1024 * 2**20
     xlsx_max_ratio: int = 100
 
     @property
     def max_record_chars(self) -> int:
         """The longest a record can be within the column and cell limits (separators, quotes)."""
-        return self.max_columns * (self.max_cell_chars + 3) + 2
+        return self.record_chars(self.max_columns)
+
+    def record_chars(self, columns: int) -> int:
+        """The longest a record of `columns` fields can be within the cell limit."""
+        return max(columns, 1) * (self.max_cell_chars + 3) + 2
 
 
 def refuse(reason: str, value: str | None = None) -> ValidationError:
@@ -332,10 +336,11 @@ def _csv_pieces(data: Source, skip_rows: int, piece_chars: int, limits: Limits) 
         else:
             end = _last_record_end(buf[:piece_chars])
             if end < 0:  # a record longer than a piece: cut after it
+                longest = limits.record_chars(len(header))  # the header tells how many fields
                 while (end := _record_end(buf, piece_chars)) < 0 and more():
-                    if len(buf) > limits.max_record_chars:
+                    if len(buf) > longest:
                         raise _too_long(buf, separator, header, 2 + skip_rows + records_before, limits)
-                if end > limits.max_record_chars:
+                if end > longest:
                     raise _too_long(buf, separator, header, 2 + skip_rows + records_before, limits)
             piece, buf = (buf, "") if end < 0 else (buf[: end + 1], buf[end + 1 :])
         last = exhausted and not buf

@@ -565,7 +565,7 @@ def test_upload_validates_then_loads_and_rolls_back(app):
 def test_upload_says_its_limits_and_refuses_a_cell_past_them(app):
     open_page(app, "upload")
     assert any(
-        "每个文件至多 1,024 MiB、20,000,000 行、1,000 列，单元格至多 10,000 字" in c.value
+        "每个文件至多 1,024 MiB、20,000,000 行、1,000 列，单元格至多 100,000 字" in c.value
         for c in app.caption
     )
     app.selectbox(key="upload_kind").set_value("customers").run()
@@ -573,7 +573,7 @@ def test_upload_says_its_limits_and_refuses_a_cell_past_them(app):
     app.file_uploader(key="upload_file").set_value(("long.csv", text.encode(), "text/csv")).run()
     assert not app.exception
     shown = " ".join(str(e.value) for e in [*app.error, *app.markdown, *app.dataframe])
-    assert "longer than 10,000 characters" in shown
+    assert "longer than 100,000 characters" in shown
 
 
 def test_upload_loads_past_complaints_as_history(app):
@@ -686,7 +686,7 @@ def test_the_settings_table_shows_the_defaults_in_force(app):
     shown = app.dataframe[-1].value
     rows = dict(zip(shown["key"], shown["in_force"], strict=True))
     assert rows["min_sample"] == "30" and rows["session_idle_minutes"] == "30"
-    assert rows["upload_max_cell_chars"] == "10000" and rows["query_timeout_seconds"] == "60"
+    assert rows["upload_max_cell_chars"] == "100000" and rows["query_timeout_seconds"] == "60"
     assert "未设置（默认）" in set(shown["set_at"])
 
 

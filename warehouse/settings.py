@@ -58,7 +58,7 @@ SETTINGS = {
         Setting("upload_max_mb", "1024", "largest file a load reads (MiB)", 1, 1_048_576, " of MiB"),
         Setting("upload_max_rows", "20000000", "most data rows in one file", 1, 2_000_000_000),
         Setting("upload_max_columns", "1000", "most columns in one file", 1, 100_000),
-        Setting("upload_max_cell_chars", "10000", "longest cell of a file (characters)", 1, 100_000_000),
+        Setting("upload_max_cell_chars", "100000", "longest cell of a file (characters)", 1, 100_000_000),
         Setting("upload_max_id_chars", "64", "longest id (response, customer, complaint …)", 1, 10_000),
         Setting("xlsx_max_unpacked_mb", "1024", "most an XLSX may unpack to (MiB)", 1, 1_048_576, " of MiB"),
         Setting("xlsx_max_ratio", "100", "most an XLSX may unpack to, as a multiple of its size", 1, 100_000),
