@@ -3,6 +3,9 @@ named, and the warehouse unchanged (files generated in tmp_path)."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+
 import pytest
 from conftest import DATA, EXAMPLES, last_json, run_cli
 
@@ -11,6 +14,21 @@ from warehouse.maintain import data_files, listed_files
 
 SALES_HEADER = "period,customer_id,product,shipments,quantity,revenue\n"
 CONTACTS_HEADER = "contact_id,customer_id,contact_date,scope,channel,outcome\n"
+
+
+@contextlib.contextmanager
+def small_disk(tmp_path, size: str):
+    """A tmpfs of `size` mounted in tmp_path (root only: the test is skipped elsewhere)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
 
 
 def snapshot(db):
@@ -133,15 +151,7 @@ def test_a_busy_catalog_ends_in_one_line_and_nothing_written(wh, monkeypatch):
 
 
 def test_a_full_disk_ends_in_one_line_and_nothing_written(tmp_path):
-    import subprocess
-
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
-    ).returncode:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    try:
+    with small_disk(tmp_path, "2m") as mount:
         db = mount / "manyi.duckdb"
         run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
         header = "问卷编号,客户编号,调查日期,产品性能,外观质量,交车准时,顾问专业,顾问态度,展厅舒适,总体满意\n"
@@ -168,8 +178,6 @@ def test_a_full_disk_ends_in_one_line_and_nothing_written(tmp_path):
             )["rows"]
             == 50
         )
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 def test_unknown_customers_and_dimensions_load_with_warnings_and_show_in_data_quality(wh, tmp_path):
@@ -375,15 +383,8 @@ def test_the_first_visible_sheet_is_read_and_hidden_ones_named(wh, tmp_path):
 def test_maintain_on_a_full_disk_frees_space_first_and_says_what_it_skipped(tmp_path):
     import os
     import shutil
-    import subprocess
 
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True
-    ).returncode:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    try:
+    with small_disk(tmp_path, "24m") as mount:
         db = mount / "manyi.duckdb"
         run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
         header = "问卷编号,客户编号,调查日期,产品性能,外观质量,交车准时,顾问专业,顾问态度,展厅舒适,总体满意\n"
@@ -419,23 +420,14 @@ def test_maintain_on_a_full_disk_frees_space_first_and_says_what_it_skipped(tmp_
         con = open_warehouse(db)
         assert data_files(db) - listed_files(con) == set()
         con.close()
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 @pytest.mark.parametrize("left_kib", [0, 60])
 def test_questionnaire_and_user_add_on_a_full_disk_say_so(tmp_path, left_kib):
     import shutil
-    import subprocess
     import sys
 
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
-    ).returncode:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    try:
+    with small_disk(tmp_path, "3m") as mount:
         db = mount / "manyi.duckdb"
         run_cli(db, "questionnaire", "add", str(EXAMPLES / "dealer-sales.toml"), check=True)
         (mount / "fill").write_bytes(b"\0" * max(shutil.disk_usage(mount).free - left_kib * 1024, 0))
@@ -451,5 +443,3 @@ def test_questionnaire_and_user_add_on_a_full_disk_say_so(tmp_path, left_kib):
         for result in (added, user):
             assert result.returncode == 1 and "Traceback" not in result.stderr
             assert result.stderr.strip().splitlines()[-1].startswith("the disk is full"), result.stderr
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)

@@ -117,14 +117,19 @@ def test_overview_kpis_match_the_warehouse(app):
     assert rates["surveyed_customers"].iloc[periods.index(str(last)[:10])] == surveyed > 0
 
 
+def own_csi(db, start, end) -> float:
+    """Mean CSI of the demo's own dealer-sales responses dated from `start` to `end`."""
+    return scalar(
+        db,
+        "select avg(csi) from response_scores where questionnaire_id = 'dealer-sales' "
+        "and subject = 'own' and survey_date between ? and ?",
+        [start, end],
+    )
+
+
 def test_the_overview_compares_with_the_period_the_user_picks(app):
     def mean(start, end):
-        return scalar(
-            app.db,
-            "select avg(csi) from response_scores where questionnaire_id = 'dealer-sales' "
-            "and subject = 'own' and survey_date between ? and ?",
-            [start, end],
-        )
+        return own_csi(app.db, start, end)
 
     last = scalar(
         app.db,
@@ -157,19 +162,11 @@ def test_a_partial_quarter_is_compared_with_the_same_months_and_says_so(app):
     """The demo ends in October: its last quarter holds one month of three; the cards compare
     it with July (the first month of the previous quarter) and October a year before."""
 
-    def mean(start, end):
-        return scalar(
-            app.db,
-            "select avg(csi) from response_scores where questionnaire_id = 'dealer-sales' "
-            "and subject = 'own' and survey_date between ? and ?",
-            [start, end],
-        )
-
     app.button_group(key="f_grain_zh").set_value("quarter").run()
     open_page(app, "overview")
     assert any("只含前 1 个月" in w.value for w in app.warning)
-    current = mean(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-    july = mean(dt.date(2026, 7, 1), dt.date(2026, 7, 31))
+    current = own_csi(app.db, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    july = own_csi(app.db, dt.date(2026, 7, 1), dt.date(2026, 7, 31))
     assert metric(app, "CSI").delta.startswith(f"{current - july:+.1f}"), metric(app, "CSI").delta
     app.button_group(key="f_grain_zh").set_value("month").run()
     assert not any("只含前" in w.value for w in app.warning)
