@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import tempfile
 
 import pytest
 from conftest import DATA, EXAMPLES, last_json, run_cli
@@ -265,13 +266,25 @@ def test_a_toml_nested_thousands_deep_is_refused_in_words(wh, tmp_path):
 
 
 def _peak_child_mib(db, *args) -> tuple:
-    """Run the CLI in a child and return (result, the child's peak RSS in MiB)."""
-    import resource
+    """Run the CLI in a child; (its exit code, stderr, its own peak RSS in MiB). os.wait4 reads
+    that child's usage alone: RUSAGE_CHILDREN holds the largest child the tests ever ran."""
+    import os
+    import sys
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = run_cli(db, *args)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return result, max(after, before) / 1024
+    from conftest import ROOT
+
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipelines", *args],
+            cwd=ROOT,
+            env={**os.environ, "MANYI_DB": str(db)},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return proc.returncode, err.read().decode(errors="replace"), usage.ru_maxrss / 1024
 
 
 def test_a_huge_comment_cell_is_refused_by_row_and_column_before_the_memory_goes(wh, tmp_path):
@@ -281,11 +294,11 @@ def test_a_huge_comment_cell_is_refused_by_row_and_column_before_the_memory_goes
         f.write(header + "R1,C1,2025-01-05,5,好\n")
         f.write("R2,C1,2025-01-05,5," + "太慢" * 50 * 2**20 + "\n")  # 100 M characters
     before = snapshot(wh)
-    result, peak = _peak_child_mib(
+    code, stderr, peak = _peak_child_mib(
         wh, "load", "survey", str(path), "--questionnaire", "dealer-sales", "--ignore-extra"
     )
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "row 3, column '意见建议'" in result.stderr and "longer than 100,000 characters" in result.stderr
+    assert code == 1 and "Traceback" not in stderr
+    assert "row 3, column '意见建议'" in stderr and "longer than 100,000 characters" in stderr
     assert snapshot(wh) == before
     assert peak < 1024, f"the loader grew to {peak:.0f} MiB before refusing"
 
@@ -294,8 +307,8 @@ def test_a_line_without_a_break_is_refused_early(wh, tmp_path):
     path = tmp_path / "oneline.csv"
     with open(path, "w", encoding="utf-8") as f:
         f.write(SALES_HEADER + "2025-01,C1," + "x" * 100 * 2**20)
-    result, peak = _peak_child_mib(wh, "load", "sales", str(path))
-    assert result.returncode == 1 and "row 2, column 'product'" in result.stderr
+    code, stderr, peak = _peak_child_mib(wh, "load", "sales", str(path))
+    assert code == 1 and "row 2, column 'product'" in stderr
     assert peak < 1024, f"the loader grew to {peak:.0f} MiB before refusing"
 
 
