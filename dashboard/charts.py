@@ -228,18 +228,16 @@ def _wrapped(name: str, width: int = 6) -> str:
     return "<br>".join(name[i : i + width] for i in range(0, len(name), width)) or name
 
 
-def pareto(
-    frame: pl.DataFrame, names: list[str], value: str, y_title: str, max_bars: int = 15, narrow: bool = False
-) -> go.Figure:
+def pareto(frame: pl.DataFrame, names: list[str], value: str, y_title: str, max_bars: int = 15) -> go.Figure:
     """Bars in descending order, the cumulative line, the 80 % line; the vital few in red. At
     most `max_bars` bars: the rest is one bar, 其他 (a click on it lists nothing: the table
     below the charts has every row). A bar's point index is its row in `frame`; labels are
-    horizontal, broken into short lines (shorter, in smaller type, in half the page)."""
+    horizontal, broken into short lines."""
     cumulative = frame["cumulative_pct"].to_list()
     # The vital few: the causes up to and including the one that crosses 80 %.
     vital = [i == 0 or cumulative[i - 1] < 80 for i in range(len(cumulative))]
     values, shares = frame[value].to_list(), frame["share_pct"].to_list()
-    labels_ = [_wrapped(n, 3 if narrow else 6) for n in names]
+    labels_ = [_wrapped(n, 4) for n in names]
     if len(labels_) > max_bars:
         labels_ = labels_[:max_bars] + [t("pareto.others", n=len(labels_) - max_bars)]
         values = values[:max_bars] + [sum(values[max_bars:])]
@@ -289,7 +287,7 @@ def pareto(
             "categoryarray": labels_,
             "tickangle": 0,
             "automargin": True,
-            "tickfont": {"size": 10 if narrow else 12},
+            "tickfont": {"size": 11},
         },
         clickmode="event+select",
         barmode="overlay",

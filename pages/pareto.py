@@ -31,6 +31,8 @@ with counting(f):
 
 # Each chart with its drill-down beside it, once a bar was clicked (the chart spans the page
 # before); only the latest click is open (a click on the other chart closes the first list).
+# The figure stays the same either way: a changed figure is a new widget, and its selection
+# (the click) would be lost on the next rerun.
 max_bars = data.pareto_max_bars()
 which, index = active_click({k: st.session_state.get(f"pareto_{k}") for k in ("items", "causes")})
 if index is not None and index >= max_bars:  # the bar of the others: the table lists them
@@ -50,7 +52,7 @@ with chart:
     else:
         names = [item_names.get(i, i) for i in items["item_id"]]
         st.plotly_chart(
-            charts.pareto(items, names, "dissatisfied", t("col.dissatisfied"), max_bars, which == "items"),
+            charts.pareto(items, names, "dissatisfied", t("col.dissatisfied"), max_bars),
             on_select="rerun",
             selection_mode="points",
             key="pareto_items",
@@ -63,7 +65,7 @@ with cause_chart:
     else:
         names = [f"{label('cat', c)}·{cause}" for c, cause in causes.select("cause_category", "cause").rows()]
         st.plotly_chart(
-            charts.pareto(causes, names, "complaints", t("col.complaints"), max_bars, which == "causes"),
+            charts.pareto(causes, names, "complaints", t("col.complaints"), max_bars),
             on_select="rerun",
             selection_mode="points",
             key="pareto_causes",
