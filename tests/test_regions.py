@@ -60,6 +60,7 @@ def _params(**extra) -> dict:
         "region": None,
         "customer_id": None,
         "item_id": "q3",
+        "topic": "delivery-wait",  # topic_terms (and term_comments, narrowed to it)
         "overall_item": "q7",
         "whole_range": False,
         "by": "region",
