@@ -156,9 +156,7 @@ def overview(
 
     chosen = {"previous": previous, "last_year": last_year}.get(compare)
     if compare == "custom" and custom is not None:
-        start, end = month_range(*custom)  # whole months, as every query reads
-        window = q("csi_window", **f.params(date_from=start, date_to=end))
-        chosen = window.row(0, named=True) if window["responses"][0] else None
+        chosen = _window(f, *month_range(*custom))  # whole months, as every query reads
     rates = q("satisfaction_rates", **f.params())
     complaints = q("complaint_rates", **f.params())
     contacts = q("contact_rates", **f.params())
@@ -184,11 +182,16 @@ def overview(
     return kpis, trend
 
 
-def _months_of(f: Filters, start: dt.date, months: int) -> dict | None:
-    """The CSI moments of the first `months` months from `start` (one row, as csi_trend's)."""
-    end = shift(start, "month", -months) - dt.timedelta(days=1)
+def _window(f: Filters, start: dt.date, end: dt.date) -> dict | None:
+    """The CSI moments of the responses dated `start` to `end` (one row, as csi_trend's), or
+    None when there is none."""
     window = q("csi_window", **f.params(date_from=start, date_to=end))
     return window.row(0, named=True) if window["responses"][0] else None
+
+
+def _months_of(f: Filters, start: dt.date, months: int) -> dict | None:
+    """The CSI moments of the first `months` months from `start`."""
+    return _window(f, start, shift(start, "month", -months) - dt.timedelta(days=1))
 
 
 def warm_overview() -> None:
