@@ -30,7 +30,12 @@ def settings_table() -> pl.DataFrame:
         rows = settings.in_force(cur)
     finally:
         cur.close()
-    about = {name: found.help for name, found in settings.SETTINGS.items()}
+    about = {name: t(f"setting.{name}") for name in settings.SETTINGS}
+    for r in rows:  # per-questionnaire targets and calendar days
+        if r["name"].startswith("target:"):
+            about[r["name"]] = t("setting.target", qid=r["name"][len("target:") :])
+        elif r["name"].startswith(settings.CALENDAR_PREFIX):
+            about[r["name"]] = t("setting.calendar", day=r["name"][len(settings.CALENDAR_PREFIX) :])
     return pl.DataFrame(
         {
             "key": [r["name"] for r in rows],

@@ -144,7 +144,8 @@ def _filters() -> Filters | None:
     # The key carries the data's date range: after a load that extends it, the default range
     # follows the data instead of hiding the new batch.
     dates_key = f"f_dates_{qid}_{first}_{last}"
-    st.session_state[DATA_RANGE] = (first, last, dates_key)  # for "no data in these dates"
+    # "No data in these dates" offers every date with data, older complaints included.
+    st.session_state[DATA_RANGE] = (row["first_date"] or first, row["last_date"] or last, dates_key)
     shown = (links.date_param(link.get("from")) or first, links.date_param(link.get("to")) or last)
     dates = st.date_input(
         t("filter.dates"),
@@ -197,8 +198,11 @@ def _filters() -> Filters | None:
 
 
 def data_dates(row: dict) -> tuple[dt.date, dt.date]:
-    """The default date range of a questionnaire (a row of `questionnaires`): its data's dates,
-    or this year so far when it has none."""
+    """The default date range of a questionnaire (a row of `questionnaires`): its last 13
+    months with responses; without responses, the dates of the complaints and contacts; with
+    no data at all, this year so far."""
+    if row.get("recent_from") and row.get("responses_last"):
+        return row["recent_from"], row["responses_last"]
     return (
         row["first_date"] or dt.date.today().replace(month=1, day=1),
         row["last_date"] or dt.date.today(),
@@ -248,7 +252,13 @@ def _choice(key: str, values: list[str], prefix: str | None, widget_key: str) ->
     def draw(k, value):
         kept = [v for v in (value or []) if v in values]
         return st.multiselect(
-            t(key), values, default=kept, format_func=names.get, key=k, placeholder=t("filter.all")
+            t(key),
+            values,
+            default=kept,
+            format_func=names.get,
+            key=k,
+            placeholder=t("filter.all"),
+            select_all=False,  # nothing picked is all; Streamlit's "Select all" is English only
         )
 
     return tuple(_remembered(widget_key, [], draw))

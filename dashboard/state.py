@@ -18,7 +18,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from dashboard.i18n import t
+from dashboard import english
+from dashboard.i18n import lang, t
 from warehouse import db_path, open_warehouse, roles
 from warehouse.lake import LAKE, exists
 from warehouse.reader import Reader
@@ -244,7 +245,17 @@ def _key(name: str, params: dict) -> tuple:
 
 def q(name: str, **params) -> pl.DataFrame:
     """Run sql/queries/<name>.sql; cached until the warehouse changes (a new snapshot). Denied
-    without a logged-in user: no page can read data before login."""
+    without a logged-in user: no page can read data before login. In English mode the names a
+    questionnaire gives in English (`label_en` …) replace the Chinese ones."""
+    found = _q(name, **params)
+    if name in english.QUERIES or lang() != "en" or not set(english.NAMED) & set(found.columns):
+        return found
+    sources = tuple(_q("questionnaire_sources")["toml"].to_list())
+    topics = tuple(_q("topic_names").iter_rows())
+    return english.english(found, english.names(sources, topics))
+
+
+def _q(name: str, **params) -> pl.DataFrame:
     found = _OFFLINE.get()
     if found is not None:
         if not roles.may_query(found.role, name):

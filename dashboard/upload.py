@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth, reasons
 from dashboard.i18n import labels, lang, t
 from dashboard.state import data_version, open_for_write, q, writer
-from dashboard.widgets import column_config
+from dashboard.widgets import column_config, presented
 from pipelines import store
 from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
@@ -195,7 +195,7 @@ def problems_table(problems) -> None:
         schema={"row": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8},
     )
     config = {name: st.column_config.Column(t(f"up.problem.{name}")) for name in table.columns}
-    st.dataframe(table, hide_index=True, key="problems", column_config=config)
+    st.dataframe(table, hide_index=True, key="problems", column_config=config, placeholder="")
 
 
 def run_load(job: LoadJob, progress) -> LoadResult:
@@ -324,9 +324,11 @@ def history() -> None:
         pl.col("kind").replace_strict(labels(KINDS, "kind"), default=pl.col("kind")),
         pl.col("status").replace_strict(labels(["loaded", "rolled_back"], "batch"), default=pl.col("status")),
     )
+    listed = presented(listed)  # times in the company's zone, empty cells empty
     event = st.dataframe(
         listed,
         hide_index=True,
+        placeholder="",
         on_select="rerun",
         selection_mode="single-row",
         key="batches",

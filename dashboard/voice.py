@@ -13,7 +13,7 @@ from dashboard.charts import BLUE, CATEGORIES, GREY, PALETTE, RED, _layout
 from dashboard.filters import Filters
 from dashboard.i18n import label, labels, t
 from dashboard.state import open_for_write, q
-from dashboard.widgets import fmt, table
+from dashboard.widgets import file_input, fmt, table
 from pipelines import topics
 from pipelines.errors import TopicError
 from warehouse.lake import Busy
@@ -223,7 +223,7 @@ def topic_file_editor() -> None:
     )
     if not auth.can("act"):
         return
-    upload = st.file_uploader(t("voice.upload_topics"), type=["toml"], key="topic_file")
+    upload = file_input(t("voice.upload_topics"), ["toml"], "topic_file")
     if upload is not None and st.button(t("voice.replace_topics"), key="replace_topics"):
         try:
             text = upload.getvalue().decode("utf-8-sig")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import zoneinfo
+
 import polars as pl
 import streamlit as st
+from streamlit import config as server_config
 
 from dashboard import auth
 from dashboard.downloads import to_csv, to_xlsx
-from dashboard.i18n import COLUMNS, label, t
+from dashboard.i18n import COLUMNS, label, lang, t
+from dashboard.state import settings_row, writer
+from warehouse import settings
 
 DATA_RANGE = "f_data_range"  # (first, last, date widget key) of the sidebar's questionnaire
 
@@ -95,17 +101,67 @@ def p_text(value: float | None) -> str | None:
 
 
 # Columns holding codes of an enum, shown with the enum's labels (the downloads too).
-_ENUM_COLUMNS = {"channel": "channel", "cause_category": "cat"}
+# Columns of codes shown as words: column -> the label prefix of its values.
+_ENUM_COLUMNS = {
+    "channel": "channel",
+    "cause_category": "cat",
+    "topic_category": "cat",
+    "severity": "sev",
+    "source": "act.source",
+    "role": "role",
+    "event": "event",
+    "change_note": "act.step",
+}
+
+
+def _readable(detail: str | None) -> str:
+    """An audit event's JSON detail as "key: value · key: value" in the chosen language."""
+    if not detail:
+        return ""
+    try:
+        found = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(found, dict):
+        return str(found)
+    parts = []
+    for key, value in found.items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        if key == "role":
+            shown = label("role", value)
+        elif key == "change":
+            shown = ", ".join(label("change", v) for v in str(value).split(","))
+        else:
+            shown = value
+        parts.append(f"{label('detail', key)}: {shown}")
+    return " · ".join(parts)
+
+
+def _local(frame: pl.DataFrame) -> pl.DataFrame:
+    """Times with a zone (the audit's, the batches' UTC) in the company's time zone, as the
+    clock on the wall reads them."""
+    zoned = [n for n, d in frame.schema.items() if isinstance(d, pl.Datetime) and d.time_zone]
+    if not zoned:
+        return frame
+    zone = str(settings_row()["timezone"])
+    zoneinfo.ZoneInfo(zone)  # a bad setting fails here, not as a blank column
+    return frame.with_columns(pl.col(n).dt.convert_time_zone(zone).dt.replace_time_zone(None) for n in zoned)
 
 
 def presented(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as shown and downloaded: scores and percentages to one decimal, p-values as
     p_text, so a number reads the same on every page and file."""
+    frame = _local(frame)
     exprs = []
     for name, dtype in frame.schema.items():
-        if (name == "p_value" or name.startswith("p_")) and dtype.is_float():
+        if name == "detail" and dtype == pl.Utf8:
+            exprs.append(pl.col(name).map_elements(_readable, return_dtype=pl.Utf8, skip_nulls=False))
+        elif (name == "p_value" or name.startswith("p_")) and dtype.is_float():
             exprs.append(pl.col(name).map_elements(p_text, return_dtype=pl.Utf8, skip_nulls=True))
-        elif dtype.is_float() and (name.endswith(_PERCENT_SUFFIX) or name in _SCORES):
+        elif dtype.is_float() and (name.endswith((_PERCENT_SUFFIX, "_hours")) or name in _SCORES):
             exprs.append(pl.col(name).round(1))
         elif dtype == pl.Utf8 and name in _ENUM_COLUMNS:  # codes in words (phone -> 电话)
             codes = frame[name].drop_nulls().unique().to_list()
@@ -149,6 +205,7 @@ def table(frame: pl.DataFrame, name: str, **kwargs):
     column names); returns the selection state."""
     frame = presented(frame)
     config = column_config(frame, kwargs.pop("column_config", None))
+    kwargs.setdefault("placeholder", "")  # an empty cell, not "None"
     event = st.dataframe(frame, hide_index=True, key=f"table_{name}", column_config=config, **kwargs)
     downloads(frame, name)
     return event
@@ -171,3 +228,30 @@ def partial_note(f, periods) -> None:
     if partial:
         text += " · " + t("partial.note", periods=", ".join(partial))
     st.caption(text)
+
+
+def file_input(label: str, types: list[str], key: str):
+    """A file picker that takes files up to `max_mb` MiB (the setting upload_max_mb), in the
+    chosen language. The server refuses a larger request body before reading it (its
+    maxUploadSize follows the setting; Streamlit's default of 200 MB would refuse files the
+    setting allows), and the picker says the same limit."""
+    cur = writer()
+    try:
+        max_mb = settings.number(cur, "upload_max_mb")
+    finally:
+        cur.close()
+    server_config.set_option("server.maxUploadSize", max_mb)
+    found = st.file_uploader(label, type=types, key=key, max_upload_size=max_mb)
+    if lang() == "zh":  # Streamlit's own words in the drop zone are English only
+        zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+        say = t("up.drop", mb=f"{max_mb:,}", types=" / ".join(x.upper() for x in types))
+        st.html(
+            "<style>"
+            f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] > div > * {{ display: none; }}"
+            f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] > div::after"
+            f" {{ content: {json.dumps(say)}; font-size: 0.875rem; }}"
+            f"{zone} button p {{ font-size: 0; }}"
+            f"{zone} button p::after {{ content: {json.dumps(t('up.browse'))}; font-size: 0.875rem; }}"
+            "</style>"
+        )
+    return found

@@ -44,6 +44,8 @@ for col, name, prefix in zip(
         values,
         format_func=labels(values, prefix).get if prefix else str,
         key=f"act_filter_{name}",
+        placeholder=t("filter.all"),
+        select_all=False,
     )
 shown = board
 for name, values in chosen.items():

@@ -24,7 +24,14 @@ with left, st.form("add_user", clear_on_submit=True):
     st.subheader(t("admin.add"))
     name = st.text_input(t("auth.name"), key="new_user_name")
     role = st.selectbox(t("admin.role"), ROLES, format_func=labels(ROLES, "role").get, key="new_user_role")
-    chosen = st.multiselect(t("admin.regions"), regions, key="new_user_regions", help=t("admin.regions_help"))
+    chosen = st.multiselect(
+        t("admin.regions"),
+        regions,
+        key="new_user_regions",
+        help=t("admin.regions_help"),
+        placeholder=t("admin.all_regions"),
+        select_all=False,
+    )
     email = st.text_input(t("admin.email"), key="new_user_email", help=t("admin.email_help"))
     password = st.text_input(t("auth.password"), type="password", key="new_user_password")
     if st.form_submit_button(t("admin.add"), type="primary"):
@@ -44,7 +51,13 @@ with right:
                 t("admin.role"), ROLES, index=ROLES.index(row["role"]), format_func=labels(ROLES, "role").get
             )
             current = admin.parse_regions(row["regions"])
-            new_regions = st.multiselect(t("admin.regions"), sorted({*regions, *current}), default=current)
+            new_regions = st.multiselect(
+                t("admin.regions"),
+                sorted({*regions, *current}),
+                default=current,
+                placeholder=t("admin.all_regions"),
+                select_all=False,
+            )
             new_email = st.text_input(t("admin.email"), row["email"] or "", help=t("admin.email_help"))
             new_password = st.text_input(t("admin.new_password"), type="password")
             disabled = st.checkbox(t("admin.disabled"), row["disabled"])

@@ -25,7 +25,7 @@ st.title(t("pareto.title"))
 st.caption(t("pareto.click"))
 with counting(f):
     prefetch([("pareto_items", f.params()), ("pareto_causes", f.params())])
-    _, item_names = data.names(f)
+    dim_names, item_names = data.names(f)
     items = q("pareto_items", **f.params())
     causes = q("pareto_causes", **f.params())
 
@@ -110,7 +110,8 @@ if cause_drill is not None:
 if items.height:
     table(
         items.with_columns(
-            pl.col("item_id").replace_strict(item_names, default=pl.col("item_id")).alias("item")
+            pl.col("item_id").replace_strict(item_names, default=pl.col("item_id")).alias("item"),
+            pl.col("dimension_id").replace_strict(dim_names, default=pl.col("dimension_id")),
         ),
         "pareto_items_table",
     )

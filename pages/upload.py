@@ -9,6 +9,7 @@ from dashboard import auth, data, reasons, upload
 from dashboard.i18n import labels, t
 from dashboard.page import start
 from dashboard.state import q
+from dashboard.widgets import file_input
 from pipelines.errors import ValidationError
 from pipelines.fields import KINDS
 from warehouse.lake import ConfigError
@@ -16,7 +17,7 @@ from warehouse.lake import ConfigError
 start()
 auth.require("upload")
 st.title(t("up.title"))
-file = st.file_uploader(t("up.file"), type=["csv", "xlsx", "toml", "txt"], key="upload_file")
+file = file_input(t("up.file"), ["csv", "xlsx", "toml", "txt"], "upload_file")
 st.caption(upload.limits_text())
 kind = st.selectbox(t("up.kind"), KINDS, format_func=labels(KINDS, "kind").get, key="upload_kind")
 qids = q("questionnaires")["questionnaire_id"].to_list()

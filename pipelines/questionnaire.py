@@ -171,10 +171,17 @@ def parse(text: str) -> Questionnaire:
         "description",
         "overall_item",
         "topics",
+        "title_en",
+        "names_en",
     }
     for key in raw:
         if key not in known:
             problems.append(f"unknown key {key!r}")
+    if "title_en" in raw and not isinstance(raw["title_en"], str):
+        problems.append(f"title_en: expected text, got {raw['title_en']!r}")
+    names_en = raw.get("names_en", {})
+    if not isinstance(names_en, dict) or not all(isinstance(v, str) for v in names_en.values()):
+        problems.append(f"names_en: expected a table of English names, got {names_en!r}")
 
     scales = _parse_scales(raw.get("scales", []), problems)
     dimensions = _parse_dimensions(raw.get("dimensions", []), scales, problems)

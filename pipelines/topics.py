@@ -25,7 +25,7 @@ from pipelines.text import keyword_pattern
 
 COMPANY = "*"
 TOPIC_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-_KEYS = {"id", "label", "category", "keywords", "exclude"}
+_KEYS = {"id", "label", "label_en", "category", "keywords", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Topic:
     keywords: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     category: str | None = None
+    label_en: str | None = None  # the English interface's name (CONTRACT §1 additions)
 
     def patterns(self) -> tuple[list[str], list[str]]:
         keep = [p for p in (keyword_pattern(k) for k in self.keywords) if p]
@@ -86,7 +87,11 @@ def parse_list(raw, problems: list[str], where: str = "topics") -> tuple[Topic, 
             if found is None:
                 problems.append(f"{at}.category: {category!r} is not one of 人机料法测环 / 5M1E")
             category = found
-        topic = Topic(topic_id, label.strip(), keywords, exclude, category)
+        label_en = entry.get("label_en")
+        if label_en is not None and not isinstance(label_en, str):
+            problems.append(f"{at}.label_en: expected text, got {label_en!r}")
+            label_en = None
+        topic = Topic(topic_id, label.strip(), keywords, exclude, category, label_en)
         if not topic.patterns()[0]:
             problems.append(f"{at}.keywords: topic {topic_id!r} needs at least one keyword with a word in it")
             continue
@@ -117,6 +122,8 @@ def to_toml(topics) -> str:
         t = t if isinstance(t, dict) else t.__dict__
         tid = t.get("topic_id") or t.get("id")
         lines += ["[[topics]]", f"id = {q(tid)}", f"label = {q(t['label'])}"]
+        if t.get("label_en"):
+            lines.append(f"label_en = {q(t['label_en'])}")
         if t.get("category"):
             lines.append(f"category = {q(t['category'])}")
         lines.append("keywords = [" + ", ".join(q(k) for k in t["keywords"]) + "]")
@@ -135,18 +142,37 @@ def replace(con, owner: str, topics, user: str | None = None) -> None:
     for n, t in enumerate(topics):
         keep, drop = t.patterns()
         rows.append(
-            [owner, t.id, t.label, t.category, list(t.keywords), list(t.exclude), keep, drop, n, now, user]
+            [
+                owner,
+                t.id,
+                t.label,
+                t.category,
+                list(t.keywords),
+                list(t.exclude),
+                keep,
+                drop,
+                n,
+                now,
+                user,
+                t.label_en,
+            ]
         )
     if rows:
-        con.executemany("insert into topics values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "insert into topics (owner, topic_id, label, category, keywords, exclude, patterns, "
+            "exclude_patterns, position, updated_at, updated_by, label_en) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
 
 def company(con) -> tuple[Topic, ...]:
     rows = con.execute(
-        "select topic_id, label, keywords, exclude, category from topics where owner = ? order by position",
+        "select topic_id, label, keywords, exclude, category, label_en from topics where owner = ? "
+        "order by position",
         [COMPANY],
     ).fetchall()
-    return tuple(Topic(r[0], r[1], tuple(r[2]), tuple(r[3]), r[4]) for r in rows)
+    return tuple(Topic(r[0], r[1], tuple(r[2]), tuple(r[3]), r[4], r[5]) for r in rows)
 
 
 def save_company(con, topics, user: str | None = None, via: str = "cli") -> dict:

@@ -471,7 +471,10 @@ def test_questionnaires_list_targets_and_dates(tiny):
         D(2025, 2, 5),
         4,
     )
+    # The default range starts at the first of its last 13 months with responses (two here).
+    assert (tiny_row["recent_from"], tiny_row["responses_last"]) == (D(2025, 1, 10), D(2025, 2, 5))
     assert tiny_row["target"] == 90.0 and found["dealer-sales"]["responses"] == 0
+    assert found["dealer-sales"]["recent_from"] is None
     # A questionnaire without responses still opens on the complaints' and contacts' dates.
     assert (found["dealer-sales"]["first_date"], found["dealer-sales"]["last_date"]) == (
         D(2025, 1, 2),

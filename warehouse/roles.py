@@ -52,6 +52,8 @@ REGION_FREE: dict[str, str] = {
     "metric_settings": "settings",
     "setting": "settings",
     "questionnaire_toml": "questionnaire definitions",
+    "questionnaire_sources": "questionnaire definitions",
+    "topic_names": "comment topic definitions",
     "items": "questionnaire definitions",
     "dimensions": "questionnaire definitions",
     "topics_list": "comment topic definitions",

@@ -1,5 +1,7 @@
--- One row per questionnaire in force, with its CSI target, response count and the dates its
--- pages hold data for (responses, complaints and contacts).
+-- One row per questionnaire in force, with its CSI target, response count, the dates its
+-- pages hold data for (responses, complaints and contacts) and the default range's start:
+-- the first of its last 13 months with responses (a file of old complaints or a survey of
+-- long ago does not stretch every page's default range back years).
 with
 
 latest as (
@@ -30,6 +32,28 @@ dates as (
     group by questionnaire_id
 ),
 
+-- The months with responses, newest first; the 13th is where the default range starts.
+months as (
+    select questionnaire_id, month_start,
+        row_number() over (partition by questionnaire_id order by month_start desc) as back,
+    from (
+        select distinct questionnaire_id, month_start
+        from response_counts
+        where $regions::varchar[] is null
+        union
+        select distinct questionnaire_id, date_trunc('month', survey_date)::date
+        from response_facts
+        where $regions::varchar[] is not null and in_regions(region, $regions::varchar[])
+    )
+),
+
+recent as (
+    select questionnaire_id, min(month_start) as recent_from,
+    from months
+    where back <= 13
+    group by questionnaire_id
+),
+
 -- The dates of the complaints and contacts (every questionnaire's pages show them): the
 -- default date range covers them too, so a file of older complaints is not hidden.
 other_dates as (
@@ -53,9 +77,12 @@ final as (
         least(dates.first_date, around.first_date) as first_date,
         greatest(dates.last_date, around.last_date) as last_date,
         coalesce(dates.responses, 0) as responses,
+        greatest(recent.recent_from, dates.first_date) as recent_from,
+        dates.last_date as responses_last,
     from latest
     left join targets using (questionnaire_id)
     left join dates using (questionnaire_id)
+    left join recent using (questionnaire_id)
     cross join around
 )
 

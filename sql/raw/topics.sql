@@ -13,5 +13,6 @@ create table if not exists topics (
     exclude_patterns varchar[] not null,
     position integer not null,
     updated_at timestamp with time zone not null,
-    updated_by varchar
+    updated_by varchar,
+    label_en varchar
 );
