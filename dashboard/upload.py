@@ -282,7 +282,8 @@ def options(kind: str, qid: str | None, cells: pl.DataFrame, mapping: dict[str, 
             t("up.own", column=subject),
             choices,
             index=choices.index(saved["own"]) if saved["own"] in choices else 0,
-            format_func=lambda v: t("up.own_none") if v is None else v,
+            # names fixed now: Streamlit may format again outside the run, in no language
+            format_func={v: t("up.own_none") if v is None else v for v in choices}.get,
             key=f"upload_own_{kind}_{qid}_{subject}",
             help=t("up.own_help"),
         )

@@ -11,12 +11,14 @@ import streamlit as st
 from dashboard import auth, data, sentiment
 from dashboard.charts import BLUE, CATEGORIES, GREY, PALETTE, RED, _layout
 from dashboard.filters import Filters
-from dashboard.i18n import label, labels, t
+from dashboard.i18n import labels, t
 from dashboard.state import open_for_write, q
 from dashboard.widgets import file_input, fmt, table
 from pipelines import topics
 from pipelines.errors import TopicError
 from warehouse.lake import Busy
+
+CAUSE_CODES = ("man", "machine", "material", "method", "measurement", "environment")
 
 
 def topic_bars(frame: pl.DataFrame) -> go.Figure:
@@ -185,8 +187,8 @@ def suggest_topic(term: str) -> None:
         keywords = st.text_input(t("voice.topic_keywords"), term, help=t("voice.keywords_help"))
         category = st.selectbox(
             t("col.cause_category"),
-            [None, "man", "machine", "material", "method", "measurement", "environment"],
-            format_func=lambda c: "—" if c is None else label("cat", c),
+            [None, *CAUSE_CODES],
+            format_func={None: "—", **labels(CAUSE_CODES, "cat")}.get,
         )
         if st.form_submit_button(t("voice.save_topic")):
             words = [w.strip() for w in re.split(r"[,，;；]", keywords) if w.strip()]

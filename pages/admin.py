@@ -88,13 +88,16 @@ events = [
     "action",
     "setting",
     "user",
+    "report",
+    "download",
+    "topics",
 ]
 every = {None: t("filter.all")}
 event = cols[1].selectbox(
-    t("admin.event"), [None, *events], format_func=lambda v: every.get(v, v), key="audit_event"
+    t("admin.event"), [None, *events], format_func={**every, **labels(events, "event")}.get, key="audit_event"
 )
 user_name = cols[2].selectbox(
-    t("auth.name"), [None, *names], format_func=lambda v: every.get(v, v), key="audit_user"
+    t("auth.name"), [None, *names], format_func={**every, **{n: n for n in names}}.get, key="audit_user"
 )
 if isinstance(dates, tuple) and len(dates) == 2:
     table(q("audit", date_from=dates[0], date_to=dates[1], event=event, user_name=user_name), "audit")

@@ -24,7 +24,10 @@ left, right = st.columns([3, 1], vertical_alignment="bottom")
 bone = left.selectbox(
     t("act.pick_cause"),
     range(len(causes)),
-    format_func=lambda i: f"{labels(charts.CATEGORIES, 'cat')[causes[i]['category']]} · {causes[i]['cause']}",
+    # the names fixed now: Streamlit may format the value again outside the run (i18n.labels)
+    format_func=[
+        f"{labels(charts.CATEGORIES, 'cat')[c['category']]} · {c['cause']}" for c in causes
+    ].__getitem__,
     key="fishbone_cause",
 )
 if bone is not None:

@@ -56,7 +56,7 @@ with st.form("calendar"):
     kind = st.radio(
         t("settings.day_kind"),
         ["holiday", "workday", "default"],
-        format_func=lambda k: t(f"settings.{k}"),
+        format_func={k: t(f"settings.{k}") for k in ("holiday", "workday", "default")}.get,
         horizontal=True,
         key="set_kind",
     )
