@@ -93,6 +93,11 @@ def _warm() -> None:
 
     # A figure's first layout builds plotly's validators (a few hundred milliseconds).
     go.Figure(go.Scatter(x=[0], y=[0])).update_layout(title="warm").to_plotly_json()
+    from dashboard import sentiment
+
+    # The sentiment model loads on its first comment (about 4-5 s): a Voice drill's first
+    # click took that long, the others under a second.
+    sentiment.score("服务很好")
     from dashboard import data
 
     # Then the default Overview's queries, into the cache every role shares: DuckLake plans

@@ -1003,8 +1003,12 @@ def test_the_warm_up_caches_what_the_first_overview_reads(demo_db, tmp_path, mon
     monkeypatch.setattr(state, "_cached", recording)
     monkeypatch.setattr(state, "warm_up", lambda path: None)  # run below, not in a thread
     at.run()
+    from dashboard import sentiment
+
+    sentiment._model.cache_clear()  # as in a new server process
     state._warm()
     assert {name for _, name, _ in asked["warm"]} >= {"questionnaires", "csi_trend", "action_kpis"}
+    assert sentiment._model.cache_info().currsize == 1  # the Voice drill's first click does not load it
     phase = "page"
     login(at)
     assert metric(at, "CSI").value
