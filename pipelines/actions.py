@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import polars as pl
-
 from pipelines.fields import field_names
 from pipelines.load import LoadJob, LoadResult, load
 
@@ -104,10 +102,10 @@ def save(con, record: dict, user: str, note: str) -> LoadResult:
     """Write `record` (every action field) as the action's new version; raises
     ValidationError with every problem, as an upload would, writing nothing."""
     values = {k: _text(record.get(k)) for k in FIELDS}
-    data = pl.DataFrame({k: [v] for k, v in values.items()}, schema=dict.fromkeys(FIELDS, pl.Utf8))
     job = LoadJob(
         kind="actions",
-        data=data.write_csv().encode("utf-8"),
+        data=b"",
+        records=(values,),
         file_name=f"dashboard: {note} {values['action_id']}",
         user=user,
         note=note,

@@ -56,6 +56,16 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def whole_range(at: AppTest) -> AppTest:
+    """Set the sidebar's dates to every date with data (the default is the questionnaire's
+    last 13 months with responses), for a test that counts everything the warehouse holds."""
+    first, last, _ = at.session_state["f_data_range"]
+    dates = next(d for d in at.date_input if d.key.startswith("f_dates_"))
+    dates.set_value((first, last)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def scalar(db, sql, params=None):
     con = open_warehouse(db)
     try:
@@ -236,6 +246,7 @@ def test_channel_and_staff_filters_narrow_the_responses(app):
 def test_overview_in_english_and_quarterly(app):
     app.radio(key="lang").set_value("en").run()
     app.button_group(key="f_grain_en").set_value("quarter").run()
+    whole_range(app)
     assert not app.exception
     assert app.title[0].value == "Satisfaction overview"
     quarters = scalar(
@@ -293,7 +304,7 @@ def test_dimensions_page(app):
 
 
 def test_dimensions_page_follows_the_segment_filter(app):
-    open_page(app, "dimensions")
+    whole_range(open_page(app, "dimensions"))
     everyone = int(app.dataframe[0].value["ratings"].sum())
     app.multiselect(key="f_segment_zh").select("key").run()
     assert not app.exception, app.exception
@@ -311,7 +322,7 @@ def test_dimensions_page_follows_the_segment_filter(app):
 
 
 def test_pareto_page(app):
-    open_page(app, "pareto")
+    whole_range(open_page(app, "pareto"))
     table, causes = app.dataframe[0].value, app.dataframe[1].value
     total = scalar(app.db, "select count(*) from complaints")
     assert causes["complaints"].sum() == total and causes["cumulative_pct"].iloc[-1] == pytest.approx(100.0)
@@ -342,7 +353,7 @@ def test_a_pareto_draws_at_most_the_setting_s_bars_and_the_rest_as_others(app):
 
 
 def test_causes_page(app):
-    open_page(app, "causes")
+    whole_range(open_page(app, "causes"))
     total = scalar(app.db, "select count(*) from complaints")
     assert metric(app, "投诉数").value == str(total)
     assert len(app.dataframe[0].value) == total
@@ -361,7 +372,7 @@ def test_causes_page(app):
 
 
 def test_voice_of_customer_page_counts_what_the_warehouse_holds(app):
-    open_page(app, "voice")
+    whole_range(open_page(app, "voice"))
     comments = scalar(
         app.db,
         "select count(*) from response_facts as r inner join stg_responses as s using "
@@ -504,7 +515,7 @@ def test_tables_show_dates_as_dates_and_the_newest_period_first(app):
         assert periods == sorted(periods, reverse=True) and len(periods) > 1
 
 
-def test_older_complaints_are_in_the_default_date_range(app):
+def test_older_complaints_are_a_date_pick_away_not_in_the_default_range(app):
     from conftest import load_text
 
     con = open_warehouse(app.db)
@@ -519,23 +530,26 @@ def test_older_complaints_are_in_the_default_date_range(app):
         con.close()
     app.run()
     open_page(app, "causes")
+    default = next(d for d in app.date_input if d.key.startswith("f_dates_")).value
+    assert default[0] > dt.date(2024, 1, 1)  # the questionnaire's recent months, not 2020
+    assert app.session_state["f_data_range"][0] == dt.date(2020, 3, 2)  # offered on request
+    whole_range(app)
     total = scalar(app.db, "select count(*) from complaints")
     assert metric(app, "投诉数").value == f"{total:,}"
-    dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
-    assert dates.value[0] == dt.date(2020, 3, 2)
 
 
 def test_a_page_without_data_in_the_dates_offers_the_dates_with_data(app):
     dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
-    default = dates.value
+    first, last, _ = app.session_state["f_data_range"]  # every date with data, not the default
+    assert first < dates.value[0] and last >= dates.value[1]
     dates.set_value((dt.date(2010, 1, 1), dt.date(2010, 12, 31))).run()
     assert any("没有数据" in i.value for i in app.info)
     said = next(c.value for c in app.caption if c.value.startswith("有数据的日期："))
-    assert said == f"有数据的日期：{default[0]} 至 {default[1]}。"
+    assert said == f"有数据的日期：{first} 至 {last}。"
     app.button(key="jump_to_data").click().run()
     assert not app.exception and not app.info
     dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
-    assert dates.value == default and metric(app, "CSI").value != "—"
+    assert dates.value == (first, last) and metric(app, "CSI").value != "—"
 
 
 def test_competitors_page(app):
@@ -699,7 +713,7 @@ def test_the_settings_table_shows_the_defaults_in_force(app):
 
 
 def test_competitor_sample_sizes_count_responses(app):
-    open_page(app, "competitors")
+    whole_range(open_page(app, "competitors"))
     gaps = app.dataframe[0].value
     qid = app.selectbox(key="f_questionnaire").value
     con = open_warehouse(app.db)
@@ -933,7 +947,8 @@ def test_the_admin_page_adds_a_user_and_shows_the_audit(app):
         'engineer:["华东"]'
     )
     audit = next(d.value for d in app.dataframe if "event" in d.value.columns)
-    assert {"login", "user"} <= set(audit["event"])
+    assert {"登录", "用户"} <= set(audit["event"])  # events in words (issue 34)
+    assert any(str(d).startswith("角色: 管理员") for d in audit["detail"])  # the detail read aloud
 
 
 def test_a_region_limited_user_walks_every_page_without_other_regions(app):
