@@ -44,6 +44,15 @@ COMPLAINTS = (
     _f("verified_at", "核实时间", "datetime"),
     _f("resolved_at", "解决时间", "datetime"),
     _f("description", "投诉内容", "text"),
+    # The case's handling (CONTRACT §10), optional in files; the complaint desk writes them.
+    _f("handler", "处理人", "text"),
+    _f("assigned_at", "分派时间", "datetime"),
+    _f("is_valid", "核实结论", "validity"),
+    _f("solution", "处理方案", "text"),
+    _f("promised_at", "承诺完成时间", "datetime"),
+    _f("customer_informed_at", "告知客户时间", "datetime"),
+    _f("customer_accepted", "客户确认", "accepted"),
+    _f("closed_at", "关闭时间", "datetime"),
 )
 
 SALES = (
@@ -190,6 +199,22 @@ ENUMS: dict[str, dict[str, str]] = {
         "问题": "item",
         "维度": "dimension",
         "投诉": "complaint",
+    },
+    "validity": {
+        **{v: v for v in ("valid", "invalid")},
+        "属实": "valid",
+        "不属实": "invalid",
+        "有效": "valid",
+        "无效": "invalid",
+    },
+    "accepted": {
+        **{v: v for v in ("yes", "no")},
+        "接受": "yes",
+        "不接受": "no",
+        "是": "yes",
+        "否": "no",
+        "满意": "yes",
+        "不满意": "no",
     },
     "scope": {"销售": "sales", "售后": "after_sales", "after-sales": "after_sales"},
     "subject": {"own": "own", "本公司": "own", "本品": "own", "自有": "own"},

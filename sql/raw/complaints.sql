@@ -1,4 +1,4 @@
--- One row per loaded complaint.
+-- One row per loaded complaint version (a desk step or a --replace load adds one).
 create table if not exists complaints (
     batch_id varchar not null,
     complaint_id varchar not null,
@@ -15,5 +15,16 @@ create table if not exists complaints (
     verified_at timestamp,
     resolved_at timestamp,
     description varchar,
-    source_row bigint not null
+    source_row bigint not null,
+    -- the case's handling (CONTRACT §10, schema 20), and who wrote this version with which step
+    handler varchar,
+    assigned_at timestamp,
+    is_valid varchar,
+    solution varchar,
+    promised_at timestamp,
+    customer_informed_at timestamp,
+    customer_accepted varchar,
+    closed_at timestamp,
+    changed_by varchar,
+    change_note varchar
 );

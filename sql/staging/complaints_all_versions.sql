@@ -1,0 +1,6 @@
+-- Every version of every complaint still loaded (superseded ones too; rolled-back batches are
+-- deleted): a case's history, newest last.
+select complaints.*, batches.loaded_at,
+from complaints
+inner join batches using (batch_id)
+where batches.status = 'loaded'
