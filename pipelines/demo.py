@@ -271,6 +271,13 @@ def _complaints(rng, customers: list[str]) -> pl.DataFrame:
                     "投诉内容": f"{cause}，客户要求尽快处理",
                 }
             )
+            # A resolved case was told to the customer the next day, accepted and closed (no
+            # random draw: the demo's other numbers stay as they were).
+            row, told = rows[-1], resolved + timedelta(days=1)
+            row["核实结论"] = "属实" if row["核实时间"] else ""
+            row["告知客户时间"] = "" if is_open else told.strftime("%Y-%m-%d %H:%M")
+            row["客户确认"] = "" if is_open else "接受"
+            row["关闭时间"] = "" if is_open else (told + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M")
     return pl.DataFrame(rows)
 
 

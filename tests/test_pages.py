@@ -1063,3 +1063,43 @@ def test_a_page_run_looks_up_the_data_version_once(demo_db, tmp_path, monkeypatc
     looked.clear()
     open_page(at, "dimensions")
     assert looked == [False], looked
+
+
+def test_the_complaint_desk_registers_a_case_and_works_its_steps(app):
+    """An engineer registers a complaint on the desk, picks it on the board, assigns it and
+    answers it; each step is a version in the history; a manager sees the counts only."""
+    app.button(key="logout").click().run()
+    login(app, "demo-engineer")
+    open_page(app, "complaints")
+    opened = int(metric(app, "未关闭投诉").value.replace(",", ""))
+    app.selectbox(key="case_customer").set_value("C001")
+    app.selectbox(key="case_category").set_value("material")
+    app.selectbox(key="case_severity").set_value("high")
+    app.text_input(key="case_cause").set_value("车门异响")
+    app.text_area(key="case_description").set_value("新车车门异响，客户电话 13812345678")
+    next(b for b in app.button if b.label == "登记").click().run()
+    assert not app.exception and any("已登记" in s.value for s in app.success), [e.value for e in app.error]
+    cid = scalar(app.db, "select complaint_id from v_complaint_cases where cause = '车门异响'")
+    app.run()
+    assert cid.startswith("TS-") and int(metric(app, "未关闭投诉").value.replace(",", "")) == opened + 1
+    app.session_state["case_picked"] = cid
+    app.run()
+    assert any(cid in s.value for s in app.subheader)
+    assert any("138****5678" in c.value for c in app.caption)  # the phone in the text masked
+    app.button_group(key="case_step").set_value("assign").run()
+    app.text_input(key="case_assign_responsible_dept").set_value("质量部")
+    app.text_input(key="case_assign_handler").set_value("王工")
+    next(b for b in app.button if b.label == "保存" and "case_assign" in str(b.form_id)).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("已保存：分派" in s.value for s in app.success), [e.value for e in app.error]
+    found = scalar(app.db, "select status || ':' || versions || ':' || updated_by from v_complaint_cases where complaint_id = ?", [cid])  # fmt: skip
+    assert found == "assigned:2:demo-engineer"
+    history = next(d.value for d in app.dataframe if "step" in d.value.columns)
+    assert list(history["step"]) == ["登记", "分派"]
+    # Closing is not offered before the customer was told; the answer is the next step.
+    assert app.button_group(key="case_step").options == ["分派", "首次答复"]
+    app.button(key="logout").click().run()
+    login(app, "demo-manager")
+    open_page(app, "complaints")
+    assert int(metric(app, "未关闭投诉").value.replace(",", "")) == opened + 1
+    assert not [d for d in app.dataframe]  # no single customer's case for a manager

@@ -10,6 +10,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "detail": ("engineer", "analyst", "admin"),  # single responses, comments, one customer's data
     "act": ("engineer", "admin"),  # create and edit corrective actions
     "approve": ("manager", "admin"),  # review and approve corrective actions
+    "cases": ("engineer", "admin"),  # register complaints and work complaint cases
     "upload": ("analyst", "admin"),  # upload, roll back, add questionnaires
     "admin": ("admin",),  # users, the audit log, settings
     "unmask": ("admin",),  # phone and ID numbers unmasked
@@ -24,6 +25,7 @@ PAGES: dict[str, str] = {
     "voice": "read",
     "competitors": "read",
     "actions": "read",
+    "complaints": "read",
     "report": "read",
     "upload": "upload",
     "settings": "admin",
@@ -42,6 +44,9 @@ QUERIES: dict[str, str] = {
     "customer_item_levels": "detail",
     "users": "admin",
     "audit": "admin",
+    "case_board": "detail",
+    "case_versions": "detail",
+    "customer_choices": "cases",
 }
 
 # queries that read no customer's rows, so a user limited to regions (CONTRACT §7) may run

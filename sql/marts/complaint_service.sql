@@ -9,7 +9,7 @@ customers as (select * from stg_customers),
 
 final as (
     select
-        cases.* exclude (respond_due_at, verify_due_date, versions, updated_at, updated_by),
+        cases.*,
         coalesce(revenue.segment, 'general') as segment,
         customers.region,
         cases.answer_status = 'met' as is_answered_24h,

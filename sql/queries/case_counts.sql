@@ -1,0 +1,11 @@
+-- One row per case status: open cases, the overdue ones and the high/critical ones (the
+-- managers' view of the complaint desk, without single customers).
+select
+    status,
+    count(*) as cases,
+    count(*) filter (where is_respond_late or is_verify_late or is_promise_broken) as overdue,
+    count(*) filter (where severity in ('high', 'critical')) as serious,
+from complaint_service
+where in_regions(region, $regions::varchar[]) and status <> 'closed'
+group by status
+order by status
