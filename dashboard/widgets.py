@@ -249,9 +249,9 @@ def file_input(label: str, types: list[str], key: str):
             "<style>"
             f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] > div > * {{ display: none; }}"
             f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] > div::after"
-            f" {{ content: {json.dumps(say)}; font-size: 0.875rem; }}"
+            f" {{ content: {json.dumps(say, ensure_ascii=False)}; font-size: 0.875rem; }}"
             f"{zone} button p {{ font-size: 0; }}"
-            f"{zone} button p::after {{ content: {json.dumps(t('up.browse'))}; font-size: 0.875rem; }}"
+            f"{zone} button p::after {{ content: {json.dumps(t('up.browse'), ensure_ascii=False)}; font-size: 0.875rem; }}"
             "</style>"
         )
     return found

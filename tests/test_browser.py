@@ -206,6 +206,13 @@ def test_upload_changes_the_overview_and_screens_look_right(server, browser, tmp
     # (a page load would start a new session, logged out: navigate as a person does)
     page.get_by_role("link", name="数据上传").click()
     settle(page)
+    # Streamlit's own drop-zone words are English; the page says them in Chinese, with the
+    # limit in force (setting upload_max_mb), not Streamlit's 200 MB.
+    said = page.evaluate(
+        "() => getComputedStyle(document.querySelector(\"[data-testid='stFileUploaderDropzoneInstructions'] > div\"),"
+        " '::after').content"
+    )
+    assert "把文件拖到这里" in said and "1,024 MiB" in said, said
     page.locator("input[type='file']").set_input_files(str(upload))
     settle(page)
     assert page.get_by_text("校验通过").count() == 1
