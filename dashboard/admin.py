@@ -51,11 +51,15 @@ def parse_regions(text: str | None) -> list[str]:
     return json.loads(text) if text else []
 
 
-def add_user(name: str, role: str, password: str, regions: list[str], email: str = "") -> str | None:
+def add_user(
+    name: str, role: str, password: str, regions: list[str], email: str = "", dept: str = ""
+) -> str | None:
     """Add a user; the reason in words when refused, else None."""
     con = open_for_write()
     try:
-        users.add(con, name.strip(), role, password, regions, email.strip() or None, by=auth.name())
+        users.add(
+            con, name.strip(), role, password, regions, email.strip() or None, by=auth.name(), dept=dept
+        )
     except users.UserError as exc:
         return str(exc)
     finally:
@@ -64,10 +68,11 @@ def add_user(name: str, role: str, password: str, regions: list[str], email: str
 
 
 def change_user(
-    name: str, role: str, regions: list[str], password: str, disabled: bool, email: str = ""
+    name: str, role: str, regions: list[str], password: str, disabled: bool, email: str = "", dept: str = ""
 ) -> str | None:
     """A new version of a user (a blank password keeps the old one); None when saved."""
     changes = {"role": role, "regions": regions, "disabled": disabled, "email": email.strip() or None}
+    changes["dept"] = dept.strip() or None
     if password:
         changes["password"] = password
     con = open_for_write()

@@ -97,14 +97,14 @@ def register_form() -> None:
                 "product": product, "cause": cause, "responsible_dept": dept, "description": description,
                 "received_at": received,
             }  # fmt: skip
-            open_same = q("case_board").filter(
-                (pl.col("customer_id") == customer)
-                & (pl.col("cause") == (cause or None))
-                & (pl.col("status") != "closed")
-            )
-            if open_same.height:
+            open_same = q("open_cases_of", customer=customer, cause=cause or None)
+            pair = (customer, cause)
+            if open_same.height and st.session_state.get("case_duplicate_ok") != pair:
+                # said before anything is written; a second press registers it all the same
+                st.session_state["case_duplicate_ok"] = pair
                 st.warning(t("case.duplicate", ids=", ".join(open_same["complaint_id"])))
-            if _write(lambda con: complaints.register(con, record, auth.name(), now())):
+            elif _write(lambda con: complaints.register(con, record, auth.name(), now())):
+                st.session_state.pop("case_duplicate_ok", None)
                 st.success(t("case.registered"))
 
 
@@ -181,7 +181,7 @@ def case_view(case: dict) -> None:
         )  # fmt: skip
     st.markdown(f"**{t('case.history')}**")
     history = q("case_versions", complaint=case["complaint_id"])
-    steps = labels([*complaints.STEPS, "register"], "case.step")
+    steps = labels([*complaints.STEPS, "register", "load"], "case.step")
     table(history.with_columns(pl.col("step").replace_strict(steps, default=pl.col("step"))), "case_versions")
 
 

@@ -239,6 +239,9 @@ def _key(name: str, params: dict) -> tuple:
     # every role shares the cache of the others (and the warm-up's).
     if "$unmask" in sql_file(f"queries/{name}"):
         params["unmask"] = roles.can(user.role, "unmask")
+    # A department user sees its own department's cases only (queries that take $dept).
+    if "$dept" in sql_file(f"queries/{name}"):
+        params["dept"] = getattr(user, "dept", None) if user.role == "department" else None
     # A user limited to regions sees only their customers' rows: enforced by warehouse.sql.
     params["regions"] = tuple(user.regions) if user.regions else None
     if user.regions and not honours_regions(name):

@@ -111,6 +111,8 @@ _ENUM_COLUMNS = {
     "role": "role",
     "event": "event",
     "change_note": "act.step",
+    "is_valid": "case.valid",
+    "customer_accepted": "case.accepted",
 }
 
 

@@ -33,9 +33,10 @@ with left, st.form("add_user", clear_on_submit=True):
         select_all=False,
     )
     email = st.text_input(t("admin.email"), key="new_user_email", help=t("admin.email_help"))
+    dept = st.text_input(t("col.dept"), key="new_user_dept", help=t("admin.dept_help"))
     password = st.text_input(t("auth.password"), type="password", key="new_user_password")
     if st.form_submit_button(t("admin.add"), type="primary"):
-        problem = admin.add_user(name, role, password, chosen, email)
+        problem = admin.add_user(name, role, password, chosen, email, dept)
         if problem:
             st.error(problem)
         else:
@@ -59,10 +60,13 @@ with right:
                 select_all=False,
             )
             new_email = st.text_input(t("admin.email"), row["email"] or "", help=t("admin.email_help"))
+            new_dept = st.text_input(t("col.dept"), row["dept"] or "", help=t("admin.dept_help"))
             new_password = st.text_input(t("admin.new_password"), type="password")
             disabled = st.checkbox(t("admin.disabled"), row["disabled"])
             if st.form_submit_button(t("admin.save")):
-                problem = admin.change_user(who, new_role, new_regions, new_password, disabled, new_email)
+                problem = admin.change_user(
+                    who, new_role, new_regions, new_password, disabled, new_email, new_dept
+                )
                 if problem:
                     st.error(problem)
                 else:

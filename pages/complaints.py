@@ -11,10 +11,10 @@ start()
 st.title(t("nav.complaints"))
 st.caption(t("case.help"))
 desk.counts()
-if auth.can("cases"):
+if auth.can("register"):
     with st.expander(t("case.new"), icon=":material/add_call:"):
         desk.register_form()
-if not auth.can("detail"):
+if not auth.can("case_detail"):
     st.caption(t("auth.detail_hidden"))
     st.stop()
 case = desk.board()

@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     usadd.add_argument("--role", required=True, choices=users.ROLES)
     usadd.add_argument("--regions", help="comma-separated regions the user may see (default: all)")
     usadd.add_argument("--email", help="e-mail, for single sign-on")
+    usadd.add_argument("--dept", help="the responsible department of a department user (e.g. 售后服务部)")
     ussub.add_parser("list", help="every user with role, regions and status")
     usdis = ussub.add_parser("disable", help="disable a user (kept in the audit trail)")
     usdis.add_argument("name")
@@ -316,7 +317,9 @@ def cmd_user(con, args) -> int:
             return 0
         if args.action == "add":
             regions = [r for r in (args.regions or "").split(",") if r.strip()]
-            found = users.add(con, args.name, args.role, _password(), regions, args.email, by=_os_user())
+            found = users.add(
+                con, args.name, args.role, _password(), regions, args.email, by=_os_user(), dept=args.dept
+            )
         elif args.action == "disable":
             found = users.change(con, args.name, by=_os_user(), disabled=True)
         elif args.action == "unlock":

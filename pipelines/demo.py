@@ -567,8 +567,9 @@ def build_demo(
                 log(f"loaded {file.name}: {result.rows:,} rows ({kind})")
                 summary["batches"] += 1
                 summary["rows"][kind] = summary["rows"].get(kind, 0) + result.rows
-        for role in ROLES:
-            users.add(con, f"demo-{role}", role, "demo", by="demo")
+        for role in ROLES:  # the department user works the cases of the quality department
+            dept = DEPTS["测"] if role == "department" else None
+            users.add(con, f"demo-{role}", role, "demo", by="demo", dept=dept)
     finally:
         con.close()
     return summary

@@ -1094,6 +1094,14 @@ def test_the_complaint_desk_registers_a_case_and_works_its_steps(app):
     assert any("已保存：分派" in s.value for s in app.success), [e.value for e in app.error]
     found = scalar(app.db, "select status || ':' || versions || ':' || updated_by from v_complaint_cases where complaint_id = ?", [cid])  # fmt: skip
     assert found == "assigned:2:demo-engineer"
+    # The same customer and cause again: warned before anything is written; a second press registers.
+    app.selectbox(key="case_customer").set_value("C001")
+    app.text_input(key="case_cause").set_value("车门异响")
+    next(b for b in app.button if b.label == "登记").click().run()
+    assert any(cid in w.value for w in app.warning), [w.value for w in app.warning]
+    assert scalar(app.db, "select count(*) from v_complaint_cases where cause = '车门异响'") == 1
+    next(b for b in app.button if b.label == "登记").click().run()
+    assert scalar(app.db, "select count(*) from v_complaint_cases where cause = '车门异响'") == 2
     history = next(d.value for d in app.dataframe if "step" in d.value.columns)
     assert list(history["step"]) == ["登记", "分派"]
     # Closing is not offered before the customer was told; the answer is the next step.
@@ -1101,5 +1109,37 @@ def test_the_complaint_desk_registers_a_case_and_works_its_steps(app):
     app.button(key="logout").click().run()
     login(app, "demo-manager")
     open_page(app, "complaints")
-    assert int(metric(app, "未关闭投诉").value.replace(",", "")) == opened + 1
+    assert int(metric(app, "未关闭投诉").value.replace(",", "")) == opened + 2
     assert not [d for d in app.dataframe]  # no single customer's case for a manager
+
+
+def test_an_agent_registers_and_a_department_sees_and_works_only_its_own_cases(app):
+    """CONTRACT §7: the agent registers a complaint (no board of single cases); the quality
+    department's user sees its own department's cases only and answers one."""
+    app.button(key="logout").click().run()
+    login(app, "demo-agent")
+    open_page(app, "complaints")
+    app.selectbox(key="case_customer").set_value("C002")
+    app.selectbox(key="case_category").set_value("measurement")
+    app.text_input(key="case_cause").set_value("检测报告有误")
+    app.text_input(key="case_dept").set_value("质量部")
+    next(b for b in app.button if b.label == "登记").click().run()
+    assert any("已登记" in s.value for s in app.success), [e.value for e in app.error]
+    assert not [d for d in app.dataframe]  # an agent registers; the cases are the departments'
+    cid = scalar(app.db, "select complaint_id from v_complaint_cases where cause = '检测报告有误'")
+    app.button(key="logout").click().run()
+    login(app, "demo-department")
+    open_page(app, "complaints")
+    board = next(d.value for d in app.dataframe if "complaint_id" in d.value.columns)
+    assert set(board["responsible_dept"]) == {"质量部"} and cid in set(board["complaint_id"])
+    others = scalar(app.db, "select count(*) from v_complaint_cases where responsible_dept <> '质量部'")
+    assert others > 0  # there are other departments' cases, not shown
+    app.session_state["case_picked"] = cid
+    app.run()
+    app.button_group(key="case_step").set_value("respond").run()
+    next(b for b in app.button if b.label == "保存" and "case_respond" in str(b.form_id)).click().run()
+    assert any("已保存：首次答复" in s.value for s in app.success), [e.value for e in app.error]
+    found = scalar(
+        app.db, "select status || ':' || updated_by from v_complaint_cases where complaint_id = ?", [cid]
+    )
+    assert found == "responded:demo-department"

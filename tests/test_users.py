@@ -209,11 +209,31 @@ def test_a_disabled_user_cannot_log_in_and_every_change_is_a_version(lake):
     [
         (
             "manager",
-            {"overview", "dimensions", "pareto", "causes", "voice", "competitors", "actions", "report"},
+            {
+                "overview",
+                "dimensions",
+                "pareto",
+                "causes",
+                "voice",
+                "competitors",
+                "actions",
+                "complaints",
+                "report",
+            },
         ),
         (
             "engineer",
-            {"overview", "dimensions", "pareto", "causes", "voice", "competitors", "actions", "report"},
+            {
+                "overview",
+                "dimensions",
+                "pareto",
+                "causes",
+                "voice",
+                "competitors",
+                "actions",
+                "complaints",
+                "report",
+            },
         ),
         (
             "analyst",
@@ -225,20 +245,53 @@ def test_a_disabled_user_cannot_log_in_and_every_change_is_a_version(lake):
                 "voice",
                 "competitors",
                 "actions",
+                "complaints",
                 "report",
                 "upload",
             },
         ),
         ("admin", set(roles.PAGES)),
+        (
+            "agent",
+            {
+                "overview",
+                "dimensions",
+                "pareto",
+                "causes",
+                "voice",
+                "competitors",
+                "actions",
+                "complaints",
+                "report",
+            },
+        ),
+        (
+            "department",
+            {
+                "overview",
+                "dimensions",
+                "pareto",
+                "causes",
+                "voice",
+                "competitors",
+                "actions",
+                "complaints",
+                "report",
+            },
+        ),
     ],
 )
 def test_the_permission_table(role, pages):
     assert {p for p in roles.PAGES if roles.may_open(role, p)} == pages
-    assert roles.can(role, "detail") == (role != "manager")
+    assert roles.can(role, "detail") == (role in ("engineer", "analyst", "admin"))
+    # complaint cases (CONTRACT §7): agents register, departments work their own, managers count
+    assert roles.can(role, "register") == (role in ("engineer", "agent", "admin"))
+    assert roles.can(role, "cases") == (role in ("engineer", "department", "admin"))
+    assert roles.may_query(role, "case_board") == (role in ("engineer", "analyst", "admin", "department"))
     assert roles.can(role, "act") == (role in ("engineer", "admin"))
     assert roles.can(role, "approve") == (role in ("manager", "admin"))
     assert roles.can(role, "upload") == (role in ("analyst", "admin"))
-    assert roles.may_query(role, "dissatisfied_comments") == (role != "manager")
+    assert roles.may_query(role, "dissatisfied_comments") == (role in ("engineer", "analyst", "admin"))
     assert roles.may_query(role, "audit") == (role == "admin")
     assert not roles.can(None, "read") and not roles.may_open(role, "nowhere")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ROLES = ("manager", "engineer", "analyst", "admin")
+ROLES = ("manager", "engineer", "analyst", "admin", "agent", "department")
 
 # capability -> roles that have it
 CAPABILITIES: dict[str, tuple[str, ...]] = {
@@ -10,7 +10,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "detail": ("engineer", "analyst", "admin"),  # single responses, comments, one customer's data
     "act": ("engineer", "admin"),  # create and edit corrective actions
     "approve": ("manager", "admin"),  # review and approve corrective actions
-    "cases": ("engineer", "admin"),  # register complaints and work complaint cases
+    "register": ("engineer", "agent", "admin"),  # register complaints as they arrive
+    "cases": ("engineer", "department", "admin"),  # work complaint cases (department: its own)
+    "case_detail": ("engineer", "analyst", "admin", "department"),  # single cases (department: its own)
     "upload": ("analyst", "admin"),  # upload, roll back, add questionnaires
     "admin": ("admin",),  # users, the audit log, settings
     "unmask": ("admin",),  # phone and ID numbers unmasked
@@ -44,9 +46,10 @@ QUERIES: dict[str, str] = {
     "customer_item_levels": "detail",
     "users": "admin",
     "audit": "admin",
-    "case_board": "detail",
-    "case_versions": "detail",
-    "customer_choices": "cases",
+    "case_board": "case_detail",
+    "case_versions": "case_detail",
+    "customer_choices": "register",
+    "open_cases_of": "register",
 }
 
 # queries that read no customer's rows, so a user limited to regions (CONTRACT §7) may run

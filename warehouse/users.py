@@ -42,6 +42,7 @@ class User:
     regions: tuple[str, ...] | None  # None: every region
     disabled: bool = False
     email: str | None = None
+    dept: str | None = None  # a `department` user's responsible department
 
 
 def hash_password(password: str) -> str:
@@ -76,7 +77,7 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 def _row(con, name: str) -> tuple | None:
     rows = con.execute(
-        "select user_name, role, regions, password_hash, disabled, email from stg_users where user_name = ?",
+        "select user_name, role, regions, password_hash, disabled, email, dept from stg_users where user_name = ?",
         [name],
     ).fetchall()
     return rows[0] if rows else None
@@ -84,7 +85,7 @@ def _row(con, name: str) -> tuple | None:
 
 def _user(row) -> User:
     regions = json.loads(row[2]) if row[2] else None
-    return User(row[0], row[1], tuple(regions) if regions else None, bool(row[4]), row[5])
+    return User(row[0], row[1], tuple(regions) if regions else None, bool(row[4]), row[5], row[6])
 
 
 def get(con, name: str) -> User | None:
@@ -95,7 +96,7 @@ def get(con, name: str) -> User | None:
 def list_users(con) -> list[dict]:
     rows = con.execute(
         "select user_name, role, regions, disabled, email, strftime(changed_at, '%Y-%m-%d %H:%M:%S%z'), "
-        "changed_by from stg_users order by 1"
+        "changed_by, dept from stg_users order by 1"
     ).fetchall()
     return [
         {
@@ -106,6 +107,7 @@ def list_users(con) -> list[dict]:
             "email": r[4],
             "changed_at": r[5],
             "changed_by": r[6],
+            "dept": r[7],
         }
         for r in rows
     ]
@@ -115,6 +117,14 @@ def _check_role(role: str) -> str:
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     return role
+
+
+def _check_dept(role: str, dept: str | None) -> str | None:
+    """A `department` user names its department; the other roles belong to none."""
+    dept = (dept or "").strip() or None
+    if role == "department" and dept is None:
+        raise UserError("a department user needs its department (--dept, e.g. 售后服务部)")
+    return dept if role == "department" else None
 
 
 def _check_password(password: str) -> str:
@@ -135,7 +145,11 @@ def _write(con, by: str, event: dict, values: list, password: str | None = None)
     hashed = hash_password(_check_password(password)).encode() if password is not None else None
 
     def body() -> None:
-        con.execute("insert into users values (?, ?, ?, ?, ?, ?, ?)", values)
+        con.execute(
+            "insert into users (user_name, role, regions, email, disabled, changed_at, changed_by, dept) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
         if hashed is not None:
             con.execute("insert into passwords values (?, ?, ?)", [values[0], hashed, values[5]])
         audit.record(con, "user", None, event, user=by)
@@ -144,7 +158,14 @@ def _write(con, by: str, event: dict, values: list, password: str | None = None)
 
 
 def add(
-    con, name: str, role: str, password: str, regions=None, email: str | None = None, by: str = "cli"
+    con,
+    name: str,
+    role: str,
+    password: str,
+    regions=None,
+    email: str | None = None,
+    by: str = "cli",
+    dept: str | None = None,
 ) -> User:
     """Add a user (or re-enable and reset a disabled one); refuses an existing active name."""
     if not _NAME.match(name or ""):
@@ -155,8 +176,14 @@ def add(
     _write(
         con,
         by,
-        {"change": "add", "user": name, "role": _check_role(role), "regions": sorted(regions or []) or None},
-        [name, role, _regions(regions), email, False, datetime.now(UTC), by],
+        {
+            "change": "add",
+            "user": name,
+            "role": _check_role(role),
+            "regions": sorted(regions or []) or None,
+            **({"dept": dept} if dept else {}),
+        },
+        [name, role, _regions(regions), email, False, datetime.now(UTC), by, _check_dept(role, dept)],
         password,
     )
     return get(con, name)
@@ -167,7 +194,7 @@ def change(con, name: str, by: str = "cli", **changes) -> User:
     row = _row(con, name)
     if row is None:
         raise UserError(f"no user {name!r}")
-    _, role, regions, _, disabled, email = row
+    _, role, regions, _, disabled, email, dept = row
     if "role" in changes:
         role = _check_role(changes["role"])
     if "regions" in changes:
@@ -176,10 +203,17 @@ def change(con, name: str, by: str = "cli", **changes) -> User:
         disabled = bool(changes["disabled"])
     if "email" in changes:
         email = changes["email"]
+    if "dept" in changes:
+        dept = changes["dept"]
+    dept = _check_dept(role, dept)
     event = {"change": ",".join(sorted(changes)), "user": name}
     event.update({k: v for k, v in changes.items() if k != "password"})
     _write(
-        con, by, event, [name, role, regions, email, disabled, datetime.now(UTC), by], changes.get("password")
+        con,
+        by,
+        event,
+        [name, role, regions, email, disabled, datetime.now(UTC), by, dept],
+        changes.get("password"),
     )
     return get(con, name)
 
@@ -250,7 +284,7 @@ def login_email(con, email: str | None, now: datetime | None = None) -> User:
     now = now or datetime.now(UTC)
     email = (email or "").strip().lower()
     rows = con.execute(
-        "select user_name, role, regions, password_hash, disabled, email from stg_users "
+        "select user_name, role, regions, password_hash, disabled, email, dept from stg_users "
         "where lower(email) = ? order by disabled, user_name",
         [email],
     ).fetchall()

@@ -44,6 +44,7 @@ select
 from complaint_service as cases
 left join stg_customers as customers using (customer_id)
 where in_regions(cases.region, $regions::varchar[])
+    and ($dept::varchar is null or cases.responsible_dept = $dept)  -- a department user's own
     and ($complaint::varchar is null or cases.complaint_id = $complaint)
     and (cases.status <> 'closed' or cases.closed_at >= local_now() - interval 90 day
         or $complaint::varchar is not null)

@@ -7,5 +7,6 @@ select
     count(*) filter (where severity in ('high', 'critical')) as serious,
 from complaint_service
 where in_regions(region, $regions::varchar[]) and status <> 'closed'
+    and ($dept::varchar is null or responsible_dept = $dept)  -- a department user's own
 group by status
 order by status

@@ -7,5 +7,6 @@ create table if not exists users (
     email varchar,
     disabled boolean not null,
     changed_at timestamp with time zone not null,
-    changed_by varchar
+    changed_by varchar,
+    dept varchar  -- the responsible department of a `department` user (schema 21)
 );
