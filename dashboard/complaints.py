@@ -103,9 +103,12 @@ def register_form() -> None:
                 # said before anything is written; a second press registers it all the same
                 st.session_state["case_duplicate_ok"] = pair
                 st.warning(t("case.duplicate", ids=", ".join(open_same["complaint_id"])))
-            elif _write(lambda con: complaints.register(con, record, auth.name(), now())):
-                st.session_state.pop("case_duplicate_ok", None)
-                st.success(t("case.registered"))
+            else:
+                record["complaint_id"] = complaints.new_id(now())  # the number, said at once
+                if _write(lambda con: complaints.register(con, record, auth.name(), now())):
+                    st.session_state.pop("case_duplicate_ok", None)
+                    st.session_state[PICKED] = record["complaint_id"]
+                    st.success(t("case.registered", id=record["complaint_id"]))
 
 
 def counts() -> None:
@@ -148,7 +151,7 @@ def board() -> dict | None:
     rows = event.selection.rows if event else []
     if rows:
         st.session_state[PICKED] = found["complaint_id"][rows[0]]
-    chosen = st.session_state.get(PICKED)
+    chosen = st.session_state.get(PICKED)  # picked on the board, or named by a link (?case=)
     one = q("case_board", complaint=chosen) if chosen else None
     return one.row(0, named=True) if one is not None and one.height else None
 

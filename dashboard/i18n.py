@@ -724,7 +724,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "case.new": ("登记新投诉", "Register a complaint"),
     "case.register": ("登记", "Register"),
-    "case.registered": ("已登记，编号已生成。", "Registered: the complaint has its number."),
+    "case.registered": ("已登记，投诉编号 {id}。", "Registered as complaint {id}."),
     "case.duplicate": (
         "该客户在同一原因上已有未关闭的投诉：{ids}。若为同一件事，请在原投诉上处理；若是新投诉，再按一次“登记”。",
         "This customer already has an open complaint on the same cause: {ids}. If it is the same matter, work "

@@ -30,6 +30,8 @@ def seed() -> None:
     if params.get("lang") in LANGS:
         st.session_state["lang"] = params["lang"]
     st.session_state[_PENDING] = {k: params[k] for k in FILTER_PARAMS if params.get(k)}
+    if params.get("case"):  # a complaint case named by a link (an alert, an e-mail): the desk opens it
+        st.session_state["case_picked"] = params["case"]
 
 
 def pending() -> dict:

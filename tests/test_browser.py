@@ -33,6 +33,7 @@ PAGES = {
     "voice": ("客户声音", "Voice of customer"),
     "competitors": ("竞品对比", "Competitors"),
     "actions": ("整改跟踪", "Actions"),
+    "complaints": ("投诉受理", "Complaint desk"),
     "upload": ("数据上传", "Upload"),
     "settings": ("设置", "Settings"),
 }
@@ -314,12 +315,14 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
 
 
 # The sidebar links each role sees: every analysis page, then the data pages of its role.
-_READ = ["总览", "维度分析", "帕累托", "原因分析", "客户声音", "竞品对比", "整改跟踪", "报告"]
+_READ = ["总览", "维度分析", "帕累托", "原因分析", "客户声音", "竞品对比", "整改跟踪", "投诉受理", "报告"]
 ROLE_PAGES = {
     "manager": _READ,
     "engineer": _READ,
     "analyst": [*_READ, "数据上传"],
     "admin": [*_READ, "数据上传", "设置", "用户与审计"],
+    "agent": _READ,
+    "department": _READ,
 }
 
 
@@ -357,7 +360,7 @@ def test_each_role_sees_its_pages_and_anonymous_visits_see_nothing(server, brows
         page.get_by_role("link", name="原因分析").click()
         settle(page)
         hidden = page.get_by_text("仅对质量工程师").count()
-        assert (hidden > 0) == (role == "manager")
+        assert (hidden > 0) == (role in ("manager", "agent", "department"))  # no single responses
         page.screenshot(path=str(ARTIFACTS / f"causes_{role}_zh.png"), full_page=True)
         page.get_by_role("button", name="退出登录").click()
         settle(page)
@@ -744,3 +747,73 @@ def test_the_analysis_filters_hide_on_pages_they_do_not_apply_to_and_keep_their_
     settle(page)
     assert filters.is_visible()
     assert "grain=quarter" in page.url, page.url  # the shared link carries the kept grain
+
+
+def _step(page, name: str, fill: dict | None = None, choose: tuple[str, str] | None = None) -> None:
+    """Press a case's step, fill its form and save; the page says it was saved."""
+    page.get_by_role("radiogroup", name="下一步").get_by_role("radio", name=name, exact=True).click()
+    settle(page)
+    form = page.locator("[data-testid='stForm']").last  # the step's form, under the board's filters
+    for label, value in (fill or {}).items():
+        form.get_by_role("textbox", name=label, exact=True).fill(value)
+    if choose:
+        form.get_by_role("combobox", name=choose[0], exact=True).click()
+        page.get_by_role("option", name=choose[1], exact=True).click()
+    form.get_by_role("button", name="保存", exact=True).click()
+    settle(page)
+    assert page.get_by_text(f"已保存：{name}").count() == 1, name
+
+
+def test_a_complaint_from_registration_to_closure_by_agent_engineer_department(server, browser):
+    """CONTRACT §10 on screen: the agent registers, the engineer assigns and answers, the
+    quality department verifies, plans and resolves, the engineer informs the customer, takes
+    the answer and closes; every step is a version by its user."""
+    url, db = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    login(page, url, "demo-agent")
+    page.get_by_role("link", name="投诉受理").click()
+    settle(page)
+    page.get_by_text("登记新投诉").click()
+    page.get_by_label("原因", exact=True).fill("刹车异响")
+    page.get_by_label("责任部门", exact=True).fill("质量部")
+    page.get_by_label("描述", exact=True).fill("刹车时有异响，客户电话 13912345678")
+    page.get_by_role("button", name="登记", exact=True).click()
+    settle(page)
+    said = page.get_by_text("已登记，投诉编号").inner_text()
+    cid = said.split("投诉编号")[1].strip(" 。")
+    assert cid.startswith("TS-")
+    page.screenshot(path=str(ARTIFACTS / "complaint_registered_zh.png"), full_page=True)
+    for who, steps in (
+        ("demo-engineer", [("分派", {"处理人": "王工"}, None), ("首次答复", None, None)]),
+        ("demo-department", [("核实", None, ("核实结论", "属实")), ("处理方案", {"处理方案": "更换刹车片"}, None), ("解决", None, None)]),
+        ("demo-engineer", [("告知客户", None, None), ("客户确认", None, ("客户确认", "接受")), ("关闭", None, None)]),
+    ):  # fmt: skip
+        page.get_by_role("button", name="退出登录").click()
+        settle(page)
+        page.goto(f"{url}/complaints?case={cid}")  # the link an alert or e-mail carries
+        settle(page)
+        login(page, None, who)
+        assert page.get_by_role("heading", name=cid).count() == 1, who
+        for name, fill, choose in steps:
+            _step(page, name, fill, choose)
+    page.screenshot(path=str(ARTIFACTS / "complaint_closed_zh.png"), full_page=True)
+    con = open_warehouse(db)
+    try:
+        found = con.execute(
+            "select status, versions, handler, is_valid, customer_accepted from v_complaint_cases "
+            "where complaint_id = ?",
+            [cid],
+        ).fetchone()
+        writers = con.execute(
+            "select change_note, changed_by from complaints_all_versions where complaint_id = ? order by loaded_at",
+            [cid],
+        ).fetchall()
+    finally:
+        con.close()
+    assert found == ("closed", 9, "王工", "valid", "yes")
+    assert writers == [
+        ("register", "demo-agent"), ("assign", "demo-engineer"), ("respond", "demo-engineer"),
+        ("verify", "demo-department"), ("plan", "demo-department"), ("resolve", "demo-department"),
+        ("inform", "demo-engineer"), ("accept", "demo-engineer"), ("close", "demo-engineer"),
+    ]  # fmt: skip
