@@ -164,7 +164,8 @@ def case_view(case: dict) -> None:
         st.success(flash)
     late = [t(f"case.late.{k}") for k in ("respond", "verify", "promise") if case[f"is_{_LATE[k]}"]]
     st.markdown(
-        f"{t('col.status')}: **{label('case.status', case['status'])}** · {label('sev', case['severity'])}"
+        f"{t('col.status')}: **{label('case.status', case['status'])}**"
+        + (f" · {t('col.severity')}: {label('sev', case['severity'])}" if case["severity"] else "")
         + (f" · :red[{'、'.join(late)}]" if late else "")
         + f" · {t('col.verify_due_date')}: {case['verify_due_date']}"
     )
