@@ -46,6 +46,7 @@ bench: setup browser-deps
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.concurrent
 	$(BIN)/python -m bench.comments
+	$(BIN)/python -m bench.cases
 	$(BIN)/python -m bench.pages
 
 # Issue 15's scale runs, up to 10 million responses and 200 monthly loads (about an hour here).

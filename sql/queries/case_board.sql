@@ -18,10 +18,8 @@ select
     cases.respond_due_at,
     cases.verify_due_date,
     cases.promised_at,
-    case when cases.first_response_at is null and cases.answer_status <> 'unknown'
-        then round(epoch(cases.respond_due_at - local_now()) / 3600.0, 1) end as answer_hours_left,
-    case when cases.verified_at is null and cases.verify_status <> 'unknown'
-        then working_days(local_now(), cases.verify_due_date) end as verify_days_left,
+    cases.answer_hours_left,
+    cases.verify_days_left,
     cases.is_respond_late,
     cases.is_verify_late,
     cases.is_promise_broken,
@@ -46,7 +44,7 @@ left join stg_customers as customers using (customer_id)
 where in_regions(cases.region, $regions::varchar[])
     and ($dept::varchar is null or cases.responsible_dept = $dept)  -- a department user's own
     and ($complaint::varchar is null or cases.complaint_id = $complaint)
-    and (cases.status <> 'closed' or cases.closed_at >= local_now() - interval 90 day
-        or $complaint::varchar is not null)
+    and (cases.status <> 'closed' or $complaint::varchar is not null
+        or cases.closed_at >= (select local_now()) - interval 90 day)
 order by cases.status = 'closed', is_overdue desc, least(cases.respond_due_at, cases.verify_due_date::timestamp), cases.complaint_id
 limit 5000
