@@ -183,6 +183,20 @@ def case_view(case: dict) -> None:
             cause_category=case["cause_category"], cause=case["cause"],
             title=t("act.default_title", what=case["cause"] or label("cat", case["cause_category"])),
         )  # fmt: skip
+    led = q(
+        "case_actions", customer=case["customer_id"], category=case["cause_category"], cause=case["cause"]
+    )
+    if led.height:
+        st.markdown(f"**{t('case.actions')}**")
+        verdicts = labels(led["verdict"].drop_nulls().unique().to_list(), "act.verdict")
+        states = labels(led["status"].unique().to_list(), "act.status")
+        table(
+            led.with_columns(
+                pl.col("status").replace_strict(states, default=pl.col("status")),
+                pl.col("verdict").replace_strict(verdicts, default=pl.col("verdict")),
+            ),
+            "case_actions",
+        )
     st.markdown(f"**{t('case.history')}**")
     history = q("case_versions", complaint=case["complaint_id"])
     steps = labels([*complaints.STEPS, "register", "load"], "case.step")

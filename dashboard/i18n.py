@@ -740,6 +740,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.save": ("保存", "Save"),
     "case.saved": ("已保存：{step}。", "Saved: {step}."),
     "case.history": ("版本记录", "Versions"),
+    "case.actions": ("由此投诉产生的整改措施", "Corrective actions from this complaint"),
     "case.late.respond": ("24 小时未答复", "answer late"),
     "case.late.verify": ("3 个工作日未核实", "verification late"),
     "case.late.promise": ("未按承诺完成", "promise broken"),

@@ -149,3 +149,40 @@ def test_a_replacing_file_adds_a_version_of_the_case(con):
         "valid",
         "李工",
     )
+
+
+def test_a_case_lists_the_corrective_actions_made_from_it(con):
+    from pipelines import actions
+    from warehouse.sql import query
+
+    now = dt.datetime(2026, 3, 2, 9, 30)
+    complaints.register(
+        con,
+        {"complaint_id": "A1", "customer_id": "C001", "cause_category": "料", "cause": "异响"},
+        "eng",
+        now,
+    )
+    record = actions.draft(
+        now.date(),
+        source="complaint",
+        customer_id="C001",
+        cause_category="material",
+        cause="异响",
+        title="换供应商",
+        responsible_dept="采购部",
+        owner="李工",
+    )
+    actions.save(con, record, "eng", "create")
+    other = actions.draft(
+        now.date(),
+        source="complaint",
+        customer_id="C002",
+        cause_category="material",
+        cause="异响",
+        title="别的客户",
+        responsible_dept="采购部",
+        owner="李工",
+    )
+    actions.save(con, other, "eng", "create")
+    found = query(con, "queries/case_actions", {"customer": "C001", "category": "material", "cause": "异响"})
+    assert found["title"].to_list() == ["换供应商"] and found["status"].to_list() == ["planned"]

@@ -50,6 +50,7 @@ QUERIES: dict[str, str] = {
     "case_versions": "case_detail",
     "customer_choices": "register",
     "open_cases_of": "register",
+    "case_actions": "case_detail",
 }
 
 # queries that read no customer's rows, so a user limited to regions (CONTRACT §7) may run
