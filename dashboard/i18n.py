@@ -507,6 +507,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "segment.general": ("一般客户", "General"),
     "scope.sales": ("销售", "Sales"),
     "scope.after_sales": ("售后", "After-sales"),
+    "scope.service": ("服务", "Service"),
+    "scope.repair": ("维修", "Repair"),
+    "scope.parts": ("配件", "Parts"),
+    "qstatus.added": ("已添加", "added"),
+    "qstatus.updated": ("已更新为新版本", "updated to a new version"),
+    "qstatus.unchanged": ("没有变化", "unchanged"),
     "empty.range": ("有数据的日期：{first} 至 {last}。", "Dates with data: {first} to {last}."),
     "empty.jump": ("显示全部有数据的日期", "Show all dates with data"),
     "empty": (

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, reasons, upload
-from dashboard.i18n import labels, t
+from dashboard.i18n import label, labels, t
 from dashboard.page import start
 from dashboard.state import q
 from dashboard.widgets import file_input
@@ -29,7 +29,8 @@ if file is not None and file.name.lower().endswith(".toml"):
         if problems:
             st.error("\n".join(f"- {p}" for p in problems))
         else:
-            st.success(t("up.questionnaire_added", qid=result["questionnaire_id"], status=result["status"]))
+            said = label("qstatus", result["status"])
+            st.success(t("up.questionnaire_added", qid=result["questionnaire_id"], status=said))
 elif file is not None:
     content = file.getvalue()
     sheet_names = upload.sheets(content)

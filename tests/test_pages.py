@@ -1143,3 +1143,13 @@ def test_an_agent_registers_and_a_department_sees_and_works_only_its_own_cases(a
         app.db, "select status || ':' || updated_by from v_complaint_cases where complaint_id = ?", [cid]
     )
     assert found == "responded:demo-department"
+
+
+def test_a_questionnaire_added_on_the_upload_page_says_so_in_words(app):
+    open_page(app, "upload")
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8")
+    app.file_uploader(key="upload_file").set_value(("tiny.toml", text.encode(), "application/toml")).run()
+    app.button(key="add_questionnaire").click().run()
+    assert any(s.value == "问卷 tiny：已添加" for s in app.success), [s.value for s in app.success]
+    app.button(key="add_questionnaire").click().run()
+    assert any(s.value == "问卷 tiny：没有变化" for s in app.success), [s.value for s in app.success]
