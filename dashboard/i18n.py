@@ -746,6 +746,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.save": ("保存", "Save"),
     "case.saved": ("已保存：{step}。", "Saved: {step}."),
     "case.history": ("版本记录", "Versions"),
+    "cause.unknown_note": (
+        "其中 {n} 件为历史投诉，处理时间未知：不计入上面的时效比例，也不算超期。",
+        "{n} of them are history complaints whose handling times are unknown: left out of the shares above and never overdue.",
+    ),
     "case.actions": ("由此投诉产生的整改措施", "Corrective actions from this complaint"),
     "case.late.respond": ("24 小时未答复", "answer late"),
     "case.late.verify": ("3 个工作日未核实", "verification late"),

@@ -62,6 +62,8 @@ else:
         f"{kpis['open_complaints']:,} / {kpis['overdue_complaints']:,}",
     )
     st.caption(t("cause.due_note").format(pending=kpis["pending"]))
+    if kpis["unknown_times"]:  # history complaints (--history): left out of the shares, said so
+        st.caption(t("cause.unknown_note", n=f"{kpis['unknown_times']:,}"))
 if kpis["complaints"] and auth.can("detail"):
     complaints = q("complaints_list", **f.params())
     if kpis["complaints"] > complaints.height:

@@ -613,6 +613,9 @@ def test_upload_loads_past_complaints_as_history(app):
     for _ in range(12):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     assert app.date_input[0].value == (first, last)
+    # On the complaint cards, the history complaint is said to be left out of the shares.
+    whole_range(open_page(app, "causes"))
+    assert any(c.value.startswith("其中 1 件为历史投诉") for c in app.caption), [c.value for c in app.caption]
 
 
 def test_an_unmapped_column_reads_ignore_in_the_mapping_grid(app):

@@ -7,6 +7,7 @@ select
     count(*) filter (where answer_status = 'pending' or verify_status = 'pending') as pending,
     count(*) filter (where is_open) as open_complaints,
     count(*) filter (where is_answer_overdue or is_verify_overdue) as overdue_complaints,
+    count(*) filter (where answer_status = 'unknown' or verify_status = 'unknown') as unknown_times,
 from complaint_service
 where received_at::date between $date_from and $date_to
     and chosen(segment, $segment::varchar[])
