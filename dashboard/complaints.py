@@ -113,14 +113,15 @@ def register_form() -> None:
 
 def counts() -> None:
     """Open cases by state, the overdue and the serious ones: every role's view."""
-    found = q("case_counts")
-    cols = st.columns(4)
+    found = q("case_counts", me=auth.name())
+    cols = st.columns(5)
     cols[0].metric(t("case.open"), f"{int(found['cases'].sum()):,}")
     cols[1].metric(t("case.overdue"), f"{int(found['overdue'].sum()):,}")
     cols[2].metric(t("case.serious"), f"{int(found['serious'].sum()):,}")
+    cols[3].metric(t("case.mine"), f"{int(found['mine'].sum()):,}", help=t("case.mine_help"))
     if found.height:
         parts = [f"{label('case.status', s)} {n}" for s, n in found.select("status", "cases").rows()]
-        cols[3].caption(" · ".join(parts))
+        cols[4].caption(" · ".join(parts))
 
 
 def board() -> dict | None:

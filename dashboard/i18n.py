@@ -741,6 +741,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.open": ("未关闭投诉", "Open cases"),
     "case.overdue": ("超期", "Overdue"),
     "case.serious": ("高 / 严重", "High / critical"),
+    "case.mine": ("由您处理", "Yours"),
+    "case.mine_help": ("未关闭、处理人是您的投诉。", "Open cases whose handler is you."),
     "case.pick": ("在上表中选中一件投诉，查看并处理。", "Pick a case in the table to see and work it."),
     "case.step": ("下一步", "Next step"),
     "case.save": ("保存", "Save"),
