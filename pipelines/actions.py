@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 
 from pipelines.fields import field_names
-from pipelines.load import LoadJob, LoadResult, load
+from pipelines.load import LoadResult, load_record
 
 FIELDS = field_names("actions")
 SOURCE_FIELDS = (
@@ -101,17 +101,7 @@ def step(con, action: dict, name: str, user: str, on: dt.date, approved_by: str 
 def save(con, record: dict, user: str, note: str) -> LoadResult:
     """Write `record` (every action field) as the action's new version; raises
     ValidationError with every problem, as an upload would, writing nothing."""
-    values = {k: _text(record.get(k)) for k in FIELDS}
-    job = LoadJob(
-        kind="actions",
-        data=b"",
-        records=(values,),
-        file_name=f"dashboard: {note} {values['action_id']}",
-        user=user,
-        note=note,
-        check_duplicate=False,
-    )
-    return load(con, job)
+    return load_record(con, "actions", {k: _text(record.get(k)) for k in FIELDS}, user, note)
 
 
 def _text(value) -> str | None:

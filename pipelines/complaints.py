@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 
 from pipelines.fields import field_names
-from pipelines.load import LoadJob, LoadResult, load
+from pipelines.load import LoadResult, load_record
 
 FIELDS = field_names("complaints")
 # Each step: the fields its form asks for (the first ones required), in procedure order.
@@ -130,15 +130,4 @@ def _same_version(con, case: dict) -> None:
 
 
 def _save(con, record: dict, user: str, note: str, replace: bool, history: bool = False) -> LoadResult:
-    job = LoadJob(
-        kind="complaints",
-        data=b"",
-        records=(record,),
-        file_name=f"dashboard: {note} {record['complaint_id']}",
-        user=user,
-        note=note,
-        check_duplicate=False,
-        replace=replace,
-        history=history,
-    )
-    return load(con, job)
+    return load_record(con, "complaints", record, user, note, replace=replace, history=history)

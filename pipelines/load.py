@@ -468,6 +468,24 @@ def _stage(
     )
 
 
+def load_record(con, kind: str, record: dict, user: str | None, note: str, **options) -> LoadResult:
+    """Write one form's record of `kind` (a corrective-action step, a complaint step): it enters
+    at validate with the same checks, keys, one-transaction write and audit as a file's rows;
+    ValidationError lists every problem and nothing is written."""
+    key = record.get(KEYS[kind][0])
+    job = LoadJob(
+        kind=kind,
+        data=b"",
+        records=(record,),
+        file_name=f"dashboard: {note} {key}",
+        user=user,
+        note=note,
+        check_duplicate=False,
+        **options,
+    )
+    return load(con, job)
+
+
 def record_table(records) -> Table:
     """A form's rows as the cells of a file whose headers are the field names: dates and
     times in ISO form, None as an empty cell (the validation reads text either way)."""

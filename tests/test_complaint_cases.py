@@ -162,27 +162,17 @@ def test_a_case_lists_the_corrective_actions_made_from_it(con):
         "eng",
         now,
     )
-    record = actions.draft(
-        now.date(),
-        source="complaint",
-        customer_id="C001",
-        cause_category="material",
-        cause="异响",
-        title="换供应商",
-        responsible_dept="采购部",
-        owner="李工",
-    )
-    actions.save(con, record, "eng", "create")
-    other = actions.draft(
-        now.date(),
-        source="complaint",
-        customer_id="C002",
-        cause_category="material",
-        cause="异响",
-        title="别的客户",
-        responsible_dept="采购部",
-        owner="李工",
-    )
-    actions.save(con, other, "eng", "create")
+    for customer, title in (("C001", "换供应商"), ("C002", "别的客户")):
+        record = actions.draft(
+            now.date(),
+            source="complaint",
+            customer_id=customer,
+            cause_category="material",
+            cause="异响",
+            title=title,
+            responsible_dept="采购部",
+            owner="李工",
+        )
+        actions.save(con, record, "eng", "create")
     found = query(con, "queries/case_actions", {"customer": "C001", "category": "material", "cause": "异响"})
     assert found["title"].to_list() == ["换供应商"] and found["status"].to_list() == ["planned"]
