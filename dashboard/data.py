@@ -12,11 +12,18 @@ from dashboard.filters import MONTHS, Filters, default_filters, month_range
 from dashboard.i18n import labels
 from dashboard.state import prefetch, q
 from pipelines.questionnaire import Questionnaire, parse
-from warehouse import stats
+from warehouse import settings, stats
 
-CALLBACK_TARGET = 50.0
-SURVEY_SUCCESS_TARGET = 60.0
-COVERAGE_TARGET = 30.0
+
+def kpi_targets() -> dict[str, float]:
+    """The follow-up KPIs' targets in force (settings target_callback_pct, target_survey_pct,
+    target_coverage_pct; their defaults are warehouse.settings')."""
+    found = {}
+    for name in ("target_callback_pct", "target_survey_pct", "target_coverage_pct"):
+        rows = q("setting", key=name)
+        value = rows["value"][0] if rows.height else settings.SETTINGS[name].default
+        found[name.removeprefix("target_").removesuffix("_pct")] = float(value)
+    return found
 
 
 def shift(period: dt.date, grain: str, back: int = 1) -> dt.date:

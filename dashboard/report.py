@@ -230,10 +230,11 @@ def _kpis(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
         ),
         (t("kpi.complaint_rate"), _fmt(kpis.complaint_rate, 2, "%"), "", "", "", ""),
     ]
+    targets = data.kpi_targets()
     for key, value, target in (
-        ("kpi.callback", kpis.callback, data.CALLBACK_TARGET),
-        ("kpi.survey_success", kpis.survey_success, data.SURVEY_SUCCESS_TARGET),
-        ("kpi.coverage", kpis.coverage, data.COVERAGE_TARGET),
+        ("kpi.callback", kpis.callback, targets["callback"]),
+        ("kpi.survey_success", kpis.survey_success, targets["survey"]),
+        ("kpi.coverage", kpis.coverage, targets["coverage"]),
     ):
         rows.append((t(key), _fmt(value, suffix="%"), f"≥ {target:g}%", _status(value, target), "", ""))
     report.kpis = {

@@ -55,13 +55,14 @@ cols[2].metric(
     t("kpi.complaint_rate"), fmt(kpis.complaint_rate, suffix="%"), help=t("kpi.company_wide"), border=True
 )
 cols[2].caption(t("kpi.company_wide"))
+targets = data.kpi_targets()
 cols[3].metric(
-    f"{t('kpi.coverage')} (≥ {data.COVERAGE_TARGET:g}%)", fmt(kpis.coverage, suffix="%"), border=True
+    f"{t('kpi.coverage')} (≥ {targets['coverage']:g}%)", fmt(kpis.coverage, suffix="%"), border=True
 )
 cols = st.columns(4)
 for col, name, value, target in (
-    (cols[0], "kpi.callback", kpis.callback, data.CALLBACK_TARGET),
-    (cols[1], "kpi.survey_success", kpis.survey_success, data.SURVEY_SUCCESS_TARGET),
+    (cols[0], "kpi.callback", kpis.callback, targets["callback"]),
+    (cols[1], "kpi.survey_success", kpis.survey_success, targets["survey"]),
 ):
     col.metric(f"{t(name)} (≥ {target:g}%)", fmt(value, suffix="%"), border=True)
     if value is not None and value < target:

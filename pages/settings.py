@@ -11,7 +11,7 @@ from dashboard.i18n import t
 from dashboard.page import start
 from dashboard.state import q
 from dashboard.widgets import table
-from warehouse.settings import SettingError, check
+from warehouse.settings import SETTINGS, SettingError, check
 
 start()
 auth.require("admin")
@@ -62,4 +62,17 @@ with st.form("calendar"):
     )
     if st.form_submit_button(t("settings.save")):
         save(f"calendar:{day:%Y-%m-%d}", kind)
+st.subheader(t("settings.any"))
+with st.form("any_setting"):
+    names = list(SETTINGS)
+    left, right = st.columns([2, 1])
+    name = left.selectbox(
+        t("settings.name"),
+        names,
+        format_func={n: f"{n} · {t(f'setting.{n}')}" for n in names}.get,
+        key="set_any",
+    )
+    value = right.text_input(t("settings.value"), key="set_any_value")
+    if st.form_submit_button(t("settings.save")):
+        save(name, value)
 table(admin.settings_table(), "settings")

@@ -1158,3 +1158,19 @@ def test_a_questionnaire_added_on_the_upload_page_says_so_in_words(app):
     assert any(s.value == "问卷 tiny：已添加" for s in app.success), [s.value for s in app.success]
     app.button(key="add_questionnaire").click().run()
     assert any(s.value == "问卷 tiny：没有变化" for s in app.success), [s.value for s in app.success]
+
+
+def test_the_follow_up_targets_are_settings_the_overview_and_settings_page_follow(app):
+    """Issue 36: callback ≥ 50 %, survey ≥ 60 %, coverage ≥ 30 % are settings (a mailed-form
+    programme aims at another rate); an admin changes one on the Settings page."""
+    assert metric(app, "回访成功率").label == "回访成功率 (≥ 50%)"
+    open_page(app, "settings")
+    app.selectbox(key="set_any").set_value("target_callback_pct")
+    app.text_input(key="set_any_value").set_value("65")
+    next(b for b in app.button if b.label == "保存" and "any_setting" in str(b.form_id)).click().run()
+    assert not app.error, [e.value for e in app.error]
+    app.text_input(key="set_any_value").set_value("120")
+    next(b for b in app.button if b.label == "保存" and "any_setting" in str(b.form_id)).click().run()
+    assert app.error  # out of 0-100: refused in words
+    open_page(app, "overview")
+    assert metric(app, "回访成功率").label == "回访成功率 (≥ 65%)"

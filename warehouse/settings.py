@@ -49,6 +49,13 @@ SETTINGS = {
             " of minutes",
         ),
         Setting("pareto_max_bars", "15", "most bars of a Pareto chart; the rest is one bar, 其他", 3, 100),
+        # The follow-up KPIs' targets (the seeds' procedures: callback ≥ 50 %, survey ≥ 60 %,
+        # coverage ≥ 30 %; a mailed-form programme may aim at another return rate).
+        Setting(
+            "target_callback_pct", "50", "target of the callback success rate (%)", 0, 100, " of percent"
+        ),
+        Setting("target_survey_pct", "60", "target of the survey success rate (%)", 0, 100, " of percent"),
+        Setting("target_coverage_pct", "30", "target of the sample coverage (%)", 0, 100, " of percent"),
         Setting(
             "query_timeout_seconds", "60", "longest a `query` statement may run", 1, 86_400, " of seconds"
         ),
