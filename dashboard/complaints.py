@@ -44,7 +44,7 @@ def _write(run) -> bool:
         st.error(t("case.refused"))
         st.markdown("\n".join(f"- {p.column}: {p.value!r} — {reasons.say(p.reason)}" for p in exc.problems))
     except complaints.ComplaintError as exc:
-        st.error(f"{t('case.refused')} {exc}")
+        st.error(f"{t('case.refused')} {reasons.say(str(exc))}")
     except Busy:
         st.error(t("up.busy"))
     finally:

@@ -866,6 +866,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind.sales": ("销售/发货", "Sales"),
     "kind.customers": ("客户", "Customers"),
     "kind.contacts": ("回访计划", "Follow-up contacts"),
+    "kind.services": ("服务记录（维修保养）", "Service visits"),
     "kind.actions": ("整改措施", "Corrective actions"),
     # corrective actions
     "nav.actions": ("整改跟踪", "Actions"),

@@ -36,6 +36,17 @@ _ZH = [
     (r"has (?P<k>\d+) fields, header has (?P<w>\d+)", "该行有 {k} 个字段，表头有 {w} 个"),
     (r"the header names this column twice", "表头中该列名出现了两次"),
     (r"is before (?P<field>\S+)", "早于{field}"),
+    (r"closing needs customer_informed_at", "关闭前须先告知客户（告知客户时间）"),
+    (r"the customer's answer needs customer_informed_at", "客户确认须在告知客户之后（告知客户时间）"),
+    (r"a case the customer did not accept stays open", "客户不接受的投诉不能关闭"),
+    (r"a verification result needs verified_at", "核实结论须有核实时间"),
+    (
+        r"step (?P<s>\S+) does not apply to complaint (?P<c>\S+) \((?P<st>\S+)\)",
+        "这一步（{s}）不适用于投诉 {c} 当前的状态（{st}）",
+    ),
+    (r"step (?P<s>\S+) needs (?P<f>.*)", "这一步（{s}）须填写：{f}"),
+    (r"complaint (?P<c>\S+) changed meanwhile.*", "投诉 {c} 刚被他人更新：请看最新状态后再处理"),
+    (r"closing needs the customer informed first", "关闭前须先告知客户"),
     (
         r"mixes day-first and month-first dates: use YYYY-MM-DD",
         "日期混用了“日/月/年”和“月/日/年”：请用 YYYY-MM-DD",

@@ -108,6 +108,7 @@ _CHANGES = {
     "sales": ("sales", "period", ("overview", "causes")),
     "customers": ("customers", None, ("overview", "dimensions", "causes")),
     "contacts": ("contacts", "contact_date", ("overview",)),
+    "services": ("services", "service_date", ()),
     "actions": ("actions", "created_at", ("actions", "overview")),
 }
 

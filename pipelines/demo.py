@@ -302,6 +302,28 @@ def _contacts(rng, customers: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+def _services(customers: list[str]) -> pl.DataFrame:
+    """Service visits (维修保养) of the demo's customers: 60-90 a month. A generator of their
+    own, so the other demo files stay as they were."""
+    rng = np.random.default_rng(20261207)
+    rows = []
+    n_id = 0
+    for month in _months():
+        for _ in range(int(rng.integers(60, 90))):
+            n_id += 1
+            rows.append(
+                {
+                    "服务单号": f"FW{n_id:06d}",
+                    "客户编号": customers[int(rng.integers(0, len(customers)))],
+                    "服务日期": (month + timedelta(days=int(rng.integers(0, 27)))).isoformat(),
+                    "服务类型": ["保养", "维修", "其他"][int(rng.choice(3, p=[0.6, 0.35, 0.05]))],
+                    "员工编号": f"W{int(rng.integers(1, 7)):02d}",
+                    "产品": "整车" if rng.random() < 0.7 else "配件",
+                }
+            )
+    return pl.DataFrame(rows)
+
+
 # The demo's corrective-action tracker: one row per action, as a quality department keeps it.
 # The first file is the tracker at mid-2025; the second, a year later, adds versions (reviews,
 # approvals, completions) and new actions. Together they show every status and verdict on the
@@ -523,6 +545,7 @@ def demo_files(scale: float = 1.0) -> list[tuple[str, str, pl.DataFrame, str, st
     files.append(("survey", "售后调查.csv", after, "gb18030", "after-sales"))
     files.append(("complaints", "投诉.csv", complaints, "utf-8", None))
     files.append(("contacts", "回访计划.csv", contacts, "utf-8", None))
+    files.append(("services", "维修保养记录.csv", _services(customers), "gb18030", None))
     for name, tracker in zip(
         ("整改台账_2025年6月.csv", "整改台账_2026年11月.csv"), _action_trackers(), strict=True
     ):

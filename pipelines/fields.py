@@ -81,6 +81,16 @@ CONTACTS = (
     _f("outcome", "结果", "outcome", True),
 )
 
+# One row per service visit (维修保养, CONTRACT §9): the call plan samples their customers.
+SERVICES = (
+    _f("service_id", "服务单号", "id", True),
+    _f("customer_id", "客户编号", "id", True),
+    _f("service_date", "服务日期", "date", True),
+    _f("kind", "服务类型", "service_kind"),
+    _f("staff_id", "员工编号", "text"),
+    _f("product", "产品", "text"),
+)
+
 # Corrective actions (CONTRACT §5): every load adds a new version of each action it names.
 ACTIONS = (
     _f("action_id", "措施编号", "id", True),
@@ -113,6 +123,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "sales": SALES,
     "customers": CUSTOMERS,
     "contacts": CONTACTS,
+    "services": SERVICES,
     "actions": ACTIONS,
 }
 
@@ -124,6 +135,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sales": ("period", "customer_id", "product"),
     "customers": ("customer_id",),
     "contacts": ("contact_id",),
+    "services": ("service_id",),
     "actions": ("action_id",),
 }
 # Kinds whose loads add versions instead of refusing known keys (no --replace needed).
@@ -199,6 +211,15 @@ ENUMS: dict[str, dict[str, str]] = {
         "问题": "item",
         "维度": "dimension",
         "投诉": "complaint",
+    },
+    "service_kind": {
+        **{v: v for v in ("maintenance", "repair", "other")},
+        "保养": "maintenance",
+        "维护": "maintenance",
+        "维修": "repair",
+        "修理": "repair",
+        "其他": "other",
+        "其它": "other",
     },
     "validity": {
         **{v: v for v in ("valid", "invalid")},

@@ -302,7 +302,16 @@ def _conversion(f: Field, col: str, day_first: bool = False) -> tuple[str, str, 
             bad = f"{t} is not null and ({n} is null or {n} < 0 or {n} <> floor({n}))"
             return f"{n}::bigint", bad, "not a whole number >= 0"
         return n, f"{t} is not null and ({n} is null or {n} < 0)", "not a number >= 0"
-    if f.type in ("channel", "cause", "severity", "outcome", "source", "validity", "accepted"):
+    if f.type in (
+        "channel",
+        "cause",
+        "severity",
+        "outcome",
+        "source",
+        "validity",
+        "accepted",
+        "service_kind",
+    ):
         v = _enum_lookup(f.type, t)
         allowed = ", ".join(sorted(set(ENUMS[f.type].values())))
         return v, f"{t} is not null and {v} is null", f"unknown value; allowed: {allowed}"
@@ -1057,6 +1066,7 @@ _RECORD_COLUMNS = {
     "sales": "period, customer_id, product, shipments, quantity, revenue",
     "customers": "customer_id, name, region, industry, phone",
     "contacts": "contact_id, customer_id, contact_date, scope, channel, outcome",
+    "services": "service_id, customer_id, service_date, kind, staff_id, product",
     "actions": "action_id, title, source, questionnaire_id, item_id, dimension_id, cause_category, cause, "
     "scope, customer_id, responsible_dept, owner, plan, created_at, due_date, reviewed_at, approved_at, "
     "approved_by, customer_informed_at, done_at, cancelled_at, follows, ?::varchar, ?::varchar",

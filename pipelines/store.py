@@ -44,6 +44,7 @@ KIND_TABLES = {
     "sales": "sales",
     "customers": "customers",
     "contacts": "contacts",
+    "services": "services",
     "actions": "actions",
 }
 

@@ -28,6 +28,10 @@ checks as (
     select 'contacts', 'unknown_customer', count(*),
         count(*) filter (where customer_id not in (select customer_id from customers)),
     from stg_contacts
+    union all
+    select 'services', 'unknown_customer', count(*),
+        count(*) filter (where customer_id not in (select customer_id from customers)),
+    from stg_services
 ),
 
 final as (
