@@ -73,6 +73,23 @@ def _action_ids(con) -> list[str]:
     return [r[0] for r in con.execute("select action_id from lake.v_actions order by 1").fetchall()]
 
 
+def _case_params(con, name: str) -> list[dict]:
+    """Parameters naming complaint cases of every region (the limit must hide the others')."""
+    if name == "case_actions":
+        rows = con.execute(
+            "select distinct customer_id, cause_category, cause from lake.v_actions "
+            "where source = 'complaint' and customer_id is not null"
+        ).fetchall()
+        return [{"customer": c, "category": k, "cause": w} for c, k, w in rows]
+    rows = con.execute(
+        "select complaint_id, customer_id, cause from lake.v_complaint_cases "
+        "where status <> 'closed' order by complaint_id limit 12"
+    ).fetchall()
+    if name == "case_versions":
+        return [{"complaint": cid} for cid, _, _ in rows]
+    return [{"customer": c, "cause": w} for _, c, w in rows]
+
+
 def _same(name, whole, part, params):
     limited = query(whole, f"queries/{name}", params | {"regions": LIMIT})
     alone = query(part, f"queries/{name}", params)
@@ -101,6 +118,8 @@ def test_limited_user_sees_only_their_regions(pair, name):
     variants.append(_params(qid="after-sales", item_id="a1", overall_item=None))
     if name == "action_versions":
         variants = [{"action_id": a} for a in _action_ids(whole)]
+    if name in ("case_versions", "open_cases_of", "case_actions"):
+        variants = _case_params(whole, name)
     rows = 0
     for params in variants:
         limited = _same(name, whole, part, params)
@@ -109,7 +128,7 @@ def test_limited_user_sees_only_their_regions(pair, name):
             assert set(limited["customer_id"].drop_nulls()) <= own
         if "region" in limited.columns:
             assert set(limited["region"].drop_nulls()) <= set(LIMIT)
-    if name not in ("customer_item_levels", "complaints_list") or rows:
+    if name not in ("customer_item_levels", "complaints_list", "case_actions") or rows:
         assert rows > 0, f"{name} returned nothing: the comparison proves nothing"
 
 
