@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     qadd.add_argument("file")
     qsub.add_parser("list", help="list questionnaires")
 
-    ld = sub.add_parser("load", help="load a survey, complaints, sales, customers or contacts file")
+    ld = sub.add_parser(
+        "load", help="load a survey, complaints, sales, customers, contacts, services or actions file"
+    )
     ld.add_argument("kind", choices=KINDS)
     ld.add_argument("file")
     ld.add_argument("--questionnaire", help="questionnaire id (survey files)")
