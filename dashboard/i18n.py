@@ -345,8 +345,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "auth.password_stdin": ("密码从标准输入读取", "the password is read from stdin"),
     "auth.demo": (
-        "演示仓库：用户 demo-manager、demo-engineer、demo-analyst、demo-admin，密码均为 demo。",
-        "Demo warehouse: users demo-manager, demo-engineer, demo-analyst and demo-admin, password demo.",
+        "演示仓库：用户 demo-manager、demo-engineer、demo-analyst、demo-admin、demo-agent（客服专员）、"
+        "demo-department（质量部），密码均为 demo。",
+        "Demo warehouse: users demo-manager, demo-engineer, demo-analyst, demo-admin, demo-agent and "
+        "demo-department (quality department), password demo.",
     ),
     "admin.add": ("添加用户", "Add user"),
     "admin.added": ("已添加用户 {name}", "Added user {name}"),
