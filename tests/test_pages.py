@@ -1179,7 +1179,9 @@ def test_the_follow_up_targets_are_settings_the_overview_and_settings_page_follo
 def test_service_visits_load_through_the_upload_page(app):
     open_page(app, "upload")
     app.selectbox(key="upload_kind").set_value("services").run()
-    text = "服务单号,客户编号,服务日期,服务类型\nFW-NEW-1,C001,2026-10-08,保养\nFW-NEW-2,C002,2026-10-09,维修\n"
+    text = (
+        "服务单号,客户编号,服务日期,服务类型\nFW-NEW-1,C001,2026-10-08,保养\nFW-NEW-2,C002,2026-10-09,维修\n"
+    )
     app.file_uploader(key="upload_file").set_value(("维修保养.csv", text.encode("gbk"), "text/csv")).run()
     assert any("校验通过" in s.value for s in app.success), [e.value for e in app.error]
     app.button(key="do_load").click().run()
