@@ -108,7 +108,16 @@ def register_form() -> None:
                 if _write(lambda con: complaints.register(con, record, auth.name(), now())):
                     st.session_state.pop("case_duplicate_ok", None)
                     st.session_state[PICKED] = record["complaint_id"]
-                    st.success(t("case.registered", id=record["complaint_id"]))
+                    # drawn again: the counts and the board above include the new case
+                    st.session_state["case_registered"] = record["complaint_id"]
+                    st.rerun()
+
+
+def registered() -> None:
+    """The number of the complaint just registered, said after the page was drawn again."""
+    found = st.session_state.pop("case_registered", None)
+    if found:
+        st.success(t("case.registered", id=found))
 
 
 def counts() -> None:

@@ -11,6 +11,7 @@ start()
 st.title(t("nav.complaints"))
 st.caption(t("case.help"))
 desk.counts()
+desk.registered()
 if auth.can("register"):
     with st.expander(t("case.new"), icon=":material/add_call:"):
         desk.register_form()
