@@ -43,7 +43,23 @@ def _variants(reader) -> list[dict]:
         "limit": 200,
     }
     customer = reader.query("customers_surveyed", base)["customer_id"][0]
+    # the complaint desk's queries: an open case, and an action made from a complaint
+    cur = reader.cursor(LAKE)
+    try:
+        case = cur.execute(
+            "select complaint_id, customer_id, cause from v_complaint_cases where status <> 'closed' limit 1"
+        ).fetchone()
+        action = cur.execute(
+            "select cause_category, cause from v_actions where source = 'complaint' limit 1"
+        ).fetchone()
+    finally:
+        cur.close()
+    cases = [
+        base | {"complaint": case[0], "customer": case[1], "cause": case[2], "me": "demo-engineer"},
+        base | {"customer": case[1], "category": action[0], "cause": action[1]},
+    ]
     return [
+        *cases,
         base,
         base | {"scope": "sales", "whole_range": True, "by": "scope", "grain": "quarter"},
         base | {"customer_id": customer, "segment": ["key"], "regions": ["华东"]},
