@@ -235,11 +235,15 @@ GRAINS = {
     "v_customer_item_scores": "period_grain, period_start, questionnaire_id, customer_id, item_id",
     "v_staff_scores": "period_grain, period_start, questionnaire_id, scope, staff_id",
     "v_complaint_service": "period_grain, period_start",
+    "v_complaint_cases": "complaint_id",
     "v_sample_coverage": "period_grain, period_start, questionnaire_id",
     "v_csi_change": "period_grain, period_start, questionnaire_id, measure",
 }
 
 ASSERTIONS = [
+    "select * from v_complaint_cases where status not in "
+    "('registered', 'assigned', 'responded', 'verified', 'resolved', 'closed') "
+    "or versions < 1 or verify_due_date <= received_at::date or respond_due_at <> received_at + interval 24 hour",
     "select * from v_csi_period where period_grain not in ('month', 'quarter', 'year')",
     "select * from v_csi_period where period_start <> date_trunc(period_grain, period_start)",
     "select * from v_csi_period where segment not in ('key', 'general')",
