@@ -327,10 +327,19 @@ ROLE_PAGES = {
 
 
 def nav_links(page) -> list[str]:
-    # Each link's text is its icon's ligature name, then its title.
-    return [
-        t.strip().splitlines()[-1] for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
-    ]
+    # Each link's text is its icon's ligature name, then its title. A sign-in through the
+    # identity provider may still be navigating (its redirect back): read again once it settled.
+    for _ in range(3):
+        try:
+            texts = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+        except playwright.Error as exc:
+            if "Execution context was destroyed" not in str(exc):
+                raise
+            page.wait_for_load_state()
+            settle(page)
+            continue
+        return [t.strip().splitlines()[-1] for t in texts]
+    raise AssertionError("the page kept navigating")
 
 
 def test_each_role_sees_its_pages_and_anonymous_visits_see_nothing(server, browser):
