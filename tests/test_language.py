@@ -11,7 +11,17 @@ from test_pages import login, open_page, private_app
 
 from pipelines.fields import FIELDS
 
-PAGES = ["overview", "dimensions", "pareto", "causes", "voice", "competitors", "actions", "report"]
+PAGES = [
+    "overview",
+    "dimensions",
+    "pareto",
+    "causes",
+    "voice",
+    "competitors",
+    "actions",
+    "complaints",
+    "report",
+]
 PAGES += ["upload", "settings", "admin"]
 # What must not show in the Chinese interface: the contract's field ids and English words the
 # dashboard used to leak (status values, channels, cause categories, grains).
@@ -21,10 +31,12 @@ ENGLISH |= {"man", "machine", "material", "method", "measurement", "environment"
 
 
 ROLES = {
-    "manager": PAGES[:8],
-    "engineer": PAGES[:8],
-    "analyst": [*PAGES[:8], "upload"],
+    "manager": PAGES[:9],
+    "engineer": PAGES[:9],
+    "analyst": [*PAGES[:9], "upload"],
     "admin": PAGES,
+    "agent": PAGES[:9],
+    "department": PAGES[:9],
 }
 # Codes that must read as words in the Chinese interface: the demo's dimension ids, severities,
 # action sources and steps, roles, audit events, and what a null used to print as.
