@@ -9,18 +9,18 @@ import zoneinfo
 import polars as pl
 import streamlit as st
 
-from dashboard import actions, auth, reasons
+from dashboard import actions, auth, charts, reasons
 from dashboard.i18n import label, labels, t
 from dashboard.state import open_for_write, q, settings_row
 from dashboard.widgets import table
 from pipelines import complaints
 from pipelines.errors import ValidationError
+from pipelines.fields import ENUMS
 from warehouse.lake import Busy
 
 PICKED = "case_picked"
-CHANNELS = ("phone", "mail", "onsite", "mobile", "email", "web")
-CATEGORIES = ("man", "machine", "material", "method", "measurement", "environment")
-SEVERITIES = ("low", "medium", "high", "critical")
+# The codes a form offers: the loader's canonical values (each spelling maps to one of them).
+CHANNELS, SEVERITIES = (tuple(dict.fromkeys(ENUMS[name].values())) for name in ("channel", "severity"))
 BOARD_ORDER = [
     "complaint_id", "status", "severity", "customer_name", "cause", "responsible_dept", "handler",
     "answer_hours_left", "verify_days_left", "verify_due_date", "promised_at", "is_overdue", "received_at",
@@ -83,7 +83,7 @@ def register_form() -> None:
         left, right = st.columns(2)
         with left:
             channel = _choice("channel", CHANNELS, "channel", "case_channel")
-            category = _choice("cause_category", CATEGORIES, "cat", "case_category", optional=False)
+            category = _choice("cause_category", charts.CATEGORIES, "cat", "case_category", optional=False)
             severity = _choice("severity", SEVERITIES, "sev", "case_severity")
         with right:
             product = st.text_input(t("col.product"), key="case_product")

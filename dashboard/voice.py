@@ -18,8 +18,6 @@ from pipelines import topics
 from pipelines.errors import TopicError
 from warehouse.lake import Busy
 
-CAUSE_CODES = ("man", "machine", "material", "method", "measurement", "environment")
-
 
 def topic_bars(frame: pl.DataFrame) -> go.Figure:
     """Comments per topic, the dissatisfied ones in red; click a bar to read them."""
@@ -187,8 +185,8 @@ def suggest_topic(term: str) -> None:
         keywords = st.text_input(t("voice.topic_keywords"), term, help=t("voice.keywords_help"))
         category = st.selectbox(
             t("col.cause_category"),
-            [None, *CAUSE_CODES],
-            format_func={None: "—", **labels(CAUSE_CODES, "cat")}.get,
+            [None, *CATEGORIES],
+            format_func={None: "—", **labels(CATEGORIES, "cat")}.get,
         )
         if st.form_submit_button(t("voice.save_topic")):
             words = [w.strip() for w in re.split(r"[,，;；]", keywords) if w.strip()]
