@@ -31,7 +31,7 @@ browser-deps:
 test: setup browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	MANYI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+	MANYI_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q --durations=25
 
 lint: setup
 	$(BIN)/ruff check .

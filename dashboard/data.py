@@ -210,6 +210,7 @@ def warm_overview() -> None:
     f = default_filters(questionnaires.row(0, named=True))
     prefetch([("filter_values", {"qid": f.questionnaire_id})])
     overview(f)
+    kpi_targets()
 
 
 def rates_table(f: Filters) -> pl.DataFrame:
