@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import store
+from pipelines import calls, store
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
@@ -141,6 +141,20 @@ def _parser() -> argparse.ArgumentParser:
     tplist = tpsub.add_parser("list", help="the topics in force (for one questionnaire with --questionnaire)")
     tplist.add_argument("--questionnaire")
     tpsub.add_parser("export", help="print the company-wide topics as a topic file")
+    cl = sub.add_parser("calls", help="the monthly follow-up call plan and the calls taken on it")
+    clsub = cl.add_subparsers(dest="action", required=True)
+    clplan = clsub.add_parser("plan", help="plan a month's calls from the questionnaire's [calls] rules")
+    clplan.add_argument("--questionnaire", required=True)
+    clplan.add_argument("--month", required=True, help="YYYY-MM")
+    clplan.add_argument("--assign", help="agents to hand the new calls to, round-robin: NAME,NAME…")
+    clrec = clsub.add_parser("record", help="record one attempt of a call (and its answers when completed)")
+    clrec.add_argument("call_id")
+    clrec.add_argument("--outcome", required=True, help="completed | refused | unreached")
+    clrec.add_argument("--answer", action="append", default=[], help="ITEM=VALUE (item id or column)")
+    clrec.add_argument("--comment")
+    clrec.add_argument("--at", help="when the call was made (default: now, company time)")
+    clrec.add_argument("--callback-at", help="the callback appointment of an unreached call")
+    clrec.add_argument("--user", required=True, help="the agent who made the call")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -409,7 +423,7 @@ def _run(args, path: Path) -> int:
             print(str(exc), file=sys.stderr)
             return 1
         return 0
-    reads = args.command in ("query", "batches", "rollback", "maintain", "report", "export") or (
+    reads = args.command in ("query", "batches", "rollback", "maintain", "report", "export", "calls") or (
         args.command in ("setting", "user", "topics") and args.action in ("list", "export")
     )
     if reads and not lake_exists(path):
@@ -455,6 +469,8 @@ def _run(args, path: Path) -> int:
             return cmd_report(con, args)
         if args.command == "topics":
             return cmd_topics(con, args)
+        if args.command == "calls":
+            return cmd_calls(con, args)
         if args.command == "export":
             from warehouse.move import export
 
@@ -519,6 +535,52 @@ def _from_toml(path: str, store_it) -> int:
         print(f"cannot read {path}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _datetime(text: str | None, option: str) -> datetime | None:
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern)
+        except ValueError:
+            continue
+    raise calls.CallError(f"{option} {text!r} is not a date and time (YYYY-MM-DD HH:MM)")
+
+
+def cmd_calls(con, args) -> int:
+    """`calls plan` and `calls record`; the last stdout line is JSON."""
+    try:
+        if args.action == "plan":
+            agents = [a.strip() for a in (args.assign or "").split(",") if a.strip()]
+            emit(calls.plan(con, args.questionnaire, calls.month_start(args.month), _os_user(), agents))
+            return 0
+        user = users.get(con, args.user)
+        if user is None or user.disabled:
+            raise calls.CallError(f"no active user {args.user!r}")
+        answers = _pairs(args.answer, "--answer")
+        emit(
+            calls.record(
+                con,
+                args.call_id,
+                args.outcome,
+                user.name,
+                answers=answers,
+                comment=args.comment,
+                at=_datetime(args.at, "--at"),
+                callback_at=_datetime(args.callback_at, "--callback-at"),
+                role=user.role,
+            )
+        )
+        return 0
+    except calls.CallError as exc:
+        print(str(exc), file=sys.stderr)
+        emit({"status": "refused", "reason": str(exc)})
+        return 1
+    except ValidationError as exc:
+        print(exc.report(), file=sys.stderr)
+        emit({"status": "refused", "problems": exc.total, "first": [p.__dict__ for p in exc.problems[:20]]})
+        return 1
 
 
 def cmd_report(con, args) -> int:

@@ -79,6 +79,13 @@ CONTACTS = (
     _f("scope", "口径", "scope"),
     _f("channel", "调查方式", "channel"),
     _f("outcome", "结果", "outcome", True),
+    # A call of the call plan (CONTRACT §9): one row per attempt, written by the call desk or
+    # `calls record`; a call centre's file may carry them too.
+    _f("call_id", "回访任务", "text"),
+    _f("agent", "回访员", "text"),
+    _f("contacted_at", "回访时间", "datetime"),
+    _f("callback_at", "预约回拨时间", "datetime"),
+    _f("note", "备注", "text"),
 )
 
 # One row per service visit (维修保养, CONTRACT §9): the call plan samples their customers.

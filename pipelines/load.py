@@ -971,10 +971,20 @@ def _existing_keys(con, job: LoadJob, problems: list[Problem]) -> int:
     return len(rows)
 
 
-def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
+def commit(
+    con,
+    prepared: Prepared,
+    progress: Progress = _noop,
+    *,
+    check: Callable[[object], None] | None = None,
+    companions: tuple[tuple[Prepared, str], ...] = (),
+) -> LoadResult:
     """Write a prepared upload in one transaction; nothing is written if anything fails. A
     commit that meets another writer's is retried (warehouse.lake.write): only the writes run
-    again, not the validation or the scoring."""
+    again, not the validation or the scoring. `check(con)` runs first inside the transaction
+    (it raises to refuse a write made stale meanwhile); `companions` are other kinds' validated
+    rows (held in temp tables by load_together), written in the same transaction as batches
+    of their own."""
     job = prepared.job
     if prepared.duplicate_of:
         return LoadResult(
@@ -993,24 +1003,19 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
             # commit checks its keys again against what that load wrote.
             con.execute("delete from write_locks where name = 'load'")
             con.execute("insert into write_locks values ('load')")
+            if check is not None:
+                check(con)
             if not job.replace:
                 _recheck_keys(con, prepared)
             superseded = (
                 store.supersede(con, job.kind, batch_id, now, job.questionnaire_id) if job.replace else []
             )
-            con.execute(
-                "insert into batches values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
-                [
-                    batch_id,
-                    job.kind,
-                    job.file_name,
-                    job.sha256,
-                    prepared.rows,
-                    job.questionnaire_id,
-                    now,
-                    json.dumps(job.options(), ensure_ascii=False),
-                ],
-            )
+            _add_batch(con, prepared, batch_id, now)
+            for held, table in companions:
+                held_batch = f"{batch_id}-{held.job.kind}"
+                _add_batch(con, held, held_batch, now)
+                _write_records(con, held.job.kind, held.job, held_batch, source=table)
+                audit.record(con, "load", held_batch, _load_detail(held, []), now, held.job.user)
             if job.kind == "survey":
                 _write_survey(con, prepared, batch_id, progress)
             else:
@@ -1020,15 +1025,7 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
             if superseded and job.kind == "survey":
                 progress(0.9, "refreshing superseded batches")
                 store.rebuild_survey_rollups(con, superseded)
-            detail = {
-                "kind": job.kind,
-                "file": job.file_name,
-                "rows": prepared.rows,
-                "superseded": prepared.existing,
-                **({"note": job.note} if job.note else {}),
-                **({"retries": len(retries)} if retries else {}),
-            }
-            audit.record(con, "load", batch_id, detail, now, job.user)
+            audit.record(con, "load", batch_id, _load_detail(prepared, retries), now, job.user)
             progress(0.97, "committing")
 
         def again(tries: int, exc: BaseException) -> None:
@@ -1060,12 +1057,43 @@ def commit(con, prepared: Prepared, progress: Progress = _noop) -> LoadResult:
     )
 
 
+def _add_batch(con, prepared: Prepared, batch_id: str, now: datetime) -> None:
+    job = prepared.job
+    con.execute(
+        "insert into batches values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
+        [
+            batch_id,
+            job.kind,
+            job.file_name,
+            job.sha256,
+            prepared.rows,
+            job.questionnaire_id,
+            now,
+            json.dumps(job.options(), ensure_ascii=False),
+        ],
+    )
+
+
+def _load_detail(prepared: Prepared, retries: list) -> dict:
+    """The audit event's detail of a load."""
+    job = prepared.job
+    return {
+        "kind": job.kind,
+        "file": job.file_name,
+        "rows": prepared.rows,
+        "superseded": prepared.existing,
+        **({"note": job.note} if job.note else {}),
+        **({"retries": len(retries)} if retries else {}),
+    }
+
+
 _RECORD_COLUMNS = {
     "complaints": "complaint_id, customer_id, received_at, channel, product, dimension as dimension_id, "
     "cause_category, cause, severity, responsible_dept, first_response_at, verified_at, resolved_at, description",
     "sales": "period, customer_id, product, shipments, quantity, revenue",
     "customers": "customer_id, name, region, industry, phone",
-    "contacts": "contact_id, customer_id, contact_date, scope, channel, outcome",
+    "contacts": "contact_id, customer_id, contact_date, scope, channel, outcome, call_id, agent, contacted_at, "
+    "callback_at, note",
     "services": "service_id, customer_id, service_date, kind, staff_id, product",
     "actions": "action_id, title, source, questionnaire_id, item_id, dimension_id, cause_category, cause, "
     "scope, customer_id, responsible_dept, owner, plan, created_at, due_date, reviewed_at, approved_at, "
@@ -1085,19 +1113,28 @@ _COMPLAINT_CASE = (
 )
 
 
-def _write_records(con, kind: str, job: LoadJob, batch_id: str) -> None:
+def _write_records(con, kind: str, job: LoadJob, batch_id: str, source: str = "typed") -> None:
+    """Insert the validated rows of `source` (the staged `typed`, or a companion's copy)."""
     extra = [job.user, job.note] if kind == "actions" else []
     if kind == "complaints":  # by name: a migrated table has the case's columns at its end
         case = ", ".join(_COMPLAINT_CASE)
         names = _RECORD_COLUMNS[kind].replace("dimension as dimension_id", "dimension_id")
         con.execute(
             f"insert into complaints (batch_id, {names}, source_row, {case}, changed_by, change_note) "
-            f"select ?, {_RECORD_COLUMNS[kind]}, __row, {case}, ?, ? from typed order by __row",
+            f"select ?, {_RECORD_COLUMNS[kind]}, __row, {case}, ?, ? from {source} order by __row",
             [batch_id, job.user, job.note],
         )
         return
+    if kind == "contacts":  # by name too: the call's columns (schema 23) are at the table's end
+        names = _RECORD_COLUMNS[kind]
+        con.execute(
+            f"insert into contacts (batch_id, {names}, source_row) "
+            f"select ?, {names}, __row from {source} order by __row",
+            [batch_id],
+        )
+        return
     con.execute(
-        f"insert into {kind} select ?, {_RECORD_COLUMNS[kind]}, __row from typed order by __row",
+        f"insert into {kind} select ?, {_RECORD_COLUMNS[kind]}, __row from {source} order by __row",
         [batch_id, *extra],
     )
 
@@ -1214,6 +1251,26 @@ def _lit(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
         raise ValueError(f"unsafe identifier {value!r}")
     return f"'{value}'"
+
+
+def load_together(con, jobs: list[LoadJob], check: Callable[[object], None] | None = None) -> LoadResult:
+    """Validate several forms' records of different kinds, each exactly as its own load would,
+    and write them in one transaction: all or nothing (a call's attempt and its survey
+    response). `check(con)` runs inside the transaction: it refuses a write that another one
+    made stale meanwhile (two browser tabs saving one call). Returns the last job's result;
+    ValidationError names the first job's problems that failed, and nothing is written."""
+    held: list[tuple[Prepared, str]] = []
+    try:
+        for n, job in enumerate(jobs[:-1]):
+            prepared = prepare(con, job)
+            table = f"held_{n}"
+            con.execute(f"create or replace temp table {table} as select * from typed")
+            release(con)
+            held.append((prepared, table))
+        return commit(con, prepare(con, jobs[-1]), check=check, companions=tuple(held))
+    finally:
+        for _, table in held:
+            con.execute(f"drop table if exists temp.{table}")
 
 
 def load(con, job: LoadJob, progress: Progress = _noop) -> LoadResult:

@@ -61,6 +61,27 @@ class Item:
     dimension: str
     scale: str
     label: str | None = None
+    # The question as asked on the call or printed (default: the column), and whether the call
+    # desk and the form page insist on an answer (CONTRACT §9). Wording, not meaning: a change
+    # of either is not a change of the item (check_change).
+    text: str | None = field(default=None, compare=False)
+    required: bool = field(default=False, compare=False)
+
+    @property
+    def question(self) -> str:
+        return self.text or self.column
+
+
+@dataclass(frozen=True)
+class CallRules:
+    """The monthly call plan's rules, the questionnaire's [calls] table (CONTRACT §9)."""
+
+    new_sales: bool = True
+    service_share: float = 0.0
+    key_accounts: bool = False
+    resurvey_dissatisfied: bool = False
+    quiet_days: int = 30
+    max_attempts: int = 3
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,7 @@ class Questionnaire:
     overall_item: str | None = None  # an overall-satisfaction item, for key-driver analysis
     topics: tuple[Topic, ...] = ()  # comment topics (pipelines/topics.py)
     source: str = ""
+    calls: CallRules | None = None  # the monthly call plan ([calls]); None: no plan
 
     def scale(self, scale_id: str) -> Scale:
         return next(s for s in self.scales if s.id == scale_id)
@@ -89,6 +111,10 @@ class Questionnaire:
         data.pop("overall_item")
         data.pop("cadence")
         data.pop("topics")
+        data.pop("calls")
+        for item in data["items"]:
+            item.pop("text")
+            item.pop("required")
         return json.loads(json.dumps(data, sort_keys=True, default=str))
 
 
@@ -173,6 +199,7 @@ def parse(text: str) -> Questionnaire:
         "topics",
         "title_en",
         "names_en",
+        "calls",
     }
     for key in raw:
         if key not in known:
@@ -187,6 +214,7 @@ def parse(text: str) -> Questionnaire:
     dimensions = _parse_dimensions(raw.get("dimensions", []), scales, problems)
     items = _parse_items(raw.get("items", []), scales, dimensions, problems)
     topics = parse_list(raw.get("topics"), problems)
+    calls = _parse_calls(raw.get("calls"), problems)
     overall = raw.get("overall_item")
     if overall is not None and (not isinstance(overall, str) or overall not in {i.id for i in items}):
         problems.append(f"overall_item: {overall!r} is not an item id")
@@ -204,7 +232,43 @@ def parse(text: str) -> Questionnaire:
         overall_item=overall,
         topics=topics,
         source=text,
+        calls=calls,
     )
+
+
+_CALL_FLAGS = ("new_sales", "key_accounts", "resurvey_dissatisfied")
+
+
+def _parse_calls(raw, problems: list[str]) -> CallRules | None:
+    """The [calls] table: every key optional, each checked for its type and range."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(f"calls: expected a table ([calls]), got {raw!r}")
+        return None
+    values: dict = {}
+    for key, value in raw.items():
+        if key in _CALL_FLAGS:
+            if not isinstance(value, bool):
+                problems.append(f"calls.{key}: expected true or false, got {value!r}")
+                continue
+        elif key == "service_share":
+            value = _number(value, "calls.service_share", problems)
+            if value is None:
+                continue
+            if not 0 <= value <= 1:
+                problems.append(f"calls.service_share: {value:g} must be between 0 and 1")
+                continue
+        elif key in ("quiet_days", "max_attempts"):
+            low = 0 if key == "quiet_days" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 3660:
+                problems.append(f"calls.{key}: expected a whole number from {low} to 3660, got {value!r}")
+                continue
+        else:
+            problems.append(f"calls: unknown key {key!r}")
+            continue
+        values[key] = value
+    return CallRules(**values)
 
 
 def _check_id(value, where: str, seen: set, problems: list[str]) -> bool:
@@ -347,7 +411,25 @@ def _parse_items(raw_items, scales, dims, problems: list[str]) -> list[Item]:
                     f"{where}: dimension {dim!r} has points for values {extra} "
                     f"that scale {scale!r} does not have"
                 )
-        items.append(Item(id=raw["id"], column=column, dimension=dim, scale=scale, label=raw.get("label")))
+        text = raw.get("text")
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            problems.append(f"{where}.text: expected the question's text, got {text!r}")
+            text = None
+        required = raw.get("required", False)
+        if not isinstance(required, bool):
+            problems.append(f"{where}.required: expected true or false, got {required!r}")
+            required = False
+        items.append(
+            Item(
+                id=raw["id"],
+                column=column,
+                dimension=dim,
+                scale=scale,
+                label=raw.get("label"),
+                text=text.strip() if text else None,
+                required=required,
+            )
+        )
     return items
 
 

@@ -1,25 +1,17 @@
 -- One row per grain x period x scope: follow-up callback and survey success.
 with
 
-contacts as (select * from contact_facts),
-grains as (select * from stg_grains),
-
 counts as (
-    select
-        grains.period_grain,
-        date_trunc(grains.period_grain, contacts.contact_date)::date as period_start,
-        contacts.scope,
-        count(*) as planned,
-        count(*) filter (where contacts.outcome in ('completed', 'refused')) as reached,
-        count(*) filter (where contacts.outcome = 'completed') as completed,
-    from contacts
-    cross join grains
+    select period_grain, period_start, scope, sum(planned) as planned, sum(reached) as reached,
+        sum(completed) as completed,
+    from contact_counts
     group by all
 ),
 
 final as (
     select
-        *,
+        period_grain, period_start, scope, planned::bigint as planned, reached::bigint as reached,
+        completed::bigint as completed,
         pct(reached, planned) as callback_success_pct,
         pct(completed, reached) as survey_success_pct,
     from counts

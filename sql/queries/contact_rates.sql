@@ -14,7 +14,7 @@ counts as (
     select
         period_trunc($grain, contact_date)::date as period_start,
         count(*) as planned,
-        count(*) filter (where outcome in ('completed', 'refused')) as reached,
+        count(*) filter (where reached) as reached,
         count(*) filter (where outcome = 'completed') as completed,
     from contacts
     group by all

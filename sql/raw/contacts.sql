@@ -1,4 +1,5 @@
--- One row per planned follow-up contact.
+-- One row per planned follow-up contact; a call of the call plan (schema 23) has a row per
+-- attempt, with its call, agent, time, callback appointment and note.
 create table if not exists contacts (
     batch_id varchar not null,
     contact_id varchar not null,
@@ -7,5 +8,10 @@ create table if not exists contacts (
     scope varchar,
     channel varchar,
     outcome varchar not null,
-    source_row bigint not null
+    source_row bigint not null,
+    call_id varchar,
+    agent varchar,
+    contacted_at timestamp,
+    callback_at timestamp,
+    note varchar
 );
