@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines import store, topics
+from pipelines import calls, store, topics
 from pipelines.load import LoadJob, load
 from warehouse import open_warehouse, users
 from warehouse.lake import data_dir
@@ -553,6 +553,50 @@ def demo_files(scale: float = 1.0) -> list[tuple[str, str, pl.DataFrame, str, st
     return files
 
 
+DEMO_AGENTS = ("demo-agent", "demo-agent2")
+
+
+def _call_desk(con) -> dict:
+    """The latest month's call plan of both questionnaires, handed to the two demo agents, with
+    calls in every state (CONTRACT §9): completed with answers, refused, unreached with a
+    callback appointment, unreached three times (closed), and open ones not tried yet."""
+    month = _months()[-1]
+    rng = np.random.default_rng(20261101)
+    states = {"completed": 0, "refused": 0, "unreached": 0, "open": 0}
+    for qid in ("dealer-sales", "after-sales"):
+        calls.plan(con, qid, month, "demo-manager", list(DEMO_AGENTS))
+        questionnaire = store.get_questionnaire(con, qid)
+        planned = con.execute(
+            "select call_id, assigned_to from call_plan where questionnaire_id = ? and plan_month = ? "
+            "order by call_id",
+            [qid, month],
+        ).fetchall()
+        # A few of each state (each attempt is a write of its own, about a second); the rest open.
+        worked = ("completed", "completed", "refused", "callback", "completed", "unreached")
+        for n, (call, agent) in enumerate(planned):
+            at = datetime(month.year, month.month, 20 + n % 8, 9 + n % 8, 10 * (n % 6))
+            kind = worked[n] if n < len(worked) else "open"
+            if kind == "completed":
+                answers = {
+                    item.id: str(
+                        int(rng.choice([s.value for s in questionnaire.scale(item.scale).levels][-3:]))
+                    )
+                    for item in questionnaire.items
+                }
+                comment = GOOD_COMMENTS[n % len(GOOD_COMMENTS)]
+                calls.record(con, call, "completed", agent, answers=answers, comment=comment, at=at)
+            elif kind == "refused":
+                calls.record(con, call, "refused", agent, comment="客户表示没有时间", at=at)
+            elif kind == "callback":
+                later = at + timedelta(days=3, hours=2)
+                calls.record(con, call, "unreached", agent, at=at, callback_at=later)
+            elif kind == "unreached":
+                for attempt in range(3):
+                    calls.record(con, call, "unreached", agent, at=at + timedelta(days=attempt))
+            states[{"callback": "open"}.get(kind, kind)] += 1
+    return states
+
+
 def build_demo(
     path: Path,
     *,
@@ -593,6 +637,9 @@ def build_demo(
         for role in ROLES:  # the department user works the cases of the quality department
             dept = DEPTS["测"] if role == "department" else None
             users.add(con, f"demo-{role}", role, "demo", by="demo", dept=dept)
+        users.add(con, DEMO_AGENTS[1], "agent", "demo", by="demo")
+        summary["calls"] = _call_desk(con)
+        log(f"planned and worked the calls of {_months()[-1]:%Y-%m}: {summary['calls']}")
     finally:
         con.close()
     return summary
