@@ -34,6 +34,7 @@ LAYOUT = [
     ("nav.section.analysis", "competitors", ":material/compare_arrows:"),
     ("nav.section.analysis", "actions", ":material/task_alt:"),
     ("nav.section.analysis", "complaints", ":material/support_agent:"),
+    ("nav.section.analysis", "calls", ":material/call:"),
     ("nav.section.analysis", "report", ":material/picture_as_pdf:"),
     ("nav.section.data", "upload", ":material/upload_file:"),
     ("nav.section.data", "settings", ":material/settings:"),
@@ -70,7 +71,7 @@ page = st.navigation(pages)
 auth.logout_button()
 # Upload, settings, users and the complaint desk are not analyses: the filters stay, hidden.
 st.session_state["filters"] = sidebar(
-    shown=page.url_path not in ("upload", "settings", "admin", "complaints")
+    shown=page.url_path not in ("upload", "settings", "admin", "complaints", "calls")
 )
 page.run()
 copy_soon()  # the in-memory copy for the pages after this one (warehouse.mirror)

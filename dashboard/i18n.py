@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 import streamlit as st
 
@@ -1138,6 +1140,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "detail": ("详情", "Detail"),
 }
 TEXT.update({f"col.{name}": pair for name, pair in COLUMNS.items()})
+
+
+def _text_files() -> None:
+    """The labels kept as data (dashboard/texts/*.toml: key = ["中文", "English"]); a key is
+    defined once, here or in a file."""
+    for path in sorted((Path(__file__).parent / "texts").glob("*.toml")):
+        for key, pair in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            if key in TEXT:
+                raise RuntimeError(f"{path.name}: {key!r} is defined twice")
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                raise RuntimeError(f'{path.name}: {key!r} must be ["中文", "English"]')
+            TEXT[key] = (pair[0], pair[1])
+
+
+_text_files()
 
 
 _LANG: ContextVar[str | None] = ContextVar("manyi_lang", default=None)

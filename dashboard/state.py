@@ -242,6 +242,9 @@ def _key(name: str, params: dict) -> tuple:
     # A department user sees its own department's cases only (queries that take $dept).
     if "$dept" in sql_file(f"queries/{name}"):
         params["dept"] = getattr(user, "dept", None) if user.role == "department" else None
+    # An agent sees its own calls only (queries that take $agent); others may name an agent.
+    if "$agent" in sql_file(f"queries/{name}"):
+        params["agent"] = user.name if user.role == "agent" else params.get("agent")
     # A user limited to regions sees only their customers' rows: enforced by warehouse.sql.
     params["regions"] = tuple(user.regions) if user.regions else None
     if user.regions and not honours_regions(name):

@@ -301,8 +301,11 @@ def unmasked(con, call: str, user: str) -> str | None:
     found = get(con, call)
     if found["status"] != "open" or found["assigned_to"] != user:
         raise CallError(f"call {call} is not an open call of yours")
+    # The raw row of the active version (the staged customers hold the number masked only).
     rows = con.execute(
-        "select phone from stg_customers where customer_id = ?", [found["customer_id"]]
+        "select customers.phone from customers join stg_customers as active using (batch_id, customer_id) "
+        "where customers.customer_id = ?",
+        [found["customer_id"]],
     ).fetchall()
     phone = rows[0][0] if rows else None
     audit.append(

@@ -236,6 +236,8 @@ GRAINS = {
     "v_staff_scores": "period_grain, period_start, questionnaire_id, scope, staff_id",
     "v_complaint_service": "period_grain, period_start",
     "v_complaint_cases": "complaint_id",
+    "v_call_plan": "call_id",
+    "v_agent_kpis": "period_grain, period_start, agent",
     "v_sample_coverage": "period_grain, period_start, questionnaire_id",
     "v_csi_change": "period_grain, period_start, questionnaire_id, measure",
 }
@@ -258,6 +260,14 @@ ASSERTIONS = [
     "select * from v_complaint_pareto where cause_category not in "
     "('man', 'machine', 'material', 'method', 'measurement', 'environment')",
     "select * from v_contact_kpis where reached > planned or completed > reached",
+    "select * from v_agent_kpis where reached > planned or completed > reached",
+    "select * from v_call_plan where status not in ('open', 'completed', 'refused', 'unreached') "
+    "or (status = 'open') <> (last_outcome is null or last_outcome = 'unreached') "
+    "or (callback_at is not null and status <> 'open') or len(reasons) = 0",
+    # Every agent's calls add up to the follow-up KPIs' (a call counts once).
+    "select * from (select period_grain, period_start, sum(planned) as n from v_agent_kpis group by all) as a "
+    "join (select period_grain, period_start, sum(planned) as n from v_contact_kpis group by all) as c "
+    "using (period_grain, period_start) where a.n > c.n",
     "select * from v_customer_segment where segment not in ('key', 'general')",
     "select * from v_dimension_scores where mean_score < 0 or mean_score > 100 or responses > ratings",
     # Histogram counts add up to the dimension's ratings.

@@ -13,6 +13,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "register": ("engineer", "agent", "admin"),  # register complaints as they arrive
     "cases": ("engineer", "department", "admin"),  # work complaint cases (department: its own)
     "case_detail": ("engineer", "analyst", "admin", "department"),  # single cases (department: its own)
+    "calls": ("agent", "manager", "analyst", "admin"),  # the call desk page
+    "call": ("agent", "admin"),  # take calls (an agent: its own; the customer's number while open)
+    "plan": ("manager", "analyst", "admin"),  # plan a month's calls, hand them out, see progress
     "upload": ("analyst", "admin"),  # upload, roll back, add questionnaires
     "admin": ("admin",),  # users, the audit log, settings
     "unmask": ("admin",),  # phone and ID numbers unmasked
@@ -28,6 +31,7 @@ PAGES: dict[str, str] = {
     "competitors": "read",
     "actions": "read",
     "complaints": "read",
+    "calls": "calls",
     "report": "read",
     "upload": "upload",
     "settings": "admin",
@@ -51,6 +55,12 @@ QUERIES: dict[str, str] = {
     "customer_choices": "register",
     "open_cases_of": "register",
     "case_actions": "case_detail",
+    "call_board": "calls",
+    "call_progress": "plan",
+    "call_customer": "call",
+    "call_cases": "call",
+    "agent_kpis": "calls",
+    "agents": "plan",
 }
 
 # queries that read no customer's rows, so a user limited to regions (CONTRACT §7) may run
@@ -69,6 +79,8 @@ REGION_FREE: dict[str, str] = {
     "users": "user accounts (admin only)",
     "audit": "the audit trail (admin only)",
     "regions": "region names (admin only)",
+    "agent_kpis": "counts of calls per agent and month, no customer's rows",
+    "agents": "the names of the agent accounts",
 }
 
 # corrective-action workflow step -> the capability it needs
