@@ -1152,6 +1152,8 @@ def _text_files() -> None:
             if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
                 raise RuntimeError(f'{path.name}: {key!r} must be ["中文", "English"]')
             TEXT[key] = (pair[0], pair[1])
+            if key.startswith("col."):  # a column header, known to the tables
+                COLUMNS[key.removeprefix("col.")] = TEXT[key]
 
 
 _text_files()

@@ -30,12 +30,13 @@ ENGLISH = {"loaded", "rolled_back", "dissatisfied", "satisfied", "complaints", "
 ENGLISH |= {"man", "machine", "material", "method", "measurement", "environment", "None", "survey"}
 
 
+PAGES += ["calls"]
 ROLES = {
-    "manager": PAGES[:9],
+    "manager": [*PAGES[:9], "calls"],
     "engineer": PAGES[:9],
-    "analyst": [*PAGES[:9], "upload"],
+    "analyst": [*PAGES[:9], "upload", "calls"],
     "admin": PAGES,
-    "agent": PAGES[:9],
+    "agent": [*PAGES[:9], "calls"],
     "department": PAGES[:9],
 }
 # Codes that must read as words in the Chinese interface: the demo's dimension ids, severities,
@@ -113,10 +114,27 @@ def walked(demo_db, tmp_path_factory):
             at.run()
             login(at, f"demo-{role}")
             for page in pages:
+                if page == "calls" and role == "agent":  # the call in hand: the form and history
+                    at.session_state["call_in_hand"] = _open_call(demo_db, f"demo-{role}")
                 open_page(at, page)
                 texts[lang, role, page] = shown(at)
     monkeypatch.undo()
     return texts
+
+
+def _open_call(db, agent: str) -> str:
+    """An open call of the agent's that a customer with earlier answers has."""
+    from warehouse import open_warehouse
+
+    con = open_warehouse(db)
+    try:
+        return con.execute(
+            "select call_id from v_call_plan join (select distinct customer_id from response_scores) "
+            "using (customer_id) where status = 'open' and assigned_to = ? order by call_id limit 1",
+            [agent],
+        ).fetchone()[0]
+    finally:
+        con.close()
 
 
 WALKS = [(role, page) for role, pages in ROLES.items() for page in pages]

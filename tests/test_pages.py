@@ -1187,3 +1187,100 @@ def test_service_visits_load_through_the_upload_page(app):
     app.button(key="do_load").click().run()
     assert any("已加载批次" in s.value for s in app.success), [e.value for e in app.error]
     assert scalar(app.db, "select count(*) from stg_services where service_id like 'FW-NEW-%'") == 2
+
+
+def _agent_call(db, agent: str = "demo-agent", skip: int = 0) -> tuple[str, int]:
+    con = open_warehouse(db)
+    try:
+        return con.execute(
+            "select call_id, attempts from v_call_plan where status = 'open' and assigned_to = ? "
+            "and questionnaire_id = 'dealer-sales' order by call_id limit 1 offset ?",
+            [agent, skip],
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def _answer(app, key: str, values: dict[str, float]) -> None:
+    for item, value in values.items():
+        app.radio(key=f"{key}_{item}").set_value(value)
+
+
+def test_an_agent_takes_calls_on_the_desk(app):
+    """CONTRACT §9: the agent sees only their calls; the call in hand shows the number (once,
+    audited), the questionnaire as a form with the required items enforced; completed,
+    unreached with a callback and a dissatisfied answer turned into a complaint."""
+    app.button(key="logout").click().run()
+    login(app, "demo-agent")
+    open_page(app, "calls")
+    board = next(d.value for d in app.dataframe if "call_id" in d.value.columns)
+    assert set(board["assigned_to"]) == {"demo-agent"}
+    opened = int(metric(app, "待回访").value)
+    call, attempts = _agent_call(app.db)
+    app.session_state["call_in_hand"] = call
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    phone = scalar(app.db, "select count(*) from v_audit where event = 'call'")
+    assert phone == 1 and any("电话: **1" in m.value and "****" not in m.value for m in app.markdown)
+    app.run()  # drawn again: the number is not fetched (nor audited) twice
+    assert scalar(app.db, "select count(*) from v_audit where event = 'call'") == 1
+    key = f"call_{call}_{attempts}"
+    _answer(app, key, {"q1": 5})  # the required q7 left out: refused, nothing written
+    app.button(key=f"{key}_completed").click().run()
+    assert any("未记录" in e.value for e in app.error), [e.value for e in app.error]
+    assert scalar(app.db, "select status from v_call_plan where call_id = ?", [call]) == "open"
+    _answer(app, key, {"q1": 5, "q7": 4})
+    app.text_area(key=f"{key}_comment").set_value("交车很顺利")
+    app.button(key=f"{key}_completed").click().run()
+    assert any("已记录" in s.value for s in app.success), [e.value for e in app.error]
+    assert scalar(app.db, "select status from v_call_plan where call_id = ?", [call]) == "completed"
+    assert scalar(app.db, "select comment from stg_responses where response_id = ?", [call]) == "交车很顺利"
+    assert int(metric(app, "待回访").value) == opened - 1
+    # unreached, with a callback appointment
+    second, attempts = _agent_call(app.db)
+    app.session_state["call_in_hand"] = second
+    app.run()
+    key = f"call_{second}_{attempts}"
+    app.date_input(key=f"{key}_cb_day").set_value(dt.date(2026, 12, 9))
+    app.button(key=f"{key}_unreached").click().run()
+    found = scalar(
+        app.db, "select status || ' ' || callback_at::varchar from v_call_plan where call_id = ?", [second]
+    )
+    assert found == "open 2026-12-09 10:00:00"
+    # a dissatisfied answer offers a complaint, registered for the call's customer
+    third, attempts = _agent_call(app.db, skip=1)
+    app.session_state["call_in_hand"] = third
+    app.run()
+    key = f"call_{third}_{attempts}"
+    _answer(app, key, {"q1": 1, "q7": 2})
+    app.button(key=f"{key}_completed").click().run()
+    assert any("不满意" in w.value for w in app.warning), [w.value for w in app.warning]
+    app.text_input(key="call_case_dept").set_value("销售部")
+    next(b for b in app.button if b.label == "登记投诉").click().run()
+    assert any("已登记投诉" in s.value for s in app.success), [e.value for e in app.error]
+    customer = scalar(app.db, "select customer_id from v_call_plan where call_id = ?", [third])
+    assert scalar(
+        app.db, "select count(*) from v_complaint_cases where customer_id = ? and responsible_dept = '销售部' "
+        "and channel = 'phone' and status <> 'closed'", [customer],
+    ) == 1  # fmt: skip
+
+
+def test_a_manager_plans_the_month_and_hands_calls_over(app):
+    app.button(key="logout").click().run()
+    login(app, "demo-manager")
+    open_page(app, "calls")
+    assert not [r for r in app.radio if r.key and r.key.startswith("call_")]  # no desk of their own
+    app.selectbox(key="plan_qid").set_value("dealer-sales")
+    month = app.selectbox(key="plan_month").options[-1]
+    app.selectbox(key="plan_month").set_value(app.selectbox(key="plan_month").value)
+    before = scalar(app.db, "select count(*) from v_call_plan")
+    next(b for b in app.button if b.label == "生成本月回访名单").click().run()
+    assert any(s.value.startswith("回访名单已生成") for s in app.success), [e.value for e in app.error]
+    added = scalar(app.db, "select count(*) from v_call_plan") - before
+    assert any(f"新增 {added} 个" in s.value for s in app.success)
+    assert month  # a year of months is offered
+    progress = next(d.value for d in app.dataframe if "tried" in d.value.columns)
+    assert progress["calls"].sum() == scalar(
+        app.db, "select count(*) from v_call_plan where questionnaire_id = 'dealer-sales' and plan_month = ?",
+        [app.selectbox(key="plan_month").value],
+    )  # fmt: skip
