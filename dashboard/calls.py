@@ -161,15 +161,28 @@ def my_calls() -> dict | None:
     opened = board.filter(pl.col("status") == "open")
     if opened.is_empty():
         st.info(t("call.none"))
-    event = table(
+    shown = {
+        r["call_id"]: f"{r['customer_name'] or r['customer_id']} · {r['call_id']}"
+        + (f" · {t('col.callback_at')} {r['callback_at']:%m-%d %H:%M}" if r["callback_at"] else "")
+        for r in opened.iter_rows(named=True)
+    }
+
+    def picked() -> None:  # a call named in the picker, or ticked in the table, is taken in hand
+        found = st.session_state.get("call_pick")
+        rows = st.session_state.get("table_my_calls")
+        rows = rows.selection.rows if rows is not None and "selection" in rows else []
+        st.session_state[IN_HAND] = board["call_id"][rows[0]] if rows else found
+
+    st.selectbox(
+        t("call.take"), list(shown), index=None, format_func=shown.get, key="call_pick", on_change=picked,
+        placeholder=t("call.pick"),
+    )  # fmt: skip
+    table(
         _reasons(board).drop("questionnaire_id", "max_attempts", "region"), "my_calls",
-        on_select="rerun", selection_mode="single-row", height=300,
+        on_select=picked, selection_mode="single-row", height=300,
         column_order=["call_id", "customer_name", "status", "callback_at", "attempts", "last_outcome",
                       "reasons", "plan_month", "phone_masked", "customer_id"],
     )  # fmt: skip
-    rows = event.selection.rows if event else []
-    if rows:
-        st.session_state[IN_HAND] = board["call_id"][rows[0]]
     chosen = st.session_state.get(IN_HAND)
     found = board.filter(pl.col("call_id") == chosen) if chosen else None
     return found.row(0, named=True) if found is not None and found.height else None

@@ -209,8 +209,17 @@ def warm_overview() -> None:
         return
     f = default_filters(questionnaires.row(0, named=True))
     prefetch([("filter_values", {"qid": f.questionnaire_id})])
-    overview(f)
+    kpis, _ = overview(f)
     kpi_targets()
+    if kpis.period is not None:
+        agents_of(f, kpis.period)
+
+
+def agents_of(f: Filters, period: dt.date) -> pl.DataFrame:
+    """The follow-up KPIs of each agent from `period` (the cards' latest period) to the end of
+    the range: the callback and survey-success cards' drill-down."""
+    _, date_to = month_range(f.date_from, f.date_to)
+    return q("agent_kpis", date_from=period, date_to=date_to, scope=f.scope or None)
 
 
 def rates_table(f: Filters) -> pl.DataFrame:

@@ -32,6 +32,8 @@ def seed() -> None:
     st.session_state[_PENDING] = {k: params[k] for k in FILTER_PARAMS if params.get(k)}
     if params.get("case"):  # a complaint case named by a link (an alert, an e-mail): the desk opens it
         st.session_state["case_picked"] = params["case"]
+    if params.get("call"):  # a call named by a link: the call desk takes it in hand
+        st.session_state["call_in_hand"] = params["call"]
 
 
 def pending() -> dict:

@@ -183,7 +183,7 @@ def build(
     dims, items = data.names(f)
     data.min_sample()  # read once before the threads
     makers = (_kpis, _trend, _dimensions, _histograms, _pareto_items, _pareto_causes, _fishbone)
-    makers += (_voice, _competitors, _key_accounts, _actions, _comments)
+    makers += (_voice, _competitors, _key_accounts, _agents, _actions, _comments)
     # The sections are independent: two at a time (DuckDB runs a query without the GIL), each
     # in a copy of this context (language, query context).
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -453,6 +453,31 @@ def _key_accounts(f: Filters, wide: Filters, report: Report, dims, items) -> Sec
         return Section("key_accounts", t("report.read.no_key"), table)
     reading = t("report.read.key", csi=key["csi"][0], n=key["responses"][0])
     return Section("key_accounts", reading, table)
+
+
+def _agents(f: Filters, wide: Filters, report: Report, dims, items) -> Section:
+    """The follow-up agents' calls and success in the period, against the targets."""
+    found = q("agent_kpis", date_from=f.date_from, date_to=f.date_to, scope=f.scope or None)
+    if found.is_empty():
+        return Section("agents", t("report.read.no_agents"))
+    targets = data.kpi_targets()
+    table = found.select(
+        pl.col("agent").alias(t("col.agent")),
+        pl.col("planned").alias(t("col.planned")),
+        pl.col("reached").alias(t("col.reached")),
+        pl.col("completed").alias(t("col.completed")),
+        pl.col("callback_success_pct").round(1).alias(t("col.callback_success_pct")),
+        pl.col("survey_success_pct").round(1).alias(t("col.survey_success_pct")),
+    )
+    below = found.filter(
+        (pl.col("callback_success_pct") < targets["callback"])
+        | (pl.col("survey_success_pct") < targets["survey"])
+    )
+    if below.is_empty():
+        reading = t("report.read.agents_ok", n=found.height)
+    else:
+        reading = t("report.read.agents_below", n=below.height, names="、".join(below["agent"]))
+    return Section("agents", reading, table)
 
 
 def _actions(f: Filters, wide: Filters, report: Report, dims, items) -> Section:

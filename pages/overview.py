@@ -67,6 +67,11 @@ for col, name, value, target in (
     col.metric(f"{t(name)} (≥ {target:g}%)", fmt(value, suffix="%"), border=True)
     if value is not None and value < target:
         col.markdown(f":red[{t('kpi.below')}]")
+agents = data.agents_of(f, kpis.period) if kpis.period is not None else None
+if agents is not None and agents.height:
+    with cols[0].popover(t("kpi.by_agent"), icon=":material/headset_mic:"):
+        st.caption(t("kpi.by_agent_help", period=f"{kpis.period:%Y-%m}"))
+        table(agents, "agent_kpis")
 cols[2].metric(
     t("kpi.satisfied_share"),
     fmt(kpis.satisfied_pct, suffix="%"),

@@ -211,7 +211,7 @@ def test_the_xlsx_has_one_sheet_per_section_with_numbers(warehouse, tmp_path):
     )
     summary = last_json(result)
     assert summary["sheets"][:3] == ["封面", "关键指标", "CSI 趋势（近 13 期）"]
-    assert len(summary["sheets"]) == 13
+    assert len(summary["sheets"]) == 14
     voice = pl.read_excel(out, sheet_name="客户声音（意见话题）", read_options={"header_row": 2})
     assert voice.columns[:3] == ["话题", "话题类别", "意见条数"] and voice["意见条数"].sum() > 0
     kpis = pl.read_excel(out, sheet_name="关键指标", read_options={"header_row": 2})
@@ -329,3 +329,30 @@ def test_a_chart_kaleido_silently_failed_to_draw_is_drawn_again(tmp_path, monkey
     images = report_files._charts(report, tmp_path)
     assert images == {"trend": "trend.png", "items": "items.png"}
     assert (tmp_path / "trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_report_has_the_agents_calls_of_the_month(warehouse, tmp_path):
+    """CONTRACT §9: the monthly report gains the agents' table (the demo's calls are of 2026-10)."""
+    out = tmp_path / "agents.xlsx"
+    run_cli(
+        warehouse,
+        "report",
+        "--questionnaire",
+        "dealer-sales",
+        "--period",
+        "2026-10",
+        "--out",
+        str(out),
+        check=True,
+    )
+    agents = pl.read_excel(out, sheet_name="回访员工作", read_options={"header_row": 2})
+    assert agents.columns[:4] == ["回访员", "计划回访", "接通", "完成"]
+    con = open_warehouse(warehouse)
+    try:
+        expected = con.execute(
+            "select agent, planned, reached from v_agent_kpis where period_grain = 'month' "
+            "and period_start = '2026-10-01' order by agent"
+        ).fetchall()
+    finally:
+        con.close()
+    assert expected and [tuple(r) for r in agents.select("回访员", "计划回访", "接通").rows()] == expected
