@@ -828,3 +828,74 @@ def test_a_complaint_from_registration_to_closure_by_agent_engineer_department(s
         ("verify", "demo-department"), ("plan", "demo-department"), ("resolve", "demo-department"),
         ("inform", "demo-engineer"), ("accept", "demo-engineer"), ("close", "demo-engineer"),
     ]  # fmt: skip
+
+
+def _take_call(page, call: str) -> None:
+    """Take a call in hand by typing its number into the desk's picker."""
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="开始回访")
+    picker.locator("input").click()
+    page.keyboard.type(call)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def test_an_agent_takes_three_calls_on_the_desk(server, browser):
+    """CONTRACT §9 on screen: the agent takes three calls in turn: completed with answers,
+    unreached with a callback time, refused; each is one attempt, the completed one a response."""
+    url, db = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    con = open_warehouse(db)
+    try:
+        taken = [
+            r[0]
+            for r in con.execute(
+                "select call_id from v_call_plan where status = 'open' and attempts = 0 and assigned_to = 'demo-agent' "
+                "and questionnaire_id = 'dealer-sales' order by call_id limit 3"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    page = browser.new_page(viewport={"width": 1500, "height": 1400})
+    login(page, url, "demo-agent")
+    page.get_by_role("link", name="回访工作台").click()
+    settle(page)
+    first, second, third = taken
+    _take_call(page, first)
+    assert page.get_by_text("电话: 1").count() == 1  # the number, unmasked while the call is open
+    for question in ("您对所购车辆的产品性能满意吗？", "总体来说，您对这次购车经历满意吗？"):
+        page.get_by_role("radiogroup", name=question).get_by_text("非常满意", exact=True).click()
+    page.get_by_label("客户意见").fill("交车顺利，顾问很专业")
+    page.screenshot(path=str(ARTIFACTS / "call_desk_zh.png"), full_page=True)
+    page.get_by_role("button", name="完成", exact=True).click()
+    settle(page)
+    assert page.get_by_text(f"已记录：{first}").count() == 1
+    _take_call(page, second)
+    page.get_by_label("预约回拨时间（未接通时）").fill("2026/12/10")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="未接通", exact=True).click()
+    settle(page)
+    assert page.get_by_text(f"已记录：{second}").count() == 1
+    _take_call(page, third)
+    page.get_by_role("button", name="拒访", exact=True).click()
+    settle(page)
+    assert page.get_by_text(f"已记录：{third}").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "call_desk_done_zh.png"), full_page=True)
+    page.goto(f"{url}/calls?lang=en&call={taken[1]}")
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "call_desk_en.png"), full_page=True)
+    assert page.get_by_text("Take a call").count() >= 1
+    con = open_warehouse(db)
+    try:
+        states = con.execute(
+            "select call_id, status, attempts, callback_at::date::varchar from v_call_plan "
+            "where call_id in (select unnest(?::varchar[])) order by call_id",
+            [taken],
+        ).fetchall()
+        response = con.execute("select comment from stg_responses where response_id = ?", [first]).fetchone()
+        shown = con.execute("select count(*) from v_audit where event = 'call'").fetchone()[0]
+    finally:
+        con.close()
+    assert sorted(states) == sorted(
+        [(first, "completed", 1, None), (second, "open", 1, "2026-12-10"), (third, "refused", 1, None)]
+    )
+    assert response == ("交车顺利，顾问很专业",) and shown >= 3

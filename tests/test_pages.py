@@ -106,6 +106,13 @@ def test_overview_kpis_match_the_warehouse(app):
         [last],
     )
     assert metric(app, "回访成功率").value == f"{callback:,.1f}%"
+    # the callback cards drill to the agents of the same period (a call counts once)
+    agents = next(d.value for d in app.dataframe if "agent" in d.value.columns)
+    assert agents["planned"].sum() == scalar(
+        app.db,
+        "select sum(planned) from v_agent_kpis where period_grain = 'month' and period_start >= ?",
+        [last],
+    )
     # The dealer questionnaire has no points scheme: no satisfaction rate, said so.
     assert metric(app, "满意率").value == "不适用"
     assert any("低于目标" in m.value or "达到目标" in m.value for m in app.markdown)
@@ -117,7 +124,7 @@ def test_overview_kpis_match_the_warehouse(app):
     # the CSI trend table, one row per month of the default range: the last 13 with data
     assert len(app.dataframe[-1].value) == min(months, 13) and months > 13
     # The KPI table counts the customers surveyed in each period (from coverage_rates).
-    rates = app.dataframe[0].value
+    rates = next(d.value for d in app.dataframe if "surveyed_customers" in d.value.columns)
     periods = [str(p)[:10] for p in rates["period_start"]]
     surveyed = scalar(
         app.db,
