@@ -870,8 +870,9 @@ def test_an_agent_takes_three_calls_on_the_desk(server, browser):
     settle(page)
     assert page.get_by_text(f"已记录：{first}").count() == 1
     _take_call(page, second)
-    page.get_by_label("预约回拨时间（未接通时）").fill("2026/12/10")
-    page.keyboard.press("Enter")
+    for part, value in (("year", "2026"), ("month", "12"), ("day", "10")):
+        page.get_by_role("spinbutton", name=f"{part}, 预约回拨时间（未接通时）").click()
+        page.keyboard.type(value)
     page.get_by_role("button", name="未接通", exact=True).click()
     settle(page)
     assert page.get_by_text(f"已记录：{second}").count() == 1
