@@ -263,23 +263,29 @@ def record(
         jobs.append(_job("survey", response, user, call, questionnaire.id))
 
     def unchanged(con) -> None:
-        now = con.execute("select status, attempts from call_plan where call_id = ?", [call]).fetchone()
-        if now != ("open", found["attempts"]):
-            raise CallError(
-                f"call {call} was recorded meanwhile ({now[0]}, {now[1]} attempts): nothing recorded"
-            )
+        # Inside the write: an attempt saved meanwhile (another tab) changes the count; the
+        # call's state follows from its attempts.
+        now = con.execute("select count(*) from stg_contacts where call_id = ?", [call]).fetchone()[0]
+        if now != found["attempts"]:
+            raise CallError(f"call {call} was recorded meanwhile ({now} attempts now): nothing recorded")
 
     result: LoadResult = load_together(con, jobs, check=unchanged)
-    after = get(con, call)
     return {
         "call_id": call,
         "attempt": attempt,
         "outcome": code,
-        "status": after["status"],
+        "status": status_after(code, attempt, found["max_attempts"]),
         "contact_id": contact["contact_id"],
         "response_id": call if code == "completed" else None,
         "batch_id": result.batch_id,
     }
+
+
+def status_after(outcome: str, attempts: int, max_attempts: int) -> str:
+    """A call's state after an attempt with `outcome`, its `attempts`-th (as call_plan says)."""
+    if outcome in ("completed", "refused"):
+        return outcome
+    return "unreached" if attempts >= max_attempts else "open"
 
 
 def _job(kind: str, record: dict, user: str, call: str, questionnaire_id: str | None = None) -> LoadJob:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -65,7 +66,14 @@ def get_questionnaire(con, questionnaire_id: str) -> Questionnaire | None:
         "select toml from questionnaires where questionnaire_id = ? order by version desc limit 1",
         [questionnaire_id],
     ).fetchall()
-    return parse(row[0][0]) if row else None
+    return parsed(row[0][0]) if row else None
+
+
+@functools.lru_cache(maxsize=64)
+def parsed(text: str) -> Questionnaire:
+    """A stored questionnaire's TOML parsed once per process: its topics' keyword patterns take
+    about half a second to build, and a call saved on the desk read it twice (issue 39)."""
+    return parse(text)
 
 
 def add_questionnaire(con, text: str, user: str | None = None) -> dict:
