@@ -105,9 +105,9 @@ def add_questionnaire(con, text: str, user: str | None = None) -> dict:
         for table in ("q_items", "q_dimensions", "q_levels", "q_points"):
             con.execute(f"delete from {table} where questionnaire_id = ?", [new.id])
         con.executemany(
-            "insert into q_items values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into q_items values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [new.id, i.id, i.column, i.label or i.column, i.dimension, i.scale, n]
+                [new.id, i.id, i.column, i.label or i.column, i.dimension, i.scale, n, i.required]
                 for n, i in enumerate(new.items)
             ],
         )

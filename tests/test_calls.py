@@ -277,3 +277,20 @@ def test_the_cli_plans_and_records_and_the_number_is_shown_once_audited(planned,
             calls.unmasked(con, call, "agent-a")  # closed
     finally:
         con.close()
+
+
+def test_a_file_row_without_a_required_answer_loads_and_is_counted(planned):
+    """CONTRACT §9: a file row without a required item loads; v_data_quality counts it."""
+    load_text(
+        planned,
+        "survey",
+        "response_id,customer_id,survey_date,a1,a2\nX1,C1,2026-01-05,,4\nX2,C2,2026-01-05,4,\n",
+        questionnaire_id="tiny-calls",
+    )
+    found = planned.execute(
+        "select records, affected from v_data_quality where kind = 'survey' and check_name = 'required_missing'"
+    ).fetchone()
+    assert found == (7, 1)  # R1-R5 and X2 answer a1; X1 does not
+    assert planned.execute(
+        "select item_id, required from q_items where questionnaire_id = 'tiny-calls' order by item_id"
+    ).fetchall() == [("a1", True), ("a2", False)]

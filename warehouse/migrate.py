@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -298,12 +299,31 @@ def _passwords_apart(con) -> None:
 # schema version -> what fills its new tables from the rows an older warehouse already holds.
 # response_counts (schema 12) is filled at 14, whose columns today's rollup SQL writes, and
 # dissatisfied_ratings (schema 16) at 17, which gives it its comments.
+def _required_items(con) -> None:
+    """Schema 24: the `required` flag of the stored questionnaires' items, read from their
+    TOML in force (the TOML is unchanged, so adding it again would not rewrite the items)."""
+    rows = con.execute(
+        "select questionnaire_id, arg_max(toml, version) from questionnaires group by 1"
+    ).fetchall()
+    for questionnaire_id, text in rows:
+        try:
+            items = tomllib.loads(text).get("items") or []
+        except tomllib.TOMLDecodeError:
+            continue
+        required = [i["id"] for i in items if isinstance(i, dict) and i.get("required") is True]
+        con.execute(
+            "update q_items set required = list_contains(?::varchar[], item_id) where questionnaire_id = ?",
+            [required, questionnaire_id],
+        )
+
+
 _BACKFILL = {
     10: _tokenise_comments,
     14: _counted("response_counts"),
     15: _counted("customer_counts"),
     17: _list_dissatisfied,
     18: _passwords_apart,
+    24: _required_items,
 }
 
 

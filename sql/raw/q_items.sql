@@ -6,5 +6,6 @@ create table if not exists q_items (
     item_label varchar,
     dimension_id varchar not null,
     scale_id varchar not null,
-    position integer not null
+    position integer not null,
+    required boolean  -- it must be answered on the call desk (schema 24)
 );
