@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import DATA, EXAMPLES, load_file
 
@@ -27,8 +29,8 @@ def test_example_parses_with_normalised_levels():
 
 def test_unknown_scale_and_dimension_references():
     text = BASE.replace('dimension = "delivery"', 'dimension = "nowhere"').replace(
-        'column = "展厅舒适"\ndimension = "facility"\nscale = "likert5"',
-        'column = "展厅舒适"\ndimension = "facility"\nscale = "ten"',
+        'dimension = "facility"\nscale = "likert5"',
+        'dimension = "facility"\nscale = "ten"',
     )
     found = problems_of(text)
     assert "unknown dimension 'nowhere'" in found
@@ -142,3 +144,28 @@ def test_a_level_value_past_a_million_is_refused():
     text = BASE.replace("value = 5,", "value = 9223372036854775807,", 1)
     assert text != BASE
     assert "is outside ±1,000,000" in problems_of(text)
+
+
+def test_call_rules_and_item_wording_are_checked():
+    """CONTRACT §9: [calls] keys with their types and ranges; an item's text and required."""
+    base = re.sub(r"\[calls\]\n(?:[a-z_]+ = .*\n)+", "", BASE)
+    assert "[calls]" in BASE and "[calls]" not in base
+    text = (
+        base
+        + '\n[calls]\nnew_sales = "yes"\nservice_share = 1.5\nquiet_days = -1\nmax_attempts = 0\nsoon = true\n'
+    )
+    found = problems_of(text)
+    for words in (
+        "calls.new_sales: expected true or false",
+        "calls.service_share: 1.5 must be between 0 and 1",
+        "calls.quiet_days: expected a whole number from 0",
+        "calls.max_attempts: expected a whole number from 1",
+        "calls: unknown key 'soon'",
+    ):
+        assert words in found, words
+    wording = BASE.replace('text = "您对展厅环境的舒适程度满意吗？"', 'text = ""\nrequired = "yes"')
+    found = problems_of(wording)
+    assert ".required: expected true or false" in found and ".text: expected the question's text" in found
+    parsed = parse(base + "\n[calls]\nservice_share = 0.25\n")
+    assert parsed.calls.service_share == 0.25 and parsed.calls.new_sales and parsed.calls.max_attempts == 3
+    assert parse(base).calls is None
