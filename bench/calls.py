@@ -88,13 +88,19 @@ wall = time.perf_counter()
 done = calls.plan(con, "bench", dt.date(2026, 1, 1), "bench", ["agent-1", "agent-2", "agent-3"])
 after = resource.getrusage(resource.RUSAGE_SELF)
 spent = [time.perf_counter() - wall, after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime]
-call = con.execute("select call_id, assigned_to from v_call_plan where status = 'open' order by call_id limit 1").fetchone()
-cpu = resource.getrusage(resource.RUSAGE_SELF)
-wall = time.perf_counter()
-calls.record(con, call[0], "completed", call[1], answers={f"i{i:02d}": "4" for i in range(1, 11)}, comment="好")
-after = resource.getrusage(resource.RUSAGE_SELF)
-saved = [time.perf_counter() - wall, after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime]
-print(json.dumps({"plan": spent, "save": saved, "planned": done["planned"]}))
+saved = []
+# The first save in a new process, then one more as the running dashboard saves them.
+picked = con.execute(
+    "select call_id, assigned_to from v_call_plan where status = 'open' order by call_id limit 2"
+).fetchall()
+for call in picked:
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    wall = time.perf_counter()
+    answers = {f"i{i:02d}": "4" for i in range(1, 11)}
+    calls.record(con, call[0], "completed", call[1], answers=answers, comment="交车顺利")
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    saved.append([time.perf_counter() - wall, after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime])
+print(json.dumps({"plan": spent, "first": saved[0], "save": saved[1], "planned": done["planned"]}))
 """
 
 # The contract's selection as one query over plain DuckDB tables (no views, no lake): new
@@ -191,6 +197,9 @@ def main(argv=None) -> int:
         print(
             f"| save one completed call (attempt + response) | {save_wall:.2f} | {save_cpu:.2f} | 1 | ≤ 1 s |"
         )
+        first_wall = statistics.median(r["first"][0] for r in rounds)
+        first_cpu = statistics.median(r["first"][1] for r in rounds)
+        print(f"| … the first save of a new process | {first_wall:.2f} | {first_cpu:.2f} | 1 | |")
     return 0
 
 
