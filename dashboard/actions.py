@@ -126,7 +126,12 @@ def form(record: dict, note: str) -> None:
         )
         cause, scope, customer = (_text(n, record, key) for n in ("cause", "scope", "customer_id"))
     with right:
-        dept, owner = (_text(n, record, key) for n in ("responsible_dept", "owner"))
+        own = auth.dept()  # a department user's actions are its own department's
+        if own:
+            dept = st.text_input(t("col.responsible_dept"), own, key=f"{key}_responsible_dept", disabled=True)
+            owner = _text("owner", record, key)
+        else:
+            dept, owner = (_text(n, record, key) for n in ("responsible_dept", "owner"))
         plan = _text("plan", record, key, area=True)
         created = st.date_input(t("col.created_at"), record["created_at"], key=f"{key}_created")
         due = st.date_input(t("col.due_date"), record["due_date"], key=f"{key}_due")

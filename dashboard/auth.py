@@ -182,6 +182,12 @@ def role() -> str | None:
     return user.role if user else None
 
 
+def dept() -> str | None:
+    """The department of a signed-in `department` user (its cases and actions), else None."""
+    user = st.session_state.get(USER)
+    return user.dept if user is not None and user.role == "department" else None
+
+
 def can(capability: str) -> bool:
     return roles.can(role(), capability)
 

@@ -88,6 +88,7 @@ def register(con, record: dict, user: str, now: dt.datetime) -> LoadResult:
     """Write a new complaint; it gets a number when it has none. Raises ValidationError with
     every problem, as an upload would, writing nothing."""
     record = {name: record.get(name) for name in FIELDS}
+    _known(con, record.get("responsible_dept"), record.get("handler"))
     record["complaint_id"] = record["complaint_id"] or new_id(now)
     record["received_at"] = record["received_at"] or now
     return _save(con, record, user, "register", replace=False)
@@ -105,6 +106,8 @@ def step(con, case: dict, name: str, values: dict, user: str, history: bool = Fa
     missing = [f for f in REQUIRED[name] if values.get(f) in (None, "")]
     if missing:
         raise ComplaintError(f"step {name} needs {', '.join(missing)}")
+    if name == "assign":
+        _known(con, values.get("responsible_dept"), values.get("handler"))
     _same_version(con, case)
     record = record_of(case)
     record.update({k: v for k, v in values.items() if k in STEPS[name]})
@@ -115,6 +118,29 @@ def step(con, case: dict, name: str, values: dict, user: str, history: bool = Fa
     if name == "close" and not record.get("customer_informed_at"):
         raise ComplaintError("closing needs the customer informed first")
     return _save(con, record, user, name, replace=True, history=history)
+
+
+def departments(con) -> list[str]:
+    """The responsible departments known to the warehouse: those of department users and those
+    complaints and corrective actions already name."""
+    rows = con.execute(
+        "select dept from stg_users where dept is not null and not disabled "
+        "union select responsible_dept from stg_complaints where responsible_dept is not null "
+        "union select responsible_dept from v_actions where responsible_dept is not null order by 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _known(con, dept: str | None, handler: str | None) -> None:
+    """A case is handed to a department the warehouse knows and, by name, to an active user."""
+    if dept and dept not in departments(con):
+        raise ComplaintError(f"unknown department {dept!r}: one of {', '.join(departments(con))}")
+    if handler:
+        found = con.execute(
+            "select count(*) from stg_users where user_name = ? and not disabled", [handler]
+        ).fetchone()[0]
+        if not found:
+            raise ComplaintError(f"unknown handler {handler!r}: a handler is a user of Manyi")
 
 
 def _same_version(con, case: dict) -> None:

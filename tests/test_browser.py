@@ -796,7 +796,7 @@ def test_a_complaint_from_registration_to_closure_by_agent_engineer_department(s
     assert cid.startswith("TS-")
     page.screenshot(path=str(ARTIFACTS / "complaint_registered_zh.png"), full_page=True)
     for who, steps in (
-        ("demo-engineer", [("分派", {"处理人": "王工"}, None), ("首次答复", None, None)]),
+        ("demo-engineer", [("分派", {"处理人": "demo-department"}, None), ("首次答复", None, None)]),
         ("demo-department", [("核实", None, ("核实结论", "属实")), ("处理方案", {"处理方案": "更换刹车片"}, None), ("解决", None, None)]),
         ("demo-engineer", [("告知客户", None, None), ("客户确认", None, ("客户确认", "接受")), ("关闭", None, None)]),
     ):  # fmt: skip
@@ -822,7 +822,7 @@ def test_a_complaint_from_registration_to_closure_by_agent_engineer_department(s
         ).fetchall()
     finally:
         con.close()
-    assert found == ("closed", 9, "王工", "valid", "yes")
+    assert found == ("closed", 9, "demo-department", "valid", "yes")
     assert writers == [
         ("register", "demo-agent"), ("assign", "demo-engineer"), ("respond", "demo-engineer"),
         ("verify", "demo-department"), ("plan", "demo-department"), ("resolve", "demo-department"),

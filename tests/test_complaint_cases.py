@@ -11,6 +11,7 @@ from conftest import load_text
 from pipelines import complaints
 from pipelines.complaints import ComplaintError
 from pipelines.errors import ValidationError
+from warehouse import users
 
 HEADER = "complaint_id,customer_id,received_at,cause_category,cause,severity,responsible_dept,first_response_at,verified_at\n"
 
@@ -45,8 +46,15 @@ def test_deadlines_follow_the_2025_national_day_holiday_and_its_make_up_days(con
     assert n1["versions"] == 1 and n1["is_history"] is False
 
 
+def _departments(con) -> None:
+    """The quality and sales departments, each with a user (a handler is a user of Manyi)."""
+    users.add(con, "王工", "department", "secret-pass-1", by="test", dept="质量部")
+    users.add(con, "张工", "department", "secret-pass-1", by="test", dept="销售部")
+
+
 def test_a_case_from_registration_to_closure_is_a_version_per_step(con):
     now = dt.datetime(2026, 3, 2, 9, 30)
+    _departments(con)
     loaded = complaints.register(
         con,
         {"customer_id": "C001", "cause_category": "料", "cause": "异响", "severity": "high",
@@ -102,6 +110,11 @@ def test_steps_out_of_order_and_stale_cases_are_refused_and_nothing_is_written(c
         con, {"complaint_id": "K1", "customer_id": "C001", "cause_category": "人"}, "eng", now
     )
     first = case(con, "K1")
+    with pytest.raises(ComplaintError, match="unknown department '质量部'"):
+        complaints.step(con, first, "assign", {"responsible_dept": "质量部"}, "eng")
+    _departments(con)
+    with pytest.raises(ComplaintError, match="unknown handler '李四'"):
+        complaints.step(con, first, "assign", {"responsible_dept": "质量部", "handler": "李四"}, "eng")
     with pytest.raises(ComplaintError, match="does not apply"):
         complaints.step(con, first, "close", {"closed_at": now}, "eng")
     with pytest.raises(ComplaintError, match="needs responsible_dept"):

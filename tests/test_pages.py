@@ -1175,7 +1175,7 @@ def test_the_follow_up_targets_are_settings_the_overview_and_settings_page_follo
     app.selectbox(key="set_any").set_value("target_callback_pct")
     app.text_input(key="set_any_value").set_value("65")
     next(b for b in app.button if b.label == "保存" and "any_setting" in str(b.form_id)).click().run()
-    assert not app.error, [e.value for e in app.error]
+    assert not app.error, [m.value for m in app.markdown if m.value.startswith("- ")]
     app.text_input(key="set_any_value").set_value("120")
     next(b for b in app.button if b.label == "保存" and "any_setting" in str(b.form_id)).click().run()
     assert app.error  # out of 0-100: refused in words
@@ -1291,3 +1291,25 @@ def test_a_manager_plans_the_month_and_hands_calls_over(app):
         app.db, "select count(*) from v_call_plan where questionnaire_id = 'dealer-sales' and plan_month = ?",
         [app.selectbox(key="plan_month").value],
     )  # fmt: skip
+
+
+def test_a_department_sees_and_creates_its_own_corrective_actions(app):
+    """CONTRACT §7: a department user's action board holds its department's actions only, and
+    an action it creates is its department's whatever it types."""
+    app.button(key="logout").click().run()
+    login(app, "demo-department")
+    open_page(app, "actions")
+    board = next(d.value for d in app.dataframe if "action_id" in d.value.columns)
+    assert set(board["responsible_dept"]) == {"质量部"}
+    assert scalar(app.db, "select count(*) from v_actions where responsible_dept <> '质量部'") > 0
+    app.button(key="new_action").click().run()
+    title = next(t for t in app.text_input if t.label == "措施")
+    title.set_value("校准检测设备")
+    next(s for s in app.selectbox if s.label == "来源").set_value("complaint")
+    next(s for s in app.selectbox if s.label == "原因类别").set_value("measurement")
+    dept = next(t for t in app.text_input if t.label == "责任部门")
+    assert dept.value == "质量部" and dept.disabled
+    next(b for b in app.button if b.key and b.key.endswith("_save")).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [m.value for m in app.markdown if m.value.startswith("- ")]
+    assert scalar(app.db, "select responsible_dept from v_actions where title = '校准检测设备'") == "质量部"

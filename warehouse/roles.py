@@ -8,7 +8,7 @@ ROLES = ("manager", "engineer", "analyst", "admin", "agent", "department")
 CAPABILITIES: dict[str, tuple[str, ...]] = {
     "read": ROLES,  # every analysis page and report
     "detail": ("engineer", "analyst", "admin"),  # single responses, comments, one customer's data
-    "act": ("engineer", "admin"),  # create and edit corrective actions
+    "act": ("engineer", "department", "admin"),  # create and edit corrective actions (department: its own)
     "approve": ("manager", "admin"),  # review and approve corrective actions
     "register": ("engineer", "agent", "admin"),  # register complaints as they arrive
     "cases": ("engineer", "department", "admin"),  # work complaint cases (department: its own)

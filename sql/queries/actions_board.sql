@@ -35,5 +35,6 @@ from v_actions as actions
 left join v_action_effect as effect on effect.action_id = actions.action_id
 -- A user limited to regions sees actions about no one customer or about their customers.
 left join stg_customers as customers on customers.customer_id = actions.customer_id
-where actions.customer_id is null or in_regions(customers.region, $regions::varchar[])
+where (actions.customer_id is null or in_regions(customers.region, $regions::varchar[]))
+    and ($dept::varchar is null or actions.responsible_dept = $dept)  -- a department user's own
 order by actions.is_overdue desc, actions.status in ('done', 'cancelled'), actions.due_date, actions.action_id
