@@ -67,7 +67,8 @@ for section, name, icon in LAYOUT:
         page = st.Page(auth.not_permitted, title=t(f"nav.{name}"), url_path=name, visibility="hidden")
     pages.setdefault(t(section), []).append(page)
 register(pages)
-page = st.navigation(pages)
+# Every page listed: by default Streamlit folds a list of more than ten under "View more".
+page = st.navigation(pages, expanded=True)
 auth.logout_button()
 # Upload, settings, users and the complaint desk are not analyses: the filters stay, hidden.
 st.session_state["filters"] = sidebar(
