@@ -13,7 +13,11 @@ f = filters()
 st.title(t("cause.title"))
 with counting(f):
     prefetch(
-        [(name, f.params()) for name in ("fishbone", "complaint_kpis", "complaints_list", "complaint_topics")]
+        [
+            (name, f.params())
+            for name in ("fishbone", "complaint_kpis", "complaint_topics")
+            + (("complaints_list",) if auth.can("detail") else ("case_overview",))
+        ]
     )
     bones = q("fishbone", **f.params())
 stop_if_empty(bones)
@@ -84,6 +88,22 @@ if kpis["complaints"] and auth.can("detail"):
             "is_open": st.column_config.CheckboxColumn(t("cause.open")),
             "first_response_hours": st.column_config.NumberColumn(format="%.1f h"),
         },
+    )
+
+elif kpis["complaints"]:  # without single customers' data: the case board, read-only
+    st.caption(t("cause.case_overview"))
+    cases = q("case_overview", **f.params())
+    states = labels(cases["status"].unique().to_list(), "case.status")
+    table(
+        cases.with_columns(
+            pl.col("status").replace_strict(states, default=pl.col("status")),
+            pl.col("cause_category").replace_strict(
+                labels(charts.CATEGORIES, "cat"), default=pl.col("cause_category")
+            ),
+        ),
+        "case_overview",
+        column_config={"is_overdue": st.column_config.CheckboxColumn(t("cause.overdue"))},
+        height=320,
     )
 
 topic_rows = q("complaint_topics", **f.params()) if kpis["complaints"] else None

@@ -1313,3 +1313,16 @@ def test_a_department_sees_and_creates_its_own_corrective_actions(app):
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [m.value for m in app.markdown if m.value.startswith("- ")]
     assert scalar(app.db, "select responsible_dept from v_actions where title = '校准检测设备'") == "质量部"
+
+
+def test_a_manager_reads_the_case_board_without_customers_on_cause_analysis(app):
+    """Issue 38, 6: the Cause analysis page's complaint list is, for a manager, the case board
+    read-only: states, departments and deadlines, no customer and no text."""
+    app.button(key="logout").click().run()
+    login(app, "demo-manager")
+    open_page(app, "causes")
+    whole_range(app)
+    cases = next(d.value for d in app.dataframe if "responsible_dept" in d.value.columns)
+    assert "customer_id" not in cases.columns and "description" not in cases.columns
+    assert {"status", "handler", "verify_due_date", "is_overdue"} <= set(cases.columns)
+    assert len(cases) == min(2000, scalar(app.db, "select count(*) from v_complaint_cases"))
