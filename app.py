@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import auth, links
 from dashboard.filters import language_switch, sidebar
@@ -12,13 +11,9 @@ from dashboard.page import register
 from dashboard.state import begin_run, copy_soon, reader, warm_up
 from warehouse import db_path, roles
 
-# A pages/ folder beside app.py starts Streamlit in its legacy multipage mode, which runs this
-# script nested in a navigation of its own on the first run; leave that mode before drawing.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
-PAGES = Path(__file__).resolve().parent / "pages"
+# The screens live in screens/, not pages/: a pages/ folder beside the entry script would start
+# Streamlit's legacy multipage mode instead of this router.
+PAGES = Path(__file__).resolve().parent / "screens"
 st.set_page_config(page_title="Manyi 满意", page_icon=":material/bar_chart:", layout="wide")
 begin_run()  # the data version is looked up once per run
 links.seed()  # a shared link's language and filters (dashboard/links.py)

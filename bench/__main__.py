@@ -253,7 +253,7 @@ for page in json.loads(sys.argv[2]):
     cold, warm = [], []
     for _ in range(int(sys.argv[3])):
         st.cache_data.clear()  # cold: every query of the page runs
-        at.switch_page(f"../pages/{page}.py")
+        at.switch_page(f"../screens/{page}.py")
         t = time.perf_counter(); at.run(); cold.append(time.perf_counter() - t)
         assert not at.exception, [e.value for e in at.exception]
         t = time.perf_counter(); at.run(); warm.append(time.perf_counter() - t)  # warm: cached queries

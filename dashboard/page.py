@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard.filters import Filters
 from dashboard.i18n import t
@@ -23,21 +22,8 @@ def switch_to(url_path: str) -> None:
     st.switch_page(_PAGES[url_path])
 
 
-def start() -> None:
-    """Make sure the page runs inside app.py's router.
-
-    With a pages/ folder beside app.py, Streamlit starts in its legacy multipage mode and a deep
-    link (/overview) before anyone opened / runs the page file alone, without the router and the
-    sidebar. Switching the mode off and rerunning hands the request to app.py's st.navigation.
-    """
-    if "filters" not in st.session_state and PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def filters() -> Filters:
     """The shared sidebar filters; stops the page when the warehouse has no questionnaire."""
-    start()
     found = st.session_state.get("filters")
     if found is None:
         st.info(t("no_warehouse"))

@@ -1,9 +1,5 @@
-"""AppTest entry point: runs app.py from outside the repository root.
-
-AppTest rebuilds Streamlit's page manager before every run, and a pages/ folder beside the
-main script puts each run back into the legacy multipage mode, which a real server leaves after
-its first run. Started from tests/, where no pages/ folder is, every run behaves as served.
-"""
+"""AppTest entry point: runs app.py, the router, as `streamlit run serve.py` does (the tests
+switch pages by paths relative to this file: ../screens/<page>.py)."""
 
 import runpy
 from pathlib import Path

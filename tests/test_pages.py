@@ -50,7 +50,7 @@ def login(at: AppTest, name: str = "demo-admin", password: str = "demo") -> AppT
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"../pages/{page}.py")
+    at.switch_page(f"../screens/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -898,7 +898,7 @@ def test_an_anonymous_visit_shows_only_the_login_page(app, monkeypatch):
     assert [frame.value.to_dict("list") for frame in at.dataframe] == [{"-": [0]}]
     assert [list(box.options) for box in at.selectbox] == [["-"]]
     with pytest.raises(ValueError, match="Known pages: \\['登录"):
-        at.switch_page("../pages/overview.py")  # no page but the login page exists
+        at.switch_page("../screens/overview.py")  # no page but the login page exists
     at.text_input(key="login_name").set_value("demo-manager")
     at.text_input(key="login_password").set_value("wrong")
     next(b for b in at.button if b.label == "登录").click().run()
@@ -926,9 +926,9 @@ def test_a_page_the_role_may_not_open_says_not_permitted(app, monkeypatch, role,
     open_page(at, allowed)
     assert not at.error
     with pytest.raises(ValueError, match="Could not find"):
-        at.switch_page(f"../pages/{refused}.py")  # not in the role's navigation (its URL says so)
+        at.switch_page(f"../screens/{refused}.py")  # not in the role's navigation (its URL says so)
     # Run on its own, the page's own check refuses too, before reading anything.
-    alone = AppTest.from_file(str(ROOT / "pages" / f"{refused}.py"), default_timeout=TIMEOUT)
+    alone = AppTest.from_file(str(ROOT / "screens" / f"{refused}.py"), default_timeout=TIMEOUT)
     alone.session_state["auth_user"] = user_of(app.db, f"demo-{role}")
     alone.session_state["filters"] = object()
     alone.run()

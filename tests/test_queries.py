@@ -324,7 +324,7 @@ def test_no_dashboard_query_re_derives_a_metric():
     pattern = re.compile(r"1\.96|sqrt\(|isodow|stddev_samp\(.*\)\s*/|100\.0 \*")
     offenders = [
         str(p.relative_to(ROOT))
-        for folder in ("sql/queries", "dashboard", "pages")
+        for folder in ("sql/queries", "dashboard", "screens")
         for p in (ROOT / folder).glob("*.*")
         if p.suffix in (".sql", ".py") and pattern.search(p.read_text(encoding="utf-8"))
     ]

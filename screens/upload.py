@@ -7,14 +7,12 @@ import streamlit as st
 
 from dashboard import auth, data, reasons, upload
 from dashboard.i18n import label, labels, t
-from dashboard.page import start
 from dashboard.state import q
 from dashboard.widgets import file_input
 from pipelines.errors import ValidationError
 from pipelines.fields import KINDS
 from warehouse.lake import ConfigError
 
-start()
 auth.require("upload")
 st.title(t("up.title"))
 file = file_input(t("up.file"), ["csv", "xlsx", "toml", "txt"], "upload_file")

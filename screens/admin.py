@@ -7,12 +7,10 @@ import streamlit as st
 
 from dashboard import admin, auth
 from dashboard.i18n import labels, t
-from dashboard.page import start
 from dashboard.state import q
 from dashboard.widgets import table
 from warehouse.roles import ROLES
 
-start()
 auth.require("admin")
 st.title(t("nav.admin"))
 known = q("users")

@@ -5,9 +5,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard import calls as desk
 from dashboard.i18n import t
-from dashboard.page import start
 
-start()
 st.title(t("nav.calls"))
 st.caption(t("call.help"))
 if auth.can("call"):

@@ -8,12 +8,10 @@ import streamlit as st
 from dashboard import admin, auth
 from dashboard.admin import save_setting
 from dashboard.i18n import t
-from dashboard.page import start
 from dashboard.state import q
 from dashboard.widgets import table
 from warehouse.settings import SETTINGS, SettingError, check
 
-start()
 auth.require("admin")
 st.title(t("settings.title"))
 current = q("metric_settings").row(0, named=True)
