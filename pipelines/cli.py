@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import calls, store
+from pipelines import alerts, calls, store
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
@@ -155,6 +155,12 @@ def _parser() -> argparse.ArgumentParser:
     clrec.add_argument("--at", help="when the call was made (default: now, company time)")
     clrec.add_argument("--callback-at", help="the callback appointment of an unreached call")
     clrec.add_argument("--user", required=True, help="the agent who made the call")
+    al = sub.add_parser(
+        "alerts", help="alerts when a figure really drops (control limits) or misses its target"
+    )
+    alsub = al.add_subparsers(dest="action", required=True)
+    alrun = alsub.add_parser("run", help="record the new alerts of the whole months before now (idempotent)")
+    alrun.add_argument("--now", help="YYYY-MM-DD (default: today, company time zone)")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -423,9 +429,16 @@ def _run(args, path: Path) -> int:
             print(str(exc), file=sys.stderr)
             return 1
         return 0
-    reads = args.command in ("query", "batches", "rollback", "maintain", "report", "export", "calls") or (
-        args.command in ("setting", "user", "topics") and args.action in ("list", "export")
-    )
+    reads = args.command in (
+        "query",
+        "batches",
+        "rollback",
+        "maintain",
+        "report",
+        "export",
+        "calls",
+        "alerts",
+    ) or (args.command in ("setting", "user", "topics") and args.action in ("list", "export"))
     if reads and not lake_exists(path):
         print(
             f"no warehouse at {path.absolute()}: check $MANYI_DB or --db "
@@ -471,6 +484,14 @@ def _run(args, path: Path) -> int:
             return cmd_topics(con, args)
         if args.command == "calls":
             return cmd_calls(con, args)
+        if args.command == "alerts":
+            try:
+                now = date.fromisoformat(args.now) if args.now else None
+            except ValueError:
+                print(f"--now {args.now!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+                return 1
+            emit(alerts.run(con, now, _os_user()))
+            return 0
         if args.command == "export":
             from warehouse.move import export
 

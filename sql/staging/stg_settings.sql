@@ -15,6 +15,13 @@ final as (
         as session_idle_minutes,
         coalesce(max(try_cast(value as integer)) filter (where key = 'pareto_max_bars'), 15)
         as pareto_max_bars,
+        coalesce(max(try_cast(value as double)) filter (where key = 'target_callback_pct'), 50)
+        as target_callback_pct,
+        coalesce(max(try_cast(value as double)) filter (where key = 'target_survey_pct'), 60)
+        as target_survey_pct,
+        coalesce(max(try_cast(value as double)) filter (where key = 'target_coverage_pct'), 30)
+        as target_coverage_pct,
+        coalesce(max(value) filter (where key = 'alerts_by_region'), 'false') = 'true' as alerts_by_region,
     from setting_values
 )
 

@@ -1,0 +1,126 @@
+"""Alerts (CONTRACT §11): the control-limit rules against a hand-computed case with a known
+shift and a stable series, the threshold rules, each alert recorded once, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pytest
+from conftest import load_text, run_cli
+
+from pipelines import alerts, store
+
+TOML = """
+id = "alert-q"
+title = "预警测试"
+scope = "sales"
+[[scales]]
+id = "l5"
+levels = [
+  { value = 1, label = "非常不满意", dissatisfied = true },
+  { value = 2, label = "不满意", dissatisfied = true },
+  { value = 3, label = "一般" },
+  { value = 4, label = "满意", satisfied = true },
+  { value = 5, label = "非常满意", satisfied = true },
+]
+[[dimensions]]
+id = "A"
+label = "服务"
+[[items]]
+id = "a1"
+column = "a1"
+dimension = "A"
+scale = "l5"
+"""
+STABLE = [5, 4, 4, 3, 5, 4, 2, 4, 5, 4]  # one answer in ten dissatisfied
+SHIFTED = [4, 3, 3, 2, 4, 3, 2, 3, 4, 2]  # the last month: three in ten
+
+
+def survey(months: dict[str, list[int]], per_month: int = 40) -> str:
+    """A survey file: `per_month` responses each month, answers cycling through its list."""
+    rows = ["response_id,customer_id,survey_date,a1"]
+    for month, answers in months.items():
+        for n in range(per_month):
+            rows.append(f"{month}-{n:03d},C{n:03d},{month}-{1 + n % 28:02d},{answers[n % len(answers)]}")
+    return "\n".join(rows) + "\n"
+
+
+BASELINE = {f"2025-{m:02d}": STABLE for m in range(1, 13)}
+
+
+@pytest.fixture
+def alerting(con):
+    store.add_questionnaire(con, TOML)
+    return con
+
+
+def checks(con, rule: str, month: str) -> dict | None:
+    rows = con.execute(
+        "select * from alert_checks where rule = ? and questionnaire_id = 'alert-q' and period_start = ?",
+        [rule, f"{month}-01"],
+    ).pl()
+    return rows.row(0, named=True) if rows.height else None
+
+
+def test_a_real_drop_fires_csi_low_and_dissatisfied_high_with_the_hand_computed_limits(alerting):
+    load_text(alerting, "survey", survey({**BASELINE, "2026-01": SHIFTED}), questionnaire_id="alert-q")
+    base = np.array([(a - 1) / 4 * 100 for a in STABLE] * 4 * 12, dtype=float)  # 12 months x 40
+    month = np.array([(a - 1) / 4 * 100 for a in SHIFTED] * 4, dtype=float)
+    centre, sd, n = base.mean(), base.std(ddof=1), len(month)
+    low = checks(alerting, "csi_low", "2026-01")
+    assert low["fired"] and low["n"] == n == 40
+    assert low["value"] == pytest.approx(month.mean())
+    assert low["center"] == pytest.approx(centre)
+    assert low["lower_limit"] == pytest.approx(centre - 3 * sd / math.sqrt(n))
+    share = np.mean([a <= 2 for a in STABLE])
+    high = checks(alerting, "dissatisfied_high", "2026-01")
+    assert high["upper_limit"] == pytest.approx(100 * (share + 3 * math.sqrt(share * (1 - share) / n)))
+    assert high["value"] == pytest.approx(30.0) and high["fired"]
+    # Six months of baseline at least: 2025-07 has six months before it, 2025-06 has five.
+    assert (
+        checks(alerting, "csi_low", "2025-07") is not None and checks(alerting, "csi_low", "2025-06") is None
+    )
+    done = alerts.run(alerting, now=dt.date(2026, 2, 10))
+    fired = {a for a in done["alerts"] if "alert-q" in a}
+    assert {"csi_low:alert-q|sales|*:2026-01", "dissatisfied_high:alert-q|sales|*:2026-01"} <= fired
+    assert alerts.run(alerting, now=dt.date(2026, 2, 10))["new"] == 0  # once each
+
+
+def test_a_stable_series_fires_no_control_limit(alerting):
+    load_text(alerting, "survey", survey({**BASELINE, "2026-01": STABLE}), questionnaire_id="alert-q")
+    found = alerting.execute(
+        "select count(*) filter (where fired), count(*) from alert_checks "
+        "where rule in ('csi_low', 'dissatisfied_high') and questionnaire_id = 'alert-q'"
+    ).fetchone()
+    assert found == (0, 14)  # 2025-07 … 2026-01, two rules
+
+
+def test_too_few_responses_are_not_judged(alerting):
+    load_text(
+        alerting, "survey", survey({**BASELINE, "2026-01": SHIFTED}, per_month=20), questionnaire_id="alert-q"
+    )
+    assert checks(alerting, "csi_low", "2026-01") is None  # 20 < min_sample (30)
+
+
+def test_the_current_month_waits_and_the_cli_runs_twice_without_a_second_alert(alerting, db):
+    load_text(alerting, "survey", survey({**BASELINE, "2026-01": SHIFTED}), questionnaire_id="alert-q")
+    alerting.close()
+    early = run_cli(db, "alerts", "run", "--now", "2026-01-20")  # January is not whole yet
+    assert early.returncode == 0, early.stderr
+    assert not [a for a in json.loads(early.stdout.strip().splitlines()[-1])["alerts"] if ":2026-01" in a]
+    first = json.loads(
+        run_cli(db, "alerts", "run", "--now", "2026-02-01", check=True).stdout.strip().splitlines()[-1]
+    )
+    again = json.loads(
+        run_cli(db, "alerts", "run", "--now", "2026-02-01", check=True).stdout.strip().splitlines()[-1]
+    )
+    assert "csi_low:alert-q|sales|*:2026-01" in first["alerts"] and again["new"] == 0
+    shown = run_cli(
+        db, "query", "select rule, value, center, lower_limit, n from v_alerts where rule = 'csi_low'"
+    )
+    assert json.loads(shown.stdout.strip().splitlines()[-1])[0]["n"] == 40
+    bad = run_cli(db, "alerts", "run", "--now", "2026-02-30")
+    assert bad.returncode == 1 and "not a date" in bad.stderr
