@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, links
+from dashboard import alerts, auth, links
 from dashboard.filters import language_switch, sidebar
 from dashboard.i18n import t
 from dashboard.page import register
@@ -30,6 +30,7 @@ LAYOUT = [
     ("nav.section.analysis", "actions", ":material/task_alt:"),
     ("nav.section.analysis", "complaints", ":material/support_agent:"),
     ("nav.section.analysis", "calls", ":material/call:"),
+    ("nav.section.analysis", "alerts", ":material/notifications:"),
     ("nav.section.analysis", "report", ":material/picture_as_pdf:"),
     ("nav.section.data", "upload", ":material/upload_file:"),
     ("nav.section.data", "settings", ":material/settings:"),
@@ -65,9 +66,10 @@ register(pages)
 # Every page listed: by default Streamlit folds a list of more than ten under "View more".
 page = st.navigation(pages, expanded=True)
 auth.logout_button()
+alerts.unread_badge()  # the inbox's unread count under the page list
 # Upload, settings, users and the complaint desk are not analyses: the filters stay, hidden.
 st.session_state["filters"] = sidebar(
-    shown=page.url_path not in ("upload", "settings", "admin", "complaints", "calls")
+    shown=page.url_path not in ("upload", "settings", "admin", "complaints", "calls", "alerts")
 )
 page.run()
 copy_soon()  # the in-memory copy for the pages after this one (warehouse.mirror)

@@ -113,6 +113,7 @@ _ENUM_COLUMNS = {
     "change_note": "act.step",
     "is_valid": "case.valid",
     "customer_accepted": "case.accepted",
+    "scope": "scope",
 }
 
 

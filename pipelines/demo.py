@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines import calls, store, topics
+from pipelines import alerts, calls, store, topics
 from pipelines.load import LoadJob, load
 from warehouse import open_warehouse, users
 from warehouse.lake import data_dir
@@ -639,6 +639,11 @@ def build_demo(
             users.add(con, f"demo-{role}", role, "demo", by="demo", dept=dept)
         users.add(con, DEMO_AGENTS[1], "agent", "demo", by="demo")
         summary["calls"] = _call_desk(con)
+        # The alerts of every whole month of the demo (CONTRACT §11): the inbox is not empty.
+        last = _months()[-1]
+        summary["alerts"] = alerts.run(
+            con, date(last.year + last.month // 12, last.month % 12 + 1, 15), "demo"
+        )["new"]
         log(f"planned and worked the calls of {_months()[-1]:%Y-%m}: {summary['calls']}")
     finally:
         con.close()

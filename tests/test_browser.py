@@ -315,8 +315,19 @@ def test_an_action_from_a_pareto_bar_is_approved_done_and_shows_its_verdict(serv
 
 
 # The sidebar links each role sees: every analysis page, then the data pages of its role.
-_READ = ["总览", "维度分析", "帕累托", "原因分析", "客户声音", "竞品对比", "整改跟踪", "投诉受理", "报告"]
-_CALLS = [*_READ[:8], "回访工作台", "报告"]  # the call desk: agents, planners and admins
+_READ = [
+    "总览",
+    "维度分析",
+    "帕累托",
+    "原因分析",
+    "客户声音",
+    "竞品对比",
+    "整改跟踪",
+    "投诉受理",
+    "预警",
+    "报告",
+]
+_CALLS = [*_READ[:8], "回访工作台", "预警", "报告"]  # the call desk: agents, planners and admins
 ROLE_PAGES = {
     "manager": _CALLS,
     "engineer": _READ,

@@ -30,14 +30,14 @@ ENGLISH = {"loaded", "rolled_back", "dissatisfied", "satisfied", "complaints", "
 ENGLISH |= {"man", "machine", "material", "method", "measurement", "environment", "None", "survey"}
 
 
-PAGES += ["calls"]
+PAGES += ["calls", "alerts"]
 ROLES = {
-    "manager": [*PAGES[:9], "calls"],
-    "engineer": PAGES[:9],
-    "analyst": [*PAGES[:9], "upload", "calls"],
+    "manager": [*PAGES[:9], "calls", "alerts"],
+    "engineer": [*PAGES[:9], "alerts"],
+    "analyst": [*PAGES[:9], "upload", "calls", "alerts"],
     "admin": PAGES,
-    "agent": [*PAGES[:9], "calls"],
-    "department": PAGES[:9],
+    "agent": [*PAGES[:9], "calls", "alerts"],
+    "department": [*PAGES[:9], "alerts"],
 }
 # Codes that must read as words in the Chinese interface: the demo's dimension ids, severities,
 # action sources and steps, roles, audit events, and what a null used to print as.

@@ -214,6 +214,7 @@ READ_PAGES = {
     "competitors",
     "actions",
     "complaints",
+    "alerts",
     "report",
 }
 
@@ -221,11 +222,11 @@ READ_PAGES = {
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("manager", READ_PAGES),
+        ("manager", READ_PAGES | {"calls"}),
         ("engineer", READ_PAGES),
-        ("analyst", READ_PAGES | {"upload"}),
+        ("analyst", READ_PAGES | {"upload", "calls"}),
         ("admin", set(roles.PAGES)),
-        ("agent", READ_PAGES),
+        ("agent", READ_PAGES | {"calls"}),
         ("department", READ_PAGES),
     ],
 )
@@ -236,7 +237,10 @@ def test_the_permission_table(role, pages):
     assert roles.can(role, "register") == (role in ("engineer", "agent", "admin"))
     assert roles.can(role, "cases") == (role in ("engineer", "department", "admin"))
     assert roles.may_query(role, "case_board") == (role in ("engineer", "analyst", "admin", "department"))
-    assert roles.can(role, "act") == (role in ("engineer", "admin"))
+    assert roles.can(role, "act") == (role in ("engineer", "department", "admin"))  # department: its own
+    # the call desk (CONTRACT §9): agents take calls, managers and analysts plan them
+    assert roles.can(role, "call") == (role in ("agent", "admin"))
+    assert roles.can(role, "plan") == (role in ("manager", "analyst", "admin"))
     assert roles.can(role, "approve") == (role in ("manager", "admin"))
     assert roles.can(role, "upload") == (role in ("analyst", "admin"))
     assert roles.may_query(role, "dissatisfied_comments") == (role in ("engineer", "analyst", "admin"))

@@ -32,6 +32,7 @@ PAGES: dict[str, str] = {
     "actions": "read",
     "complaints": "read",
     "calls": "calls",
+    "alerts": "read",
     "report": "read",
     "upload": "upload",
     "settings": "admin",

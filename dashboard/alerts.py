@@ -1,0 +1,69 @@
+"""The alerts inbox (预警, CONTRACT §11): every alert the user may see, unread first, what it
+measured against which limits, marked read once seen; the unread count in the sidebar."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import auth
+from dashboard.i18n import labels, t
+from dashboard.state import open_for_write, q
+from dashboard.widgets import table
+from pipelines import alerts
+from warehouse.lake import Busy
+
+RULES = (
+    "csi_low", "dissatisfied_high", "complaint_rate_high", "csi_below_target", "callback_below_target",
+    "survey_below_target", "coverage_below_target", "complaint_overdue", "action_overdue",
+)  # fmt: skip
+
+
+def inbox() -> pl.DataFrame:
+    return q("alerts_inbox", me=auth.name())
+
+
+def unread_badge() -> None:
+    """The unread count under the page list (nothing when every alert is read)."""
+    unread = int((~inbox()["is_read"]).sum())
+    if unread:
+        st.sidebar.markdown(f":red-badge[:material/notifications: {t('alert.unread', n=unread)}]")
+
+
+def page() -> None:
+    found = inbox()
+    if found.is_empty():
+        st.info(t("alert.none"))
+        return
+    unread = found.filter(~pl.col("is_read"))
+    cols = st.columns(3)
+    cols[0].metric(t("alert.unread_count"), f"{unread.height:,}")
+    cols[1].metric(t("alert.control"), f"{found.filter(pl.col('severity') == 'high').height:,}")
+    cols[2].metric(t("alert.total"), f"{found.height:,}")
+    rules = st.multiselect(
+        t("alert.rule"), list(RULES), format_func=labels(RULES, "alert.rule").get, key="alert_rules",
+        placeholder=t("filter.all"), select_all=False,
+    )  # fmt: skip
+    shown = found.filter(pl.col("rule").is_in(rules)) if rules else found
+    words = labels(RULES, "alert.rule")
+    table(
+        shown.with_columns(
+            pl.col("value", "center", "lower_limit", "upper_limit").round(2),
+            pl.col("rule").replace_strict(words, default=pl.col("rule")),
+            pl.col("severity").replace_strict(labels(["high", "medium"], "sev"), default=pl.col("severity")),
+        ),
+        "alerts_inbox",
+        column_config={"is_read": st.column_config.CheckboxColumn(t("alert.read"))},
+        height=420,
+    )
+    st.caption(t("alert.help"))
+    if unread.height and st.button(t("alert.mark_read", n=unread.height), key="alerts_read"):
+        con = open_for_write()
+        try:
+            alerts.mark_read(con, unread["alert_id"].to_list(), auth.name())
+        except Busy:
+            st.error(t("up.busy"))
+            return
+        finally:
+            con.close()
+        st.rerun()
