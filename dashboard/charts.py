@@ -66,8 +66,11 @@ def _layout(fig: go.Figure, height: int = 380, **kwargs) -> go.Figure:
     return fig
 
 
-def csi_trend(frame: pl.DataFrame, target: float, partial=None) -> go.Figure:
-    """CSI per period with its 95 % band and the target; partial periods drawn as open circles."""
+def csi_trend(
+    frame: pl.DataFrame, target: float, partial=None, limits: pl.DataFrame | None = None
+) -> go.Figure:
+    """CSI per period with its 95 % band and the target; partial periods drawn as open circles;
+    with `limits` (months), the csi_low alert's baseline and lower control limit."""
     x = frame["period_start"].to_list()
     partial = partial or {}
     fig = go.Figure()
@@ -100,6 +103,18 @@ def csi_trend(frame: pl.DataFrame, target: float, partial=None) -> go.Figure:
             hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} (n=%{customdata})<extra></extra>",
         )
     )
+    if limits is not None:
+        for column, name, dash in (
+            ("center", "chart.baseline", "dot"),
+            ("lower_limit", "chart.lcl", "dashdot"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=limits["period_start"], y=limits[column], mode="lines", name=t(name),
+                    line={"color": "#7f7f7f", "dash": dash, "width": 1, "shape": "hv"},
+                    hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra>" + t(name) + "</extra>",
+                )
+            )  # fmt: skip
     fig.add_hline(
         y=target, line={"color": RED, "dash": "dash"}, annotation_text=f"{t('kpi.target')} {target:g}"
     )

@@ -114,7 +114,24 @@ def overview_queries(f: Filters, by: str = "scope") -> list[tuple[str, dict]]:
         ("action_kpis", f.params()),
         ("csi_yoy", f.params()),
         ("csi_breakdown", f.params(by=by)),
+        *([("csi_limits", limits_params(f))] if limits_params(f) else []),
     ]
+
+
+def limits_params(f: Filters) -> dict | None:
+    """The parameters of the csi_low control limits for the Overview's trend, when they apply
+    to what it shows: monthly, the questionnaire's responses of one scope, no narrower filter."""
+    if f.grain != "month" or f.segment or f.region or f.channel or f.staff:
+        return None
+    params = f.params()
+    return {k: params[k] for k in ("qid", "date_from", "date_to")} | {"one_scope": f.one_scope}
+
+
+def csi_limits(f: Filters) -> pl.DataFrame | None:
+    """The months' control limits of the csi_low alert (CONTRACT §11), or None."""
+    params = limits_params(f)
+    found = q("csi_limits", **params) if params else None
+    return found if found is not None and found.height else None
 
 
 def overview(

@@ -92,7 +92,12 @@ cols[0].metric(
 
 st.subheader(t("overview.trend"))
 partial_note(f, trend["period_start"].to_list())
-st.plotly_chart(charts.csi_trend(trend, f.target, f.partial_periods(trend["period_start"])), key="trend")
+limits = data.csi_limits(f)  # the csi_low alert's limits, when they apply (CONTRACT §11)
+st.plotly_chart(
+    charts.csi_trend(trend, f.target, f.partial_periods(trend["period_start"]), limits), key="trend"
+)
+if limits is not None:
+    st.caption(t("overview.limits"))
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.yoy"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import time
@@ -1355,3 +1356,39 @@ def test_the_alerts_inbox_counts_unread_and_marks_them_read(app):
     app.button(key="logout").click().run()
     login(app, "demo-manager")  # another user has them all unread still
     assert any(f"{total} 条未读预警" in m.value for m in app.sidebar.markdown)
+
+
+def test_the_overview_trend_shows_the_csi_alerts_control_limits(app):
+    """Issue 41, 4: the monthly CSI trend draws the csi_low alert's baseline and lower limit
+    (from alert_checks), so a user sees why an alert fired; none on a quarterly trend."""
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    lcl = next(trace for trace in spec["data"] if trace.get("name") == "控制下限（3σ）")
+    expected = dict(
+        scalar_rows(
+            app.db,
+            "select strftime(period_start, '%Y-%m'), lower_limit from alert_checks where rule = 'csi_low' "
+            "and questionnaire_id = 'dealer-sales'",
+        )
+    )
+    ys = lcl["y"]
+    if isinstance(ys, dict):  # plotly sends numbers as typed binary
+        import base64
+
+        import numpy as np
+
+        ys = np.frombuffer(base64.b64decode(ys["bdata"]), dtype=ys["dtype"]).tolist()
+    assert ys and len(lcl["x"]) == len(ys)
+    for x, y in zip(lcl["x"], ys, strict=True):
+        assert y == pytest.approx(expected[str(x)[:7]])
+    assert any("控制下限" in c.value for c in app.caption)
+    app.button_group(key="f_grain_zh").set_value("quarter").run()
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert not [trace for trace in spec["data"] if trace.get("name") == "控制下限（3σ）"]
+
+
+def scalar_rows(db, sql, params=None):
+    con = open_warehouse(db)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
