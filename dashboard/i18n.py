@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 
 import streamlit as st
 
+from warehouse import texts
+
 LANGS = {"zh": "中文", "en": "English"}
 
-TEXTS = Path(__file__).parent / "texts"
-
-
-def _read_texts() -> dict[str, tuple[str, str]]:
-    """The dashboard's texts, one data file per language (texts/zh.toml, texts/en.toml: key =
-    "text"); both must have the same keys."""
-    found = {code: tomllib.loads((TEXTS / f"{code}.toml").read_text(encoding="utf-8")) for code in LANGS}
-    zh, en = found["zh"], found["en"]
-    if set(zh) != set(en):
-        raise RuntimeError(f"texts: keys in one language only: {sorted(set(zh) ^ set(en))[:10]}")
-    return {key: (zh[key], en[key]) for key in zh}
-
-
-TEXT: dict[str, tuple[str, str]] = _read_texts()
+TEXT: dict[str, tuple[str, str]] = dict(texts.read())  # texts/zh.toml and texts/en.toml
 # Column headers of the dashboard's tables (the data and its downloads keep the column names).
 COLUMNS: dict[str, tuple[str, str]] = {
     k.removeprefix("col."): v for k, v in TEXT.items() if k.startswith("col.")

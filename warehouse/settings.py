@@ -9,6 +9,8 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from warehouse.roles import ROLES
+
 
 class SettingError(ValueError):
     """A setting name or value that is refused, with the reason in words."""
@@ -69,8 +71,20 @@ SETTINGS = {
         Setting("upload_max_id_chars", "64", "longest id (response, customer, complaint …)", 1, 10_000),
         Setting("xlsx_max_unpacked_mb", "1024", "most an XLSX may unpack to (MiB)", 1, 1_048_576, " of MiB"),
         Setting("xlsx_max_ratio", "100", "most an XLSX may unpack to, as a multiple of its size", 1, 100_000),
+        # Alerts (CONTRACT §11): who gets them and how. The SMTP password is the environment's
+        # MANYI_SMTP_PASSWORD, never a setting.
+        Setting("alerts_by_region", "false", "alert groups also by region (true/false)"),
+        Setting("alert_roles", "manager,engineer", "roles whose users with an e-mail get alert e-mails"),
+        Setting("alert_webhooks", "", "企业微信 / 钉钉 robot webhook URLs, comma-separated"),
+        Setting("smtp_host", "", "SMTP server of alert e-mails (empty: no e-mail)"),
+        Setting("smtp_port", "587", "SMTP port", 1, 65535),
+        Setting("smtp_from", "", "sender address of alert and report e-mails"),
+        Setting("smtp_starttls", "true", "use STARTTLS with the SMTP server (true/false)"),
+        Setting("smtp_user", "", "SMTP user name (empty: no login)"),
     )
 }
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+_URL = re.compile(r"^https?://[^\s,]+$")
 CALENDAR_PREFIX = "calendar:"
 CALENDAR_VALUES = ("holiday", "workday", "default")
 _TARGET = re.compile(r"^target:[a-z0-9-]+$")
@@ -102,6 +116,30 @@ def check(name: str, value: str) -> str:
                 f"{name} must be a whole number{found.unit} from {found.low:,} to {found.high:,}, got {value!r}"
             )
         return str(int(value))
+    if name in ("alerts_by_region", "smtp_starttls"):
+        if value.lower() not in ("true", "false"):
+            raise SettingError(f"{name} must be true or false, got {value!r}")
+        return value.lower()
+    if name == "alert_roles":
+        picked = [r.strip() for r in value.split(",") if r.strip()]
+        unknown = [r for r in picked if r not in ROLES]
+        if unknown:
+            raise SettingError(f"{name}: unknown roles {', '.join(unknown)}; roles: {', '.join(ROLES)}")
+        return ",".join(picked)
+    if name == "alert_webhooks":
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        bad = [u for u in urls if not _URL.match(u)]
+        if bad:
+            raise SettingError(f"{name}: not an http(s) URL: {', '.join(bad)}")
+        return ",".join(urls)
+    if name == "smtp_from":
+        if value and not _EMAIL.match(value):
+            raise SettingError(f"{name}: {value!r} is not an e-mail address")
+        return value
+    if name in ("smtp_host", "smtp_user"):
+        if any(c.isspace() for c in value):
+            raise SettingError(f"{name}: {value!r} has spaces")
+        return value
     if name == "timezone":
         try:
             zoneinfo.ZoneInfo(value)
