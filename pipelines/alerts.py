@@ -4,10 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import smtplib
+import urllib.request
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from warehouse import audit, settings
 from warehouse.lake import write
+from warehouse.texts import text
 
 COLUMNS = (
     "alert_id, rule, questionnaire_id, scope, region, period_start, value, center, lower_limit, "
@@ -67,3 +73,123 @@ def mark_read(con, alert_ids: list[str], user: str) -> int:
         return len(fresh)
 
     return write(con, body)
+
+
+def _message_lines(rows: list[dict], lang: str) -> list[str]:
+    """One line per alert: what, which group and month, the value against its limit."""
+    lines = []
+    for row in rows:
+        group = " · ".join(str(v) for v in (row["questionnaire_id"], row["scope"], row["region"]) if v)
+        value = "" if row["value"] is None else f"{row['value']:.1f}"
+        limit = (
+            row["lower_limit"]
+            if row["rule"] != "dissatisfied_high" and row["rule"] != "complaint_rate_high"
+            else row["upper_limit"]
+        )
+        against = "" if limit is None else f" ({text('alert.limit', lang)} {limit:.1f})"
+        lines.append(
+            f"- {text('alert.rule.' + row['rule'], lang)} · {row['period_start']:%Y-%m}"
+            + (f" · {group}" if group else "")
+            + (f" · {value}{against}" if value else "")
+            + f" · {row['alert_id']}"
+        )
+    return lines
+
+
+def recipients(con) -> list[tuple[str, tuple[str, ...] | None]]:
+    """(e-mail, regions or None) of the active users whose role is in `alert_roles`."""
+    roles = [r for r in settings.value(con, "alert_roles").split(",") if r]
+    rows = con.execute(
+        "select email, regions from stg_users where not disabled and email is not null and email <> '' "
+        "and role in (select unnest(?::varchar[])) order by user_name",
+        [roles],
+    ).fetchall()
+    return [(email, tuple(json.loads(regions)) if regions else None) for email, regions in rows]
+
+
+def _pending(con, channel: str, target: str, regions: tuple[str, ...] | None) -> list[dict]:
+    """The alerts not yet delivered to `target` (new ones and earlier failures), within its
+    regions."""
+    rows = con.execute(
+        "select * from alerts where alert_id not in (select alert_id from alert_deliveries "
+        "where channel = ? and target = ? and ok) order by period_start, alert_id",
+        [channel, target],
+    ).pl()
+    found = rows.to_dicts()
+    if regions is not None:
+        found = [r for r in found if r["region"] is None or r["region"] in regions]
+    return found
+
+
+def _email(con, to: str, rows: list[dict]) -> None:
+    host = settings.value(con, "smtp_host")
+    message = EmailMessage()
+    message["From"] = settings.value(con, "smtp_from") or f"manyi@{host}"
+    message["To"] = to
+    message["Subject"] = (
+        f"[Manyi] {text('alert.mail_subject', 'zh', n=len(rows))} / {text('alert.mail_subject', 'en', n=len(rows))}"
+    )
+    body = [text("alert.mail_intro", "zh", n=len(rows)), *_message_lines(rows, "zh"), ""]
+    body += [text("alert.mail_intro", "en", n=len(rows)), *_message_lines(rows, "en")]
+    message.set_content("\n".join(body))
+    with smtplib.SMTP(host, int(settings.value(con, "smtp_port")), timeout=15) as smtp:
+        if settings.value(con, "smtp_starttls") == "true":
+            smtp.starttls()
+        user = settings.value(con, "smtp_user")
+        if user:
+            smtp.login(user, os.environ.get("MANYI_SMTP_PASSWORD", ""))
+        smtp.send_message(message)
+
+
+def _webhook(url: str, rows: list[dict]) -> None:
+    """One POST of markdown text, the format both 企业微信 and 钉钉 group robots take."""
+    content = "\n".join([f"**{text('alert.mail_intro', 'zh', n=len(rows))}**", *_message_lines(rows, "zh")])
+    if "dingtalk" in url:
+        payload = {"msgtype": "markdown", "markdown": {"title": "Manyi", "text": content}}
+    else:
+        payload = {"msgtype": "markdown", "markdown": {"content": content}}
+    request = urllib.request.Request(
+        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"}, method="POST",
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=15) as response:
+        if response.status >= 300:
+            raise OSError(f"HTTP {response.status}")
+
+
+def deliver(con, user: str | None = None) -> dict:
+    """Deliver what is pending: one e-mail per recipient and one POST per robot URL, each listing
+    the alerts it has not had yet (new ones and earlier failures). Every try is recorded and
+    audited; a failure is said in one line per channel and tried again next run."""
+    targets: list[tuple[str, str, tuple[str, ...] | None]] = []
+    if settings.value(con, "smtp_host"):
+        targets += [("email", email, regions) for email, regions in recipients(con)]
+    targets += [("webhook", url, None) for url in settings.value(con, "alert_webhooks").split(",") if url]
+    said: dict[str, list[str]] = {"delivered": [], "failed": []}
+    for channel, target, regions in targets:
+        rows = _pending(con, channel, target, regions)
+        if not rows:
+            continue
+        try:
+            if channel == "email":
+                _email(con, target, rows)
+            else:
+                _webhook(target, rows)
+            ok, detail = True, f"{len(rows)} alerts"
+        except (OSError, smtplib.SMTPException) as exc:
+            ok, detail = False, f"{type(exc).__name__}: {exc}"[:300]
+        now = datetime.now(UTC)
+
+        def body(rows=rows, channel=channel, target=target, ok=ok, detail=detail, now=now) -> None:
+            con.executemany(
+                "insert into alert_deliveries values (?, ?, ?, ?, ?, ?)",
+                [[r["alert_id"], channel, target, now, ok, detail] for r in rows],
+            )
+            audit.record(
+                con, "alert", None, {"channel": channel, "to": target, "alerts": len(rows), "ok": ok, "detail": detail},
+                now, user,
+            )  # fmt: skip
+
+        write(con, body)
+        said["delivered" if ok else "failed"].append(f"{channel} {target}: {detail}")
+    return said

@@ -490,7 +490,11 @@ def _run(args, path: Path) -> int:
             except ValueError:
                 print(f"--now {args.now!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
                 return 1
-            emit(alerts.run(con, now, _os_user()))
+            found = alerts.run(con, now, _os_user())
+            sent = alerts.deliver(con, _os_user())
+            for line in sent["failed"]:  # recorded, and tried again at the next run
+                print(f"not delivered, will retry: {line}", file=sys.stderr)
+            emit({**found, **sent})
             return 0
         if args.command == "export":
             from warehouse.move import export

@@ -124,3 +124,123 @@ def test_the_current_month_waits_and_the_cli_runs_twice_without_a_second_alert(a
     assert json.loads(shown.stdout.strip().splitlines()[-1])[0]["n"] == 40
     bad = run_cli(db, "alerts", "run", "--now", "2026-02-30")
     assert bad.returncode == 1 and "not a date" in bad.stderr
+
+
+class _Inbox:
+    """An SMTP server's handler on 127.0.0.1 keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
+        )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def robot():
+    """A chat robot's webhook receiver on 127.0.0.1 keeping every JSON body posted."""
+    import http.server
+    import threading
+
+    bodies: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"errcode": 0}')
+
+        def log_message(self, *args):
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=test", bodies
+    server.shutdown()
+
+
+def test_alerts_go_by_e_mail_and_robot_once_and_a_failed_delivery_is_retried(alerting, robot):
+    from aiosmtpd.controller import Controller
+
+    from warehouse import settings, users
+
+    url, bodies = robot
+    port = _free_port()
+    for name, value in (
+        ("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_starttls", "false"),
+        ("smtp_from", "manyi@example.com"), ("alert_webhooks", url),
+    ):  # fmt: skip
+        settings.set_setting(alerting, name, value)
+    users.add(alerting, "eng", "engineer", "secret-pass-1", by="test", email="eng@example.com")
+    users.add(alerting, "boss", "manager", "secret-pass-1", by="test", email="boss@example.com")
+    users.add(alerting, "clerk", "analyst", "secret-pass-1", by="test", email="clerk@example.com")
+    load_text(alerting, "survey", survey({**BASELINE, "2026-01": SHIFTED}), questionnaire_id="alert-q")
+    recorded = alerts.run(alerting, now=dt.date(2026, 2, 10))
+    # No SMTP server listens yet: the e-mails fail, are said and recorded; the robot gets its post.
+    sent = alerts.deliver(alerting)
+    assert sorted(line.split(":")[0] for line in sent["failed"]) == [
+        "email boss@example.com",
+        "email eng@example.com",
+    ]
+    assert len(sent["delivered"]) == 1 and len(bodies) == 1
+    content = bodies[0]["markdown"]["content"]
+    assert (
+        bodies[0]["msgtype"] == "markdown"
+        and "CSI 显著下降" in content
+        and "csi_low:alert-q|sales|*:2026-01" in content
+    )
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        again = alerts.deliver(alerting)  # the failures again; the robot has had them all
+        assert len(again["delivered"]) == 2 and not again["failed"] and len(bodies) == 1
+        assert sorted(m[0][0] for m in inbox.messages) == [
+            "boss@example.com",
+            "eng@example.com",
+        ]  # not the analyst
+        mail = inbox.messages[0][1]
+        assert "新预警" in mail["Subject"] and "new alerts" in mail["Subject"]
+        body = mail.get_content()
+        assert "CSI 显著下降" in body and "CSI dropped" in body and str(recorded["new"]) in body
+        assert alerts.deliver(alerting) == {"delivered": [], "failed": []}  # nothing twice
+    finally:
+        controller.stop()
+    delivered = alerting.execute(
+        "select delivered from v_alerts where alert_id = 'csi_low:alert-q|sales|*:2026-01'"
+    ).fetchone()[0]
+    assert delivered == ["inbox", "email", "webhook"]
+    tries = alerting.execute(
+        "select count(*) from v_audit where event = 'alert' and detail like '%\"ok\": false%'"
+    ).fetchone()[0]
+    assert tries == 2
+
+
+def test_alert_settings_are_refused_in_words():
+    from warehouse.settings import SettingError, check
+
+    for name, value, words in (
+        ("smtp_from", "not-an-address", "not an e-mail address"),
+        ("alert_webhooks", "ftp://x, http://ok.example/hook", r"not an http\(s\) URL: ftp://x"),
+        ("alert_roles", "manager,boss", "unknown roles boss"),
+        ("smtp_starttls", "maybe", "true or false"),
+    ):
+        with pytest.raises(SettingError, match=words):
+            check(name, value)
+    assert check("alert_roles", " manager , agent ") == "manager,agent"
