@@ -27,7 +27,7 @@ def unread_badge() -> None:
     """The unread count under the page list (nothing when every alert is read)."""
     unread = int((~inbox()["is_read"]).sum())
     if unread:
-        st.sidebar.markdown(f":red-badge[🔔 {t('alert.unread', n=unread)}]")
+        st.sidebar.markdown(f":red-badge[:material/notifications: {t('alert.unread', n=unread)}]")
 
 
 def page() -> None:
