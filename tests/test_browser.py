@@ -759,6 +759,7 @@ def test_the_analysis_filters_hide_on_pages_they_do_not_apply_to_and_keep_their_
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     login(page, url, "demo-admin")
     filters = page.locator(".st-key-filters")
+    filters.wait_for(state="visible", timeout=60_000)  # the Overview after sign-in, drawn
     assert filters.is_visible()
     filters.locator("button").filter(has_text="季度").first.click()  # the grain: quarter
     settle(page)
