@@ -26,7 +26,7 @@ from warehouse.sql import query
 
 QUERIES = sorted(p.stem for p in (SQL_DIR / "queries").glob("*.sql"))
 # Queries that find nothing on the small demo under every variant below (checked on the lake).
-EMPTY = {"customer_item_levels", "complaints_list"}
+EMPTY = {"customer_item_levels", "complaints_list", "call_cases", "csi_limits"}
 
 
 def _variants(reader) -> list[dict]:
@@ -52,11 +52,25 @@ def _variants(reader) -> list[dict]:
         action = cur.execute(
             "select cause_category, cause from v_actions where source = 'complaint' limit 1"
         ).fetchone()
+        call = cur.execute(
+            "select call_id, assigned_to, questionnaire_id, plan_month from v_call_plan "
+            "where status = 'open' order by call_id limit 1"
+        ).fetchone()
     finally:
         cur.close()
     cases = [
         base | {"complaint": case[0], "customer": case[1], "cause": case[2], "me": "demo-engineer"},
         base | {"customer": case[1], "category": action[0], "cause": action[1]},
+        # the call desk's and the alerts' queries: an open call, its agent and plan, the inbox
+        base
+        | {
+            "call": call[0],
+            "agent": call[1],
+            "qid": call[2],
+            "month": call[3],
+            "one_scope": "sales",
+            "me": "demo-engineer",
+        },
     ]
     return [
         *cases,
