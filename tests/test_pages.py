@@ -1393,3 +1393,15 @@ def scalar_rows(db, sql, params=None):
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("role", ["manager", "engineer", "analyst", "agent", "department"])
+def test_every_role_sees_the_whole_overview_with_the_agents_drill(app, role):
+    """The Overview's agents' drill is for every role: it stopped the page for the roles
+    without the call desk (\u201c无权查看\u201d under the cards) before."""
+    app.button(key="logout").click().run()
+    login(app, f"demo-{role}")
+    assert not app.error, [e.value for e in app.error]
+    assert any(m.label == "本期验证：有效 / 无效" for m in app.metric)
+    agents = next(d.value for d in app.dataframe if "agent" in d.value.columns)
+    assert len(agents) == (1 if role == "agent" else 2)  # an agent sees their own row

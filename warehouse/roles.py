@@ -60,7 +60,6 @@ QUERIES: dict[str, str] = {
     "call_progress": "plan",
     "call_customer": "call",
     "call_cases": "call",
-    "agent_kpis": "calls",
     "agents": "plan",
 }
 
