@@ -262,7 +262,8 @@ ASSERTIONS = [
     "select * from v_contact_kpis where reached > planned or completed > reached",
     "select * from v_agent_kpis where reached > planned or completed > reached",
     "select * from v_call_plan where status not in ('open', 'completed', 'refused', 'unreached') "
-    "or (status = 'open') <> (last_outcome is null or last_outcome = 'unreached') "
+    "or (status = 'open' and last_outcome in ('completed', 'refused')) "
+    "or (status in ('completed', 'refused') and status <> last_outcome) "
     "or (callback_at is not null and status <> 'open') or len(reasons) = 0",
     # Every agent's calls add up to the follow-up KPIs' (a call counts once).
     "select * from (select period_grain, period_start, sum(planned) as n from v_agent_kpis group by all) as a "
