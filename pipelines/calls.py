@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pipelines import store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS
-from pipelines.load import LoadJob, LoadResult, load_together
+from pipelines.load import LoadJob, LoadResult, load_together, record_job
 from pipelines.questionnaire import Questionnaire
 from warehouse import audit, settings
 from warehouse.lake import write
@@ -289,16 +289,7 @@ def status_after(outcome: str, attempts: int, max_attempts: int) -> str:
 
 
 def _job(kind: str, record: dict, user: str, call: str, questionnaire_id: str | None = None) -> LoadJob:
-    return LoadJob(
-        kind=kind,
-        data=b"",
-        records=(record,),
-        file_name=f"call desk: {call}",
-        questionnaire_id=questionnaire_id,
-        user=user,
-        note="call",
-        check_duplicate=False,
-    )
+    return record_job(kind, record, user, "call", f"call desk: {call}", questionnaire_id=questionnaire_id)
 
 
 def unmasked(con, call: str, user: str) -> str | None:

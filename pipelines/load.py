@@ -482,17 +482,21 @@ def load_record(con, kind: str, record: dict, user: str | None, note: str, **opt
     at validate with the same checks, keys, one-transaction write and audit as a file's rows;
     ValidationError lists every problem and nothing is written."""
     key = record.get(KEYS[kind][0])
-    job = LoadJob(
+    return load(con, record_job(kind, record, user, note, f"dashboard: {note} {key}", **options))
+
+
+def record_job(kind: str, record: dict, user: str | None, note: str, file_name: str, **options) -> LoadJob:
+    """The job of one form's record: no file bytes, never a duplicate of an earlier load."""
+    return LoadJob(
         kind=kind,
         data=b"",
         records=(record,),
-        file_name=f"dashboard: {note} {key}",
+        file_name=file_name,
         user=user,
         note=note,
         check_duplicate=False,
         **options,
     )
-    return load(con, job)
 
 
 def record_table(records) -> Table:
