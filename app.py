@@ -53,6 +53,7 @@ if user is None:
     st.stop()
 
 pages: dict[str, list] = {}
+named: dict[str, st.Page] = {}
 for section, name, icon in LAYOUT:
     if roles.may_open(user.role, name):
         page = st.Page(
@@ -62,7 +63,8 @@ for section, name, icon in LAYOUT:
         # Reached by its URL, a page the role may not open says so and shows nothing else.
         page = st.Page(auth.not_permitted, title=t(f"nav.{name}"), url_path=name, visibility="hidden")
     pages.setdefault(t(section), []).append(page)
-register(pages)
+    named[name] = page  # the default page's url_path is "": known by its name
+register(named)
 # Every page listed: by default Streamlit folds a list of more than ten under "View more".
 page = st.navigation(pages, expanded=True)
 auth.logout_button()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, links
 from dashboard.i18n import labels, t
 from dashboard.state import open_for_write, q
 from dashboard.widgets import table
@@ -46,6 +46,13 @@ def page() -> None:
     )  # fmt: skip
     shown = found.filter(pl.col("rule").is_in(rules)) if rules else found
     words = labels(RULES, "alert.rule")
+
+    def picked() -> None:  # an alert ticked in the table is the one the picker names
+        rows = st.session_state.get("table_alerts_inbox")
+        rows = rows.selection.rows if rows is not None and "selection" in rows else []
+        if rows:
+            st.session_state["alert_pick"] = shown["alert_id"][rows[0]]
+
     table(
         shown.with_columns(
             pl.col("value", "center", "lower_limit", "upper_limit").round(2),
@@ -55,8 +62,19 @@ def page() -> None:
         "alerts_inbox",
         column_config={"is_read": st.column_config.CheckboxColumn(t("alert.read"))},
         height=420,
+        on_select=picked,
+        selection_mode="single-row",
     )
     st.caption(t("alert.help"))
+    rows = {r["alert_id"]: r for r in shown.iter_rows(named=True)}
+    chosen = st.selectbox(
+        t("alert.pick"), list(rows), index=None, key="alert_pick", placeholder=t("alert.pick_hint"),
+        format_func=lambda a: f"{words[rows[a]['rule']]} · {rows[a]['period_start']:%Y-%m} · {_what(rows[a])}",
+    )  # fmt: skip
+    if chosen in rows:
+        page, params = alerts.view(rows[chosen])
+        if st.button(t("alert.open", page=t(f"nav.{page}")), key="alert_open", type="primary"):
+            _read_and_open(chosen, page, params)
     if unread.height and st.button(t("alert.mark_read", n=unread.height), key="alerts_read"):
         con = open_for_write()
         try:
@@ -67,3 +85,22 @@ def page() -> None:
         finally:
             con.close()
         st.rerun()
+
+
+def _what(row: dict) -> str:
+    """What an alert is about: its complaint or action, or its questionnaire, scope and region."""
+    if row["rule"] in ("complaint_overdue", "action_overdue"):  # alert_id is rule:item:YYYY-MM
+        return row["alert_id"][len(row["rule"]) + 1 : -8]
+    return " · ".join(str(v) for v in (row["questionnaire_id"], row["scope"], row["region"]) if v)
+
+
+def _read_and_open(alert_id: str, page: str, params: dict) -> None:
+    """Mark the alert read and open the page and filters that show it."""
+    con = open_for_write()
+    try:
+        alerts.mark_read(con, [alert_id], auth.name())
+    except Busy:
+        pass  # read or not, the page still opens
+    finally:
+        con.close()
+    links.open_view(page, params)

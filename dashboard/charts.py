@@ -121,6 +121,30 @@ def csi_trend(
     return _layout(fig, yaxis_title="CSI", xaxis=date_axis(x))
 
 
+def control_chart(limits: pl.DataFrame, y_title: str) -> go.Figure:
+    """An upper control chart (the dissatisfied_high alert's p-chart): the month's value, red
+    where the alert fired, its baseline and its upper control limit month by month."""
+    x = limits["period_start"].to_list()
+    fig = go.Figure()
+    for column, name, dash in (("center", "chart.baseline", "dot"), ("upper_limit", "chart.ucl", "dashdot")):
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=limits[column], mode="lines", name=t(name),
+                line={"color": "#7f7f7f", "dash": dash, "width": 1, "shape": "hv"},
+                hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra>" + t(name) + "</extra>",
+            )
+        )  # fmt: skip
+    fired = limits["fired"].to_list()
+    fig.add_trace(
+        go.Scatter(
+            x=x, y=limits["value"], mode="lines+markers", name=y_title, line={"color": BLUE},
+            marker={"color": [RED if f else BLUE for f in fired], "size": 9},
+            customdata=limits["n"], hovertemplate="%{x|%Y-%m}: %{y:.1f} (n=%{customdata})<extra></extra>",
+        )
+    )  # fmt: skip
+    return _layout(fig, height=320, yaxis_title=y_title, xaxis=date_axis(x))
+
+
 def yoy(frame: pl.DataFrame) -> go.Figure:
     fig = go.Figure()
     for (year,), part in frame.group_by("year", maintain_order=True):

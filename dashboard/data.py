@@ -114,23 +114,30 @@ def overview_queries(f: Filters, by: str = "scope") -> list[tuple[str, dict]]:
         ("action_kpis", f.params()),
         ("csi_yoy", f.params()),
         ("csi_breakdown", f.params(by=by)),
-        *([("csi_limits", limits_params(f))] if limits_params(f) else []),
+        *limits_query(f, "csi_low"),
     ]
 
 
-def limits_params(f: Filters) -> dict | None:
-    """The parameters of the csi_low control limits for the Overview's trend, when they apply
-    to what it shows: monthly, the questionnaire's responses of one scope, no narrower filter."""
+def limits_params(f: Filters, rule: str) -> dict | None:
+    """The parameters of an alert rule's control limits (csi_low on the Overview's trend,
+    dissatisfied_high on the Pareto page), when they apply to what the page shows: monthly, the
+    questionnaire's responses of one scope, no narrower filter."""
     if f.grain != "month" or f.segment or f.region or f.channel or f.staff:
         return None
     params = f.params()
-    return {k: params[k] for k in ("qid", "date_from", "date_to")} | {"one_scope": f.one_scope}
+    return {k: params[k] for k in ("qid", "date_from", "date_to")} | {"one_scope": f.one_scope, "rule": rule}
 
 
-def csi_limits(f: Filters) -> pl.DataFrame | None:
-    """The months' control limits of the csi_low alert (CONTRACT §11), or None."""
-    params = limits_params(f)
-    found = q("csi_limits", **params) if params else None
+def limits_query(f: Filters, rule: str) -> list[tuple[str, dict]]:
+    """The control-limits query of `rule` for a page's prefetch, when it applies."""
+    params = limits_params(f, rule)
+    return [("control_limits", params)] if params else []
+
+
+def control_limits(f: Filters, rule: str) -> pl.DataFrame | None:
+    """The months' control limits of the alert `rule` (CONTRACT §11), or None."""
+    params = limits_params(f, rule)
+    found = q("control_limits", **params) if params else None
     return found if found is not None and found.height else None
 
 

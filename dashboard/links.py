@@ -36,6 +36,17 @@ def seed() -> None:
         st.session_state["call_in_hand"] = params["call"]
 
 
+def open_view(url_path: str, params: dict) -> None:
+    """Open a page on a view named like a link's query string (an alert's month and group):
+    the filters take its values at the sidebar's next draw, as a link's do."""
+    from dashboard.page import switch_to
+
+    st.session_state[_PENDING] = {k: params[k] for k in FILTER_PARAMS if params.get(k)}
+    if params.get("case"):
+        st.session_state["case_picked"] = params["case"]
+    switch_to(url_path)
+
+
 def pending() -> dict:
     """The link's filters not applied yet (once per session)."""
     return st.session_state.pop(_PENDING, None) or {}

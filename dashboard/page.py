@@ -10,12 +10,10 @@ from dashboard.i18n import t
 _PAGES: dict[str, st.Page] = {}
 
 
-def register(sections: dict) -> None:
-    """Remember the router's pages by url path, for `switch_to` (st.switch_page takes a path
+def register(named: dict[str, st.Page]) -> None:
+    """Remember the router's pages by name, for `switch_to` (st.switch_page takes a path
     relative to the entry script, which differs between a server and a test run)."""
-    for pages in sections.values():
-        for page in pages:
-            _PAGES[page.url_path] = page
+    _PAGES.update(named)
 
 
 def switch_to(url_path: str) -> None:

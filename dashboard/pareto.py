@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, data
+from dashboard.filters import Filters
+from dashboard.i18n import t
+
 _LAST = "pareto_last_click"
 
 
@@ -28,3 +32,14 @@ def active_click(events: dict) -> tuple[str | None, int | None]:
         if now.get(name) is not None:
             return name, now[name]
     return None, None
+
+
+def share_chart(f: Filters) -> None:
+    """The share of responses with a dissatisfied rating, month by month, against the
+    dissatisfied_high alert's baseline and upper control limit (CONTRACT §11), when they apply."""
+    limits = data.control_limits(f, "dissatisfied_high")
+    if limits is None:
+        return
+    st.subheader(t("pareto.share"))
+    st.plotly_chart(charts.control_chart(limits, t("pareto.share_axis")), key="pareto_share")
+    st.caption(t("pareto.share_help"))

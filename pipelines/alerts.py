@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import smtplib
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
-from email.message import EmailMessage
 
+from pipelines import mail
 from warehouse import audit, settings
 from warehouse.lake import write
 from warehouse.texts import text
@@ -75,7 +74,33 @@ def mark_read(con, alert_ids: list[str], user: str) -> int:
     return write(con, body)
 
 
-def _message_lines(rows: list[dict], lang: str) -> list[str]:
+PAGE_OF = {
+    "dissatisfied_high": "pareto",
+    "complaint_overdue": "complaints",
+    "action_overdue": "actions",
+}  # every other rule is a figure of the Overview
+
+
+def view(row: dict) -> tuple[str, dict]:
+    """The page and link parameters that show an alert: its questionnaire, scope and region,
+    monthly, its month; a late complaint opens on the complaint desk."""
+    page = PAGE_OF.get(row["rule"], "overview")
+    if row["rule"] == "complaint_overdue":  # alert_id is rule:complaint_id:YYYY-MM
+        return page, {"case": row["alert_id"][len(row["rule"]) + 1 : -8]}
+    start = row["period_start"]
+    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    params = {"grain": "month", "from": f"{start}", "to": f"{end}"}
+    keys = (("q", "questionnaire_id"), ("scope", "scope"), ("region", "region"))
+    return page, params | {k: row[c] for k, c in keys if row.get(c)}
+
+
+def link(row: dict, lang: str) -> str:
+    """The dashboard address (path and query string) of `view`, for e-mails and robots."""
+    page, params = view(row)
+    return f"/{page}?{urllib.parse.urlencode({'lang': lang} | params)}"
+
+
+def _message_lines(rows: list[dict], lang: str, base: str = "") -> list[str]:
     """One line per alert: what, which group and month, the value against its limit."""
     lines = []
     for row in rows:
@@ -92,6 +117,7 @@ def _message_lines(rows: list[dict], lang: str) -> list[str]:
             + (f" · {group}" if group else "")
             + (f" · {value}{against}" if value else "")
             + f" · {row['alert_id']}"
+            + (f"\n  {base}{link(row, lang)}" if base else "")
         )
     return lines
 
@@ -122,28 +148,17 @@ def _pending(con, channel: str, target: str, regions: tuple[str, ...] | None) ->
 
 
 def _email(con, to: str, rows: list[dict]) -> None:
-    host = settings.value(con, "smtp_host")
-    message = EmailMessage()
-    message["From"] = settings.value(con, "smtp_from") or f"manyi@{host}"
-    message["To"] = to
-    message["Subject"] = (
-        f"[Manyi] {text('alert.mail_subject', 'zh', n=len(rows))} / {text('alert.mail_subject', 'en', n=len(rows))}"
-    )
-    body = [text("alert.mail_intro", "zh", n=len(rows)), *_message_lines(rows, "zh"), ""]
-    body += [text("alert.mail_intro", "en", n=len(rows)), *_message_lines(rows, "en")]
-    message.set_content("\n".join(body))
-    with smtplib.SMTP(host, int(settings.value(con, "smtp_port")), timeout=15) as smtp:
-        if settings.value(con, "smtp_starttls") == "true":
-            smtp.starttls()
-        user = settings.value(con, "smtp_user")
-        if user:
-            smtp.login(user, os.environ.get("MANYI_SMTP_PASSWORD", ""))
-        smtp.send_message(message)
+    base = settings.value(con, "dashboard_url")
+    subject = " / ".join(text("alert.mail_subject", lang, n=len(rows)) for lang in ("zh", "en"))
+    body = [text("alert.mail_intro", "zh", n=len(rows)), *_message_lines(rows, "zh", base), ""]
+    body += [text("alert.mail_intro", "en", n=len(rows)), *_message_lines(rows, "en", base)]
+    mail.send(con, mail.message(con, to, f"[Manyi] {subject}", "\n".join(body)))
 
 
-def _webhook(url: str, rows: list[dict]) -> None:
+def _webhook(url: str, rows: list[dict], base: str = "") -> None:
     """One POST of markdown text, the format both 企业微信 and 钉钉 group robots take."""
-    content = "\n".join([f"**{text('alert.mail_intro', 'zh', n=len(rows))}**", *_message_lines(rows, "zh")])
+    lines = _message_lines(rows, "zh", base)
+    content = "\n".join([f"**{text('alert.mail_intro', 'zh', n=len(rows))}**", *lines])
     if "dingtalk" in url:
         payload = {"msgtype": "markdown", "markdown": {"title": "Manyi", "text": content}}
     else:
@@ -162,7 +177,7 @@ def deliver(con, user: str | None = None) -> dict:
     the alerts it has not had yet (new ones and earlier failures). Every try is recorded and
     audited; a failure is said in one line per channel and tried again next run."""
     targets: list[tuple[str, str, tuple[str, ...] | None]] = []
-    if settings.value(con, "smtp_host"):
+    if mail.configured(con):
         targets += [("email", email, regions) for email, regions in recipients(con)]
     targets += [("webhook", url, None) for url in settings.value(con, "alert_webhooks").split(",") if url]
     said: dict[str, list[str]] = {"delivered": [], "failed": []}
@@ -174,9 +189,9 @@ def deliver(con, user: str | None = None) -> dict:
             if channel == "email":
                 _email(con, target, rows)
             else:
-                _webhook(target, rows)
+                _webhook(target, rows, settings.value(con, "dashboard_url"))
             ok, detail = True, f"{len(rows)} alerts"
-        except (OSError, smtplib.SMTPException) as exc:
+        except mail.FAILURES as exc:
             ok, detail = False, f"{type(exc).__name__}: {exc}"[:300]
         now = datetime.now(UTC)
 

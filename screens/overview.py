@@ -92,7 +92,7 @@ cols[0].metric(
 
 st.subheader(t("overview.trend"))
 partial_note(f, trend["period_start"].to_list())
-limits = data.csi_limits(f)  # the csi_low alert's limits, when they apply (CONTRACT §11)
+limits = data.control_limits(f, "csi_low")  # the csi_low alert's limits, when they apply (CONTRACT §11)
 st.plotly_chart(
     charts.csi_trend(trend, f.target, f.partial_periods(trend["period_start"]), limits), key="trend"
 )

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import actions, auth, charts, data
 from dashboard.i18n import label, t
 from dashboard.page import filters
-from dashboard.pareto import active_click
+from dashboard.pareto import active_click, share_chart
 from dashboard.state import prefetch, q
 from dashboard.widgets import counting, table
 
@@ -24,7 +24,13 @@ DRILL_ORDER = [
 st.title(t("pareto.title"))
 st.caption(t("pareto.click"))
 with counting(f):
-    prefetch([("pareto_items", f.params()), ("pareto_causes", f.params())])
+    prefetch(
+        [
+            ("pareto_items", f.params()),
+            ("pareto_causes", f.params()),
+            *data.limits_query(f, "dissatisfied_high"),
+        ]
+    )
     dim_names, item_names = data.names(f)
     items = q("pareto_items", **f.params())
     causes = q("pareto_causes", **f.params())
@@ -107,6 +113,7 @@ if cause_drill is not None:
             actions.complaint_table(listed, "complaints_of_cause", height=320, column_order=order)
         else:
             st.caption(t("auth.detail_hidden"))
+share_chart(f)
 if items.height:
     table(
         items.with_columns(

@@ -185,6 +185,7 @@ def test_alerts_go_by_e_mail_and_robot_once_and_a_failed_delivery_is_retried(ale
     for name, value in (
         ("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_starttls", "false"),
         ("smtp_from", "manyi@example.com"), ("alert_webhooks", url),
+        ("dashboard_url", "https://manyi.example.com/"),
     ):  # fmt: skip
         settings.set_setting(alerting, name, value)
     users.add(alerting, "eng", "engineer", "secret-pass-1", by="test", email="eng@example.com")
@@ -219,6 +220,12 @@ def test_alerts_go_by_e_mail_and_robot_once_and_a_failed_delivery_is_retried(ale
         assert "新预警" in mail["Subject"] and "new alerts" in mail["Subject"]
         body = mail.get_content()
         assert "CSI 显著下降" in body and "CSI dropped" in body and str(recorded["new"]) in body
+        # each alert links to the page and filters that show it, in the reader's language
+        for lang in ("zh", "en"):
+            assert (
+                f"https://manyi.example.com/overview?lang={lang}&grain=month&from=2026-01-01&to=2026-01-31"
+                "&q=alert-q&scope=sales" in body
+            )
         assert alerts.deliver(alerting) == {"delivered": [], "failed": []}  # nothing twice
     finally:
         controller.stop()
@@ -240,6 +247,7 @@ def test_alert_settings_are_refused_in_words():
         ("alert_webhooks", "ftp://x, http://ok.example/hook", r"not an http\(s\) URL: ftp://x"),
         ("alert_roles", "manager,boss", "unknown roles boss"),
         ("smtp_starttls", "maybe", "true or false"),
+        ("dashboard_url", "manyi.example.com", r"not an http\(s\) URL"),
     ):
         with pytest.raises(SettingError, match=words):
             check(name, value)

@@ -26,7 +26,7 @@ from warehouse.sql import query
 
 QUERIES = sorted(p.stem for p in (SQL_DIR / "queries").glob("*.sql"))
 # Queries that find nothing on the small demo under every variant below (checked on the lake).
-EMPTY = {"customer_item_levels", "complaints_list", "call_cases", "csi_limits"}
+EMPTY = {"customer_item_levels", "complaints_list", "call_cases", "control_limits"}
 
 
 def _variants(reader) -> list[dict]:
@@ -69,6 +69,7 @@ def _variants(reader) -> list[dict]:
             "qid": call[2],
             "month": call[3],
             "one_scope": "sales",
+            "rule": "dissatisfied_high",
             "me": "demo-engineer",
         },
     ]

@@ -1359,6 +1359,56 @@ def test_the_alerts_inbox_counts_unread_and_marks_them_read(app):
     assert any(f"{total} 条未读预警" in m.value for m in app.sidebar.markdown)
 
 
+def test_an_alert_opens_the_page_and_filters_that_show_it(app):
+    """Issue 41, 3: an alert picked in the inbox opens its page on its questionnaire, month and
+    scope, and is marked read; a late complaint's alert opens the case on the desk."""
+    open_page(app, "alerts")
+    alert = scalar_rows(
+        app.db,
+        "select alert_id, questionnaire_id, scope, period_start from v_alerts "
+        "where rule = 'csi_below_target' and scope is not null order by period_start limit 1",
+    )[0]
+    app.selectbox(key="alert_pick").set_value(alert[0]).run()
+    app.button(key="alert_open").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["f_questionnaire"] == alert[1]
+    assert app.session_state["f_grain"] == "month"
+    dates = next(d for d in app.date_input if d.key.startswith("f_dates_"))
+    end = (alert[3].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    assert tuple(dates.value) == (alert[3], end)
+    assert list(app.multiselect(key=f"f_scope_{alert[1]}_zh").value) == [alert[2]]
+    assert any(t.value == "满意度总览" for t in app.title)
+    read = scalar(
+        app.db, "select list_contains(read_by, 'demo-admin') from v_alerts where alert_id = ?", [alert[0]]
+    )
+    assert read
+    late = scalar_rows(app.db, "select alert_id from v_alerts where rule = 'complaint_overdue' limit 1")
+    if late:  # the demo has late complaints
+        open_page(app, "alerts")
+        app.selectbox(key="alert_pick").set_value(late[0][0]).run()
+        app.button(key="alert_open").click().run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert app.session_state["case_picked"] == late[0][0].split(":")[1]
+
+
+def test_the_pareto_page_draws_the_dissatisfied_share_against_its_control_limit(app):
+    """Issue 41, 4: the Pareto page's month-by-month dissatisfied share with the
+    dissatisfied_high alert's baseline and upper limit (from alert_checks)."""
+    open_page(app, "pareto")
+    whole_range(app)
+    chart = next(c for c in app.get("plotly_chart") if "控制上限（3σ）" in c.proto.spec)
+    spec = json.loads(chart.proto.spec)
+    ucl = next(trace for trace in spec["data"] if trace.get("name") == "控制上限（3σ）")
+    months = scalar(
+        app.db,
+        "select count(*) from alert_checks where rule = 'dissatisfied_high' and questionnaire_id = 'dealer-sales'",
+    )
+    assert months and len(ucl["x"]) == months
+    assert any("p 图" in c.value for c in app.caption)
+    app.button_group(key="f_grain_zh").set_value("quarter").run()
+    assert not [c for c in app.get("plotly_chart") if "控制上限（3σ）" in c.proto.spec]
+
+
 def test_the_overview_trend_shows_the_csi_alerts_control_limits(app):
     """Issue 41, 4: the monthly CSI trend draws the csi_low alert's baseline and lower limit
     (from alert_checks), so a user sees why an alert fired; none on a quarterly trend."""

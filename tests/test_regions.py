@@ -52,8 +52,8 @@ def pair(tmp_path_factory):
 
 
 # The call desk's and the alerts' queries: no plan or alert in these warehouses (above), so they
-# are compared empty; csi_limits is never shown to a region-limited user.
-DESK = ("alerts_inbox", "call_board", "call_progress", "call_customer", "call_cases", "csi_limits")
+# are compared empty; control_limits is never shown to a region-limited user.
+DESK = ("alerts_inbox", "call_board", "call_progress", "call_customer", "call_cases", "control_limits")
 
 
 def _params(**extra) -> dict:
@@ -121,8 +121,10 @@ def test_limited_user_sees_only_their_regions(pair, name):
         with pytest.raises(RegionLimitError):
             query(whole, "queries/action_effect", {"action_id": "x", "regions": LIMIT})
         return
-    if name == "csi_limits":  # the whole group's limits: never shown to a region-limited user
-        assert query(whole, "queries/csi_limits", _params(one_scope="sales", regions=LIMIT)).is_empty()
+    if name == "control_limits":  # the whole group's limits: never shown to a region-limited user
+        assert query(
+            whole, "queries/control_limits", _params(one_scope="sales", rule="csi_low", regions=LIMIT)
+        ).is_empty()
         return
     variants = [_params(), _params(scope="sales", whole_range=True, by="scope")]
     variants.append(_params(customer_id=sorted(own)[0]))

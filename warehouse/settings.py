@@ -81,6 +81,11 @@ SETTINGS = {
         Setting("smtp_from", "", "sender address of alert and report e-mails"),
         Setting("smtp_starttls", "true", "use STARTTLS with the SMTP server (true/false)"),
         Setting("smtp_user", "", "SMTP user name (empty: no login)"),
+        Setting(
+            "dashboard_url",
+            "",
+            "the dashboard's address, for the links in e-mails (e.g. https://manyi.example.com)",
+        ),
     )
 }
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -132,6 +137,10 @@ def check(name: str, value: str) -> str:
         if bad:
             raise SettingError(f"{name}: not an http(s) URL: {', '.join(bad)}")
         return ",".join(urls)
+    if name == "dashboard_url":
+        if value and not _URL.match(value):
+            raise SettingError(f"{name}: not an http(s) URL: {value}")
+        return value.rstrip("/")
     if name == "smtp_from":
         if value and not _EMAIL.match(value):
             raise SettingError(f"{name}: {value!r} is not an e-mail address")
