@@ -224,9 +224,11 @@ def make(
     regions=None,
     unmask: bool = False,
     kind: str | None = None,
+    record: bool = True,
 ) -> dict:
     """Gather and write one report (PDF or XLSX by `kind` or out's suffix) through the query
-    layer as `role` limited to `regions`; one `report` audit event. Returns the summary."""
+    layer as `role` limited to `regions`; one `report` audit event (unless `record` is False:
+    the caller audits). Returns the summary."""
     from dashboard.i18n import language
     from dashboard.report import build, parse_period
     from dashboard.state import offline
@@ -266,5 +268,6 @@ def make(
         "regions": regions,
     }
     summary["kpis"] = report.kpis
-    audit.append(con, "report", None, summary, user=user)
+    if record:
+        audit.append(con, "report", None, summary, user=user)
     return summary

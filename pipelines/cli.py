@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import alerts, calls, store
+from pipelines import alerts, calls, store, subscriptions
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
@@ -161,6 +161,22 @@ def _parser() -> argparse.ArgumentParser:
     alsub = al.add_subparsers(dest="action", required=True)
     alrun = alsub.add_parser("run", help="record the new alerts of the whole months before now (idempotent)")
     alrun.add_argument("--now", help="YYYY-MM-DD (default: today, company time zone)")
+    sb = sub.add_parser("subscription", help="who gets the report by e-mail: add, list, remove")
+    sbsub = sb.add_subparsers(dest="action", required=True)
+    for name, text in (
+        ("add", "subscribe a user to a questionnaire's report"),
+        ("remove", "end subscriptions"),
+    ):
+        one = sbsub.add_parser(name, help=text)
+        one.add_argument("name", help="the user")
+        one.add_argument("--questionnaire", required=name == "add", metavar="ID")
+        one.add_argument("--grain", choices=subscriptions.GRAINS, default="month" if name == "add" else None)
+        one.add_argument("--format", choices=subscriptions.FORMATS, default="pdf" if name == "add" else None)
+        one.add_argument("--lang", choices=subscriptions.LANGS, default="zh" if name == "add" else None)
+    sblist = sbsub.add_parser("list", help="the subscriptions in force and the newest period sent")
+    sblist.add_argument("name", nargs="?", help="only this user's")
+    sd = sub.add_parser("send", help="e-mail each subscriber the report of the last whole period, once")
+    sd.add_argument("--now", help="YYYY-MM-DD (default: today, company time zone)")
     qy = sub.add_parser("query", help="read-only SQL over the views")
     qy.add_argument("sql")
     qy.add_argument("--format", choices=("json", "csv"), default="json")
@@ -438,6 +454,8 @@ def _run(args, path: Path) -> int:
         "export",
         "calls",
         "alerts",
+        "subscription",
+        "send",
     ) or (args.command in ("setting", "user", "topics") and args.action in ("list", "export"))
     if reads and not lake_exists(path):
         print(
@@ -496,6 +514,10 @@ def _run(args, path: Path) -> int:
                 print(f"not delivered, will retry: {line}", file=sys.stderr)
             emit({**found, **sent})
             return 0
+        if args.command == "subscription":
+            return cmd_subscription(con, args)
+        if args.command == "send":
+            return cmd_send(con, args)
         if args.command == "export":
             from warehouse.move import export
 
@@ -606,6 +628,51 @@ def cmd_calls(con, args) -> int:
         print(exc.report(), file=sys.stderr)
         emit({"status": "refused", "problems": exc.total, "first": [p.__dict__ for p in exc.problems[:20]]})
         return 1
+
+
+def cmd_subscription(con, args) -> int:
+    """subscription add|list|remove; the last stdout line is the JSON of what changed or is listed."""
+    if args.action == "list":
+        emit(subscriptions.listed(con, args.name))
+        return 0
+    try:
+        if args.action == "add":
+            emit(
+                subscriptions.add(
+                    con, args.name, args.questionnaire, args.grain, args.format, args.lang, _os_user()
+                )
+            )
+            return 0
+    except subscriptions.SubscriptionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    ended = subscriptions.remove(
+        con, args.name, args.questionnaire, args.grain, args.format, args.lang, _os_user()
+    )
+    if not ended:
+        print(f"no subscription of {args.name!r} matches (see `subscription list`)", file=sys.stderr)
+        return 1
+    emit({"status": "removed", "subscriptions": ended})
+    return 0
+
+
+def cmd_send(con, args) -> int:
+    """send: one line per failure on stderr (tried again at the next run); exit 0."""
+    from streamlit import logger
+
+    logger.set_log_level("error")  # the report's modules run here without a Streamlit server
+    from dashboard.report_mail import send
+
+    try:
+        now = date.fromisoformat(args.now) if args.now else None
+    except ValueError:
+        print(f"--now {args.now!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 1
+    said = send(con, now, _os_user())
+    for line in said["failed"]:
+        print(f"not sent, will retry: {line}", file=sys.stderr)
+    emit(said)
+    return 0
 
 
 def cmd_report(con, args) -> int:

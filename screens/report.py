@@ -4,7 +4,7 @@ import io
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, subscribe
 from dashboard.i18n import LANGS, lang, t
 from dashboard.page import filters
 from dashboard.report import ReportError, period_label
@@ -98,3 +98,4 @@ for column, kind, mime in (
                 type="primary",
                 on_click="ignore",  # a rerun would drop the file the browser is fetching
             )
+subscribe.section(f)

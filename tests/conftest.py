@@ -86,3 +86,28 @@ def tiny(con):
     load_file(con, "complaints", DATA / "complaints_ok.csv")
     load_file(con, "contacts", DATA / "contacts_ok.csv")
     return con
+
+
+class SmtpInbox:
+    """An SMTP server's handler (aiosmtpd) on 127.0.0.1 keeping every message it receives as
+    (recipients, parsed message)."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
+        )
+        return "250 OK"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

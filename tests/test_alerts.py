@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import load_text, run_cli
+from conftest import SmtpInbox, free_port, load_text, run_cli
 
 from pipelines import alerts, store
 
@@ -126,30 +126,6 @@ def test_the_current_month_waits_and_the_cli_runs_twice_without_a_second_alert(a
     assert bad.returncode == 1 and "not a date" in bad.stderr
 
 
-class _Inbox:
-    """An SMTP server's handler on 127.0.0.1 keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        import email
-        import email.policy
-
-        self.messages.append(
-            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
-        )
-        return "250 OK"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def robot():
     """A chat robot's webhook receiver on 127.0.0.1 keeping every JSON body posted."""
@@ -181,7 +157,7 @@ def test_alerts_go_by_e_mail_and_robot_once_and_a_failed_delivery_is_retried(ale
     from warehouse import settings, users
 
     url, bodies = robot
-    port = _free_port()
+    port = free_port()
     for name, value in (
         ("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_starttls", "false"),
         ("smtp_from", "manyi@example.com"), ("alert_webhooks", url),
@@ -206,7 +182,7 @@ def test_alerts_go_by_e_mail_and_robot_once_and_a_failed_delivery_is_retried(ale
         and "CSI 显著下降" in content
         and "csi_low:alert-q|sales|*:2026-01" in content
     )
-    inbox = _Inbox()
+    inbox = SmtpInbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -985,6 +985,40 @@ def test_a_region_limited_user_walks_every_page_without_other_regions(app):
     assert any("只能查看部分区域" in i.value for i in app.info)
 
 
+def test_a_manager_subscribes_to_the_report_on_the_report_page_and_unsubscribes(app):
+    """Issue 41, 5: "订阅月报" on the Report page: without an e-mail it says why; with one the
+    user subscribes to the questionnaire on screen (grain, format, language) and unsubscribes."""
+    app.button(key="logout").click().run()
+    login(app, "demo-manager")
+    open_page(app, "report")
+    assert any("没有登记电子邮箱" in i.value for i in app.info)
+    con = open_warehouse(app.db)
+    try:
+        users.change(con, "demo-manager", email="boss@example.com", by="test")
+    finally:
+        con.close()
+    app.button(key="logout").click().run()
+    login(app, "demo-manager")
+    open_page(app, "report")
+    qid = app.session_state["f_questionnaire"]
+    app.selectbox(key="sub_grain").set_value("quarter").run()
+    app.selectbox(key="sub_format").set_value("xlsx").run()
+    app.button(key="sub_add").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(m.value == "已订阅。" for m in app.success)
+    found = scalar_rows(
+        app.db, "select subscription_id from subscription_status where user_name = 'demo-manager'"
+    )
+    assert found == [(f"demo-manager/{qid}/quarter/xlsx/zh",)]
+    assert any("XLSX" in m.value for m in app.markdown)
+    app.button(key="sub_add").click().run()
+    assert any(m.value == "您已订阅了这份报告。" for m in app.success)
+    app.multiselect(key="sub_remove").set_value([found[0][0]]).run()
+    app.button(key="sub_remove_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not scalar_rows(app.db, "select 1 from subscription_status where user_name = 'demo-manager'")
+
+
 def test_the_report_page_makes_both_files_for_the_filters_and_audits_them(app):
     """A manager makes the PDF and XLSX of the current filters; both download and are audited;
     the manager's report lists no comments (not their role's detail)."""

@@ -81,6 +81,7 @@ REGION_FREE: dict[str, str] = {
     "regions": "region names (admin only)",
     "agent_kpis": "counts of calls per agent and month, no customer's rows",
     "agents": "the names of the agent accounts",
+    "my_subscriptions": "the user's own report subscriptions",
 }
 
 # corrective-action workflow step -> the capability it needs
