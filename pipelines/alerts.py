@@ -100,18 +100,30 @@ def link(row: dict, lang: str) -> str:
     return f"/{page}?{urllib.parse.urlencode({'lang': lang} | params)}"
 
 
-def _message_lines(rows: list[dict], lang: str, base: str = "") -> list[str]:
-    """One line per alert: what, which group and month, the value against its limit."""
+CONTROL = ("csi_low", "dissatisfied_high", "complaint_rate_high")
+LISTED = 30  # the most alerts one e-mail lists; the rest are in the inbox
+ROBOT_LISTED = 10  # a 企业微信 robot's markdown takes at most 4096 bytes
+
+
+def _message_lines(rows: list[dict], lang: str, base: str = "", listed: int = LISTED) -> list[str]:
+    """One line per alert, newest month first and the control-limit ones first within it: what,
+    which group and month, the value against its limit or target, its link."""
     lines = []
-    for row in rows:
-        group = " · ".join(str(v) for v in (row["questionnaire_id"], row["scope"], row["region"]) if v)
+    ordered = sorted(
+        rows, key=lambda r: (r["period_start"], r["rule"] in CONTROL, r["alert_id"]), reverse=True
+    )
+    for row in ordered[:listed]:
+        scope = text(f"scope.{row['scope']}", lang) if row["scope"] else None
+        scope = row["scope"] if scope == f"scope.{row['scope']}" else scope  # a scope of no known name
+        group = " · ".join(str(v) for v in (row["questionnaire_id"], scope, row["region"]) if v)
         value = "" if row["value"] is None else f"{row['value']:.1f}"
         limit = (
-            row["lower_limit"]
-            if row["rule"] != "dissatisfied_high" and row["rule"] != "complaint_rate_high"
-            else row["upper_limit"]
+            row["upper_limit"]
+            if row["rule"] in ("dissatisfied_high", "complaint_rate_high")
+            else row["lower_limit"]
         )
-        against = "" if limit is None else f" ({text('alert.limit', lang)} {limit:.1f})"
+        word = text("alert.limit" if row["rule"] in CONTROL else "kpi.target", lang)
+        against = "" if limit is None else f" ({word} {limit:.1f})"
         lines.append(
             f"- {text('alert.rule.' + row['rule'], lang)} · {row['period_start']:%Y-%m}"
             + (f" · {group}" if group else "")
@@ -119,6 +131,8 @@ def _message_lines(rows: list[dict], lang: str, base: str = "") -> list[str]:
             + f" · {row['alert_id']}"
             + (f"\n  {base}{link(row, lang)}" if base else "")
         )
+    if len(rows) > listed:
+        lines.append(text("alert.more", lang, n=len(rows) - listed))
     return lines
 
 
@@ -157,7 +171,7 @@ def _email(con, to: str, rows: list[dict]) -> None:
 
 def _webhook(url: str, rows: list[dict], base: str = "") -> None:
     """One POST of markdown text, the format both 企业微信 and 钉钉 group robots take."""
-    lines = _message_lines(rows, "zh", base)
+    lines = _message_lines(rows, "zh", base, ROBOT_LISTED)
     content = "\n".join([f"**{text('alert.mail_intro', 'zh', n=len(rows))}**", *lines])
     if "dingtalk" in url:
         payload = {"msgtype": "markdown", "markdown": {"title": "Manyi", "text": content}}
