@@ -15,7 +15,7 @@ from warehouse.lake import Busy
 
 RULES = (
     "csi_low", "dissatisfied_high", "complaint_rate_high", "csi_below_target", "callback_below_target",
-    "survey_below_target", "coverage_below_target", "complaint_overdue", "action_overdue",
+    "survey_below_target", "coverage_below_target", "complaint_overdue", "complaint_serious", "action_overdue",
 )  # fmt: skip
 
 
@@ -89,7 +89,11 @@ def page() -> None:
 
 def _what(row: dict) -> str:
     """What an alert is about: its complaint or action, or its questionnaire, scope and region."""
-    if row["rule"] in ("complaint_overdue", "action_overdue"):  # alert_id is rule:item:YYYY-MM
+    if row["rule"] in (
+        "complaint_overdue",
+        "complaint_serious",
+        "action_overdue",
+    ):  # alert_id is rule:item:YYYY-MM
         return row["alert_id"][len(row["rule"]) + 1 : -8]
     return " · ".join(str(v) for v in (row["questionnaire_id"], row["scope"], row["region"]) if v)
 

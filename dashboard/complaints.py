@@ -13,7 +13,7 @@ from dashboard import actions, auth, charts, reasons
 from dashboard.i18n import label, labels, t
 from dashboard.state import open_for_write, q, settings_row
 from dashboard.widgets import table
-from pipelines import complaints
+from pipelines import alerts, complaints
 from pipelines.errors import ValidationError
 from pipelines.fields import ENUMS
 from warehouse.lake import Busy
@@ -106,6 +106,10 @@ def register_form() -> None:
             else:
                 record["complaint_id"] = complaints.new_id(now())  # the number, said at once
                 if _write(lambda con: complaints.register(con, record, auth.name(), now())):
+                    if record.get("severity") in ("high", "critical"):  # escalated to the managers at once
+                        _write(
+                            lambda con: alerts.run(con, user=auth.name(), complaint=record["complaint_id"])
+                        )
                     st.session_state.pop("case_duplicate_ok", None)
                     st.session_state[PICKED] = record["complaint_id"]
                     # drawn again: the counts and the board above include the new case

@@ -20,24 +20,31 @@ COLUMNS = (
 )
 
 
-def run(con, now: dt.date | None = None, user: str | None = None) -> dict:
+# Which alerts a run judges: the figures of the whole months before "now"; a complaint or an
+# action (item_key) as soon as it is late or serious, up to the month of "now".
+_DUE = "(period_start < ? or (item_key is not null and period_start <= ?))"
+
+
+def run(con, now: dt.date | None = None, user: str | None = None, complaint: str | None = None) -> dict:
     """Record the alerts that fire in the whole months before `now` (default: today in the
-    company time zone) and are not recorded yet. Runs one at a time (a write lock): two runs at
-    once record each alert once. Returns the new alerts' ids and how many rules were judged."""
+    company time zone), and the late or serious complaints and late actions up to now, not
+    recorded yet; with `complaint`, only that case's (a registration's escalation). Runs one at
+    a time (a write lock): two runs at once record each alert once. Returns the new alerts' ids
+    and how many rules were judged."""
     now = now or settings.today(con)
     month = now.replace(day=1)
     fired_at = datetime.now(UTC)
+    only = "" if complaint is None else " and item_key = ? and rule like 'complaint_%'"
+    params = [month, now, *([complaint] if complaint is not None else [])]
 
     def body() -> dict:
         con.execute("delete from write_locks where name = 'alerts'")
         con.execute("insert into write_locks values ('alerts')")
-        judged = con.execute("select count(*) from alert_checks where period_start < ?", [month]).fetchone()[
-            0
-        ]
+        judged = con.execute(f"select count(*) from alert_checks where {_DUE}{only}", params).fetchone()[0]
         new = con.execute(
-            f"select {COLUMNS} from alert_checks where fired and period_start < ? "
+            f"select {COLUMNS} from alert_checks where fired and {_DUE}{only} "
             "and alert_id not in (select alert_id from alerts) order by period_start, alert_id",
-            [month],
+            params,
         ).fetchall()
         if new:
             con.executemany(
@@ -77,6 +84,7 @@ def mark_read(con, alert_ids: list[str], user: str) -> int:
 PAGE_OF = {
     "dissatisfied_high": "pareto",
     "complaint_overdue": "complaints",
+    "complaint_serious": "complaints",
     "action_overdue": "actions",
 }  # every other rule is a figure of the Overview
 
@@ -85,7 +93,7 @@ def view(row: dict) -> tuple[str, dict]:
     """The page and link parameters that show an alert: its questionnaire, scope and region,
     monthly, its month; a late complaint opens on the complaint desk."""
     page = PAGE_OF.get(row["rule"], "overview")
-    if row["rule"] == "complaint_overdue":  # alert_id is rule:complaint_id:YYYY-MM
+    if row["rule"] in ("complaint_overdue", "complaint_serious"):  # alert_id is rule:complaint_id:YYYY-MM
         return page, {"case": row["alert_id"][len(row["rule"]) + 1 : -8]}
     start = row["period_start"]
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)

@@ -228,3 +228,25 @@ def test_alert_settings_are_refused_in_words():
         with pytest.raises(SettingError, match=words):
             check(name, value)
     assert check("alert_roles", " manager , agent ") == "manager,agent"
+
+
+def test_a_serious_complaint_is_escalated_at_once_and_a_closed_or_past_one_is_not(alerting):
+    """Issue 38, 5: an open high or critical complaint is an alert as soon as it is registered
+    (its month need not be over); a medium one, a closed one and a history one are not."""
+    header = "投诉编号,客户编号,投诉时间,原因类别,原因,严重程度,解决时间,告知客户时间,关闭时间,客户确认\n"
+    load_text(
+        alerting, "complaints",
+        header + "S1,C1,2026-02-03 09:00,法,交付延期,高,,,,\n"
+        "S2,C2,2026-02-04 09:00,料,异响,中,,,,\n"
+        "S3,C3,2026-02-05 09:00,料,漏油,严重,2026-02-06 09:00,2026-02-06 10:00,2026-02-07 09:00,yes\n",
+    )  # fmt: skip
+    load_text(alerting, "complaints", header + "S4,C4,2025-03-01 09:00,料,漏油,严重,,,,\n", history=True)
+    found = alerts.run(alerting, now=dt.date(2026, 2, 10))
+    serious = sorted(a for a in found["alerts"] if a.startswith("complaint_serious"))
+    assert serious == ["complaint_serious:S1:2026-02"]
+    # the desk's escalation of one case records only that case's alerts, once
+    load_text(alerting, "complaints", header + "S5,C5,2026-02-09 09:00,人,态度差,严重,,,,\n")
+    one = alerts.run(alerting, now=dt.date(2026, 2, 10), complaint="S5")
+    # (it is late too by now: its answer was due in 24 hours)
+    assert "complaint_serious:S5:2026-02" in one["alerts"] and all(":S5:" in a for a in one["alerts"])
+    assert alerts.run(alerting, now=dt.date(2026, 2, 10), complaint="S5")["new"] == 0

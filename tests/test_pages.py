@@ -1137,6 +1137,17 @@ def test_the_complaint_desk_registers_a_case_and_works_its_steps(app):
     cid = scalar(app.db, "select complaint_id from v_complaint_cases where cause = '车门异响'")
     app.run()
     assert cid.startswith("TS-") and int(metric(app, "未关闭投诉").value.replace(",", "")) == opened + 1
+    # a high-severity case is escalated at once: an alert in the managers' inbox (issue 38, 5)
+    escalated = scalar_rows(
+        app.db, "select rule, severity, region from v_alerts where alert_id like ?", [f"%:{cid}:%"]
+    )
+    assert escalated == [
+        (
+            "complaint_serious",
+            "high",
+            scalar(app.db, "select region from stg_customers where customer_id = 'C001'"),
+        )
+    ]
     app.session_state["case_picked"] = cid
     app.run()
     assert any(cid in s.value for s in app.subheader)

@@ -153,6 +153,17 @@ complaint_overdue as (
         and (cases.is_respond_late or cases.is_verify_late or cases.is_promise_broken)
 ),
 
+-- A serious complaint (high or critical) is escalated to the managers at registration
+-- (issue 38), one alert per open case.
+complaint_serious as (
+    select 'complaint_serious' as rule, null::varchar as questionnaire_id, null::varchar as scope,
+        cases.region, date_trunc('month', cases.received_at)::date as period_start,
+        null::double as value, null::double as center, null::double as lower_limit,
+        null::double as upper_limit, 1::bigint as n, true as fired, cases.complaint_id as item_key,
+    from complaint_service as cases
+    where cases.severity in ('high', 'critical') and cases.status <> 'closed' and not cases.is_history
+),
+
 action_overdue as (
     select 'action_overdue' as rule, actions.questionnaire_id, actions.scope, null::varchar as region,
         date_trunc('month', actions.due_date)::date as period_start, null::double as value,
@@ -174,6 +185,7 @@ groups as (
 final as (
     select * from groups
     union all select * from complaint_overdue
+    union all select * from complaint_serious
     union all select * from action_overdue
 )
 
@@ -181,6 +193,7 @@ select
     rule || ':' || coalesce(item_key, concat_ws('|', coalesce(questionnaire_id, '*'), coalesce(scope, '*'),
         coalesce(region, '*'))) || ':' || strftime(period_start, '%Y-%m') as alert_id,
     *,
-    case when rule in ('csi_low', 'dissatisfied_high', 'complaint_rate_high') then 'high' else 'medium' end
+    case when rule in ('csi_low', 'dissatisfied_high', 'complaint_rate_high', 'complaint_serious') then 'high'
+        else 'medium' end
         as severity,
 from final
