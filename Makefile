@@ -48,6 +48,7 @@ bench: setup browser-deps
 	$(BIN)/python -m bench.comments
 	$(BIN)/python -m bench.cases
 	$(BIN)/python -m bench.calls
+	$(BIN)/python -m bench.false_alarms
 	$(BIN)/python -m bench.pages
 
 # Issue 15's scale runs, up to 10 million responses and 200 monthly loads (about an hour here).
