@@ -155,18 +155,38 @@ def recipients(con) -> list[tuple[str, tuple[str, ...] | None]]:
     return [(email, tuple(json.loads(regions)) if regions else None) for email, regions in rows]
 
 
-def _pending(con, channel: str, target: str, regions: tuple[str, ...] | None) -> list[dict]:
+SENDING = "sending"  # a delivery's claim, while its run sends it
+CLAIM_MINUTES = 10  # a claim this old without an outcome is taken as lost (a killed run)
+
+
+def _claim(con, channel: str, target: str, regions: tuple[str, ...] | None) -> list[dict]:
     """The alerts not yet delivered to `target` (new ones and earlier failures), within its
-    regions."""
-    rows = con.execute(
-        "select * from alerts where alert_id not in (select alert_id from alert_deliveries "
-        "where channel = ? and target = ? and ok) order by period_start, alert_id",
-        [channel, target],
-    ).pl()
-    found = rows.to_dicts()
-    if regions is not None:
-        found = [r for r in found if r["region"] is None or r["region"] in regions]
-    return found
+    regions, claimed for this run: a second run at once (the write lock 'alerts' orders the two)
+    finds them claimed and leaves them alone, so nothing goes out twice."""
+    now = datetime.now(UTC)
+
+    def body() -> list[dict]:
+        con.execute("delete from write_locks where name = 'alerts'")
+        con.execute("insert into write_locks values ('alerts')")
+        rows = con.execute(
+            "select * from alerts where alert_id not in (select alert_id from alert_deliveries as d "
+            "where channel = ? and target = ? and (ok or (detail = ? and tried_at > ? and not exists ("
+            "select 1 from alert_deliveries as o where o.alert_id = d.alert_id and o.channel = d.channel "
+            "and o.target = d.target and o.detail <> ? and o.tried_at >= d.tried_at)))) "
+            "order by period_start, alert_id",
+            [channel, target, SENDING, now - dt.timedelta(minutes=CLAIM_MINUTES), SENDING],
+        ).pl()
+        found = rows.to_dicts()
+        if regions is not None:
+            found = [r for r in found if r["region"] is None or r["region"] in regions]
+        if found:
+            con.executemany(
+                "insert into alert_deliveries values (?, ?, ?, ?, false, ?)",
+                [[r["alert_id"], channel, target, now, SENDING] for r in found],
+            )
+        return found
+
+    return write(con, body)
 
 
 def _email(con, to: str, rows: list[dict]) -> None:
@@ -204,7 +224,7 @@ def deliver(con, user: str | None = None) -> dict:
     targets += [("webhook", url, None) for url in settings.value(con, "alert_webhooks").split(",") if url]
     said: dict[str, list[str]] = {"delivered": [], "failed": []}
     for channel, target, regions in targets:
-        rows = _pending(con, channel, target, regions)
+        rows = _claim(con, channel, target, regions)
         if not rows:
             continue
         try:
