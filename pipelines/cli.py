@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import alerts, calls, store, subscriptions
+from pipelines import alerts, calls, platforms, store, subscriptions
 from pipelines.errors import BatchError, QuestionnaireError, ValidationError
 from pipelines.fields import KINDS
 from pipelines.load import LoadJob, load
@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
         "--history",
         action="store_true",
         help="complaints of the past: missing handling times are unknown, not late",
+    )
+    ld.add_argument(
+        "--from",
+        dest="platform",
+        choices=(*platforms.PLATFORMS, "none"),
+        help="a survey platform's answer export: 问卷星 wjx, 腾讯问卷 tencent, 金数据 jinshuju "
+        "(default: recognised by its header; none: read the file as it is)",
     )
 
     sub.add_parser("batches", help="list loaded batches")
@@ -258,6 +265,7 @@ def cmd_load(con, args) -> int:
         own_subject=args.own,
         allow_future=args.allow_future,
         history=args.history,
+        platform="" if args.platform == "none" else args.platform,
         user=_os_user(),
     )
     progress = _StderrProgress() if path.stat().st_size > PROGRESS_BYTES else (lambda f, m: None)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import store
+from pipelines import platforms, store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
@@ -79,6 +79,9 @@ class LoadJob:
     check_duplicate: bool = True  # a dashboard edit may restore an earlier version's bytes
     allow_future: bool = False  # survey and complaint dates after today are refused otherwise
     history: bool = False  # complaints of the past: missing handling times are unknown, not late
+    # A survey platform's answer export (pipelines/platforms.py): its name, "" to read the file
+    # as it is, None to recognise one by its header.
+    platform: str | None = None
     # A form's rows ({field: value}) instead of a file: they enter at validate (no file is
     # decoded or mapped), with the same checks, keys, write and audit as a file's rows.
     records: tuple[dict, ...] | None = None
@@ -105,6 +108,7 @@ class LoadJob:
             "own": self.own_subject,
             "allow_future": self.allow_future,
             "history": self.history,
+            **({"from": self.platform} if self.platform else {}),
         }
 
 
@@ -120,6 +124,7 @@ class LoadResult:
     superseded: int = 0
     encoding: str | None = None
     sheet: str | None = None  # the workbook sheet read (XLSX)
+    platform: str | None = None  # the survey platform whose export this was (CONTRACT §9)
     date_readings: dict[str, str] | None = None
     warnings: list[dict] | None = None
     retries: int | None = None  # commits retried because another writer committed first
@@ -184,6 +189,7 @@ class Prepared:
     warnings: list[dict] = field(default_factory=list)  # loaded anyway: see data_warnings
     seen_batches: frozenset[str] = frozenset()  # loaded batches of the kind when keys were checked
     sheet: str | None = None  # the workbook sheet read (XLSX)
+    platform: str | None = None  # the survey platform whose export this was
 
     def preview(self, con, limit: int = 20) -> pl.DataFrame:
         """The first rows as they will be stored."""
@@ -394,10 +400,15 @@ def _stage(
         pieces = [record_table(job.records)]
     else:
         pieces = read_pieces(job.data, sheet=job.sheet, skip_rows=job.skip_rows, limits=limits(con))
+    export = None  # a survey platform's export: how its columns become the contract's
     for number, piece in enumerate(pieces):
+        if columns is None and piece.frame.height == 0:
+            raise refuse("the file has a header but no data rows")
+        if number == 0 and job.kind == "survey" and job.records is None and job.platform != "":
+            export = _platform_plan(job, piece.frame, questionnaire)
+        if export is not None:
+            piece.frame = platforms.apply(export, piece.frame)
         if columns is None:
-            if piece.frame.height == 0:
-                raise refuse("the file has a header but no data rows")
             columns, problems = resolve_columns(
                 job.kind,
                 piece.frame.columns,
@@ -460,6 +471,8 @@ def _stage(
                 "name one with --sheet to read it",
             }
         )
+    if export is not None and export.warning():
+        warnings.append(export.warning())
     header_names = {t: h for h, t in columns.items()}
     return Prepared(
         job,
@@ -474,7 +487,20 @@ def _stage(
         warnings=warnings,
         seen_batches=seen,
         sheet=sheet,
+        platform=export.platform if export is not None else None,
     )
+
+
+def _platform_plan(job: LoadJob, first: pl.DataFrame, questionnaire):
+    """The plan of a survey platform's export named by --from or recognised by its header;
+    None for any other file."""
+    name = job.platform or platforms.recognise(first.columns)
+    if name is None:
+        return None
+    try:
+        return platforms.plan(name, first, questionnaire, job.mapping)
+    except platforms.PlatformError as exc:
+        raise refuse(str(exc)) from None
 
 
 def load_record(con, kind: str, record: dict, user: str | None, note: str, **options) -> LoadResult:
@@ -1054,6 +1080,7 @@ def commit(
         superseded=prepared.existing,
         encoding=prepared.encoding,
         sheet=prepared.sheet,
+        platform=prepared.platform,
         date_readings=prepared.date_readings or None,
         warnings=prepared.warnings or None,
         retries=len(retries) or None,
