@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     qadd = qsub.add_parser("add", help="add or update a questionnaire TOML")
     qadd.add_argument("file")
     qsub.add_parser("list", help="list questionnaires")
+    qinf = qsub.add_parser(
+        "infer", help="draft a questionnaire TOML from a 问卷星 / 腾讯问卷 / 金数据 export"
+    )
+    qinf.add_argument("file")
+    qinf.add_argument("--from", dest="platform", choices=platforms.PLATFORMS, help="default: recognised")
+    qinf.add_argument("--id", required=True, help="the new questionnaire's id")
+    qinf.add_argument("--title", help="its title (default: the file's name)")
+    qinf.add_argument("--out", required=True, help="the TOML file to write")
+    qinf.add_argument("--sheet")
 
     ld = sub.add_parser(
         "load", help="load a survey, complaints, sales, customers, contacts, services or actions file"
@@ -432,6 +441,8 @@ def fault_message(exc: BaseException, path: Path) -> str:
 
 
 def _run(args, path: Path) -> int:
+    if args.command == "questionnaire" and args.action == "infer":  # reads a file, not the warehouse
+        return cmd_infer(args)
     if args.command == "demo":
         from pipelines.demo import build_demo
 
@@ -577,6 +588,27 @@ def cmd_topics(con, args) -> int:
     return _from_toml(
         args.file, lambda text: topics.save_company(con, topics.parse_file(text), user=_os_user())
     )
+
+
+def cmd_infer(args) -> int:
+    """questionnaire infer: write the drafted TOML; the last stdout line says what became of each question."""
+    from pipelines.infer import InferError, infer
+    from pipelines.reader import read_pieces
+
+    path = Path(args.file)
+    problem = _not_a_file(path)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    try:
+        first = next(iter(read_pieces(path, sheet=args.sheet)))
+        text, found = infer(first.frame, args.platform, args.id, args.title or path.stem)
+    except (InferError, ValidationError) as exc:
+        print(exc.report() if isinstance(exc, ValidationError) else str(exc), file=sys.stderr)
+        return 1
+    Path(args.out).write_text(text, encoding="utf-8")
+    emit({"status": "written", "file": str(Path(args.out).absolute()), **found})
+    return 0
 
 
 def _from_toml(path: str, store_it) -> int:

@@ -114,13 +114,31 @@ class Plan:
         }
 
 
-_OPEN = ("意见", "建议", "其他", "其它", "原因", "为什么", "请说明", "请描述", "请填写", "备注", "评论", "留言", "comment")
+_OPEN = (
+    "意见",
+    "建议",
+    "其他",
+    "其它",
+    "原因",
+    "为什么",
+    "请说明",
+    "请描述",
+    "请填写",
+    "备注",
+    "评论",
+    "留言",
+    "comment",
+)
 
 
 def _is_text(header: str, values: pl.Series, labels: set[str]) -> bool:
     """Whether a question is open text rather than ratings or choices: its wording asks for words
     (意见, 建议, 原因 …), or its answers are long and nearly all different."""
-    seen = [v for v in values.drop_nulls().cast(pl.Utf8).str.strip_chars().to_list() if v and v not in NOT_ANSWERED]
+    seen = [
+        v
+        for v in values.drop_nulls().cast(pl.Utf8).str.strip_chars().to_list()
+        if v and v not in NOT_ANSWERED
+    ]
     if any(n in seen for n in labels) and all(norm(v) in labels for v in seen):
         return False  # ratings
     if any(cue in header for cue in _OPEN):

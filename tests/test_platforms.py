@@ -15,6 +15,7 @@ from conftest import last_json, run_cli
 from pipelines import platforms, store
 from pipelines.errors import ValidationError
 from pipelines.load import LoadJob, load
+from pipelines.questionnaire import parse
 
 TOML = """
 id = "web-q"
@@ -239,3 +240,39 @@ def test_the_upload_reads_a_gbk_csv_export(web):
     assert result.platform == "wjx" and result.rows == 1
     con = web
     assert con.execute("select count(*) from answers where response_id = 'wjx-1'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("name", ["wjx", "tencent", "jinshuju"])
+def test_infer_drafts_a_questionnaire_the_export_then_loads_against(tmp_path, db, name):
+    """CONTRACT §9 `questionnaire infer`: an item per rating question (text the question), a
+    scale from the labels seen, most negative first, a dimension per matrix; the export loads
+    against it through the CLI."""
+    make, suffix = EXPORTS[name]
+    path = tmp_path / f"export.{suffix}"
+    path.write_bytes(make())
+    out = tmp_path / "drafted.toml"
+    result = run_cli(
+        db, "questionnaire", "infer", str(path), "--id", "drafted", "--title", "网上调查", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    said = last_json(result)
+    assert said["platform"] == name and len(said["items"]) == 4
+    assert any("您的性别" in s for s in said["skipped"])
+    drafted = parse(out.read_text(encoding="utf-8"))
+    (scale,) = drafted.scales
+    assert [level.label for level in scale.levels] == ["非常不满意", "不满意", "一般", "满意", "非常满意"]
+    assert [level.dissatisfied for level in scale.levels] == [True, True, False, False, False]
+    assert [level.satisfied for level in scale.levels] == [False, False, False, True, True]
+    assert [i.text for i in drafted.items][:2] == [Q1, Q2]
+    assert sorted(d.label for d in drafted.dimensions) == ["总体", "请评价以下方面"]
+    assert run_cli(db, "questionnaire", "add", str(out)).returncode == 0
+    loaded = run_cli(db, "load", "survey", str(path), "--questionnaire", "drafted")
+    assert loaded.returncode == 0, loaded.stderr
+    assert last_json(loaded)["rows"] == 3 and last_json(loaded)["ratings"] == 10
+
+
+def test_infer_refuses_a_file_without_ratings_in_words(tmp_path, db):
+    path = tmp_path / "no-ratings.csv"
+    path.write_text("序号,提交答卷时间,1、您的性别\n1,2026/9/3 9:05:10,男\n", encoding="utf-8")
+    result = run_cli(db, "questionnaire", "infer", str(path), "--id", "x", "--out", str(tmp_path / "x.toml"))
+    assert result.returncode == 1 and "no rating question in this export" in result.stderr
