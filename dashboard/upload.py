@@ -11,7 +11,7 @@ from dashboard import auth, reasons
 from dashboard.i18n import labels, lang, t
 from dashboard.state import data_version, open_for_write, q, writer
 from dashboard.widgets import column_config, presented
-from pipelines import store
+from pipelines import platforms, store
 from pipelines.errors import QuestionnaireError, ValidationError
 from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
 from pipelines.load import (
@@ -299,6 +299,84 @@ def options(kind: str, qid: str | None, cells: pl.DataFrame, mapping: dict[str, 
         "replace": replace,
         "history": bool(history),
     }
+
+
+def export_plan(cells: pl.DataFrame, questionnaire) -> tuple[str | None, pl.DataFrame | None, bool]:
+    """A survey platform's export recognised by its header: (platform, what becomes of each of
+    its columns, whether any question matched an item); (None, None, False) for other files."""
+    name = platforms.recognise(cells.columns)
+    if name is None or questionnaire is None:
+        return None, None, False
+    try:
+        plan = platforms.plan(name, cells, questionnaire, {})
+    except platforms.PlatformError:
+        return name, None, False
+    items = {i.column: i.question for i in questionnaire.items}
+    rows = []
+    for header in cells.columns:
+        if header == plan.number:
+            became = t("up.export.number", platform=name)
+        elif header == plan.time:
+            became = t("up.export.date")
+        elif header in plan.comments:
+            became = t("up.export.comment")
+        elif plan.renames.get(header):
+            became = items.get(plan.renames[header], plan.renames[header])
+        elif header in plan.unused:
+            became = t("up.export.unused")
+        else:
+            became = t("up.export.ignored")
+        rows.append({"column": header, "becomes": became})
+    return name, pl.DataFrame(rows), any(plan.renames.get(h) for h in cells.columns)
+
+
+def export_section(cells: pl.DataFrame, questionnaire, file_name: str) -> bool:
+    """For a platform's export: say which platform and what becomes of each column (no mapping
+    to do); with no question matching the questionnaire, offer a questionnaire drafted from it
+    (checked and added here). False for any other file."""
+    name, plan, matched = export_plan(cells, questionnaire)
+    if name is None:
+        return False
+    st.info(t("up.export.found", platform=t(f"up.platform.{name}")))
+    if plan is not None:
+        st.dataframe(
+            plan, hide_index=True, key="export_plan",
+            column_config={"column": t("up.col.column"), "becomes": t("up.export.becomes")},
+        )  # fmt: skip
+    if not matched:
+        st.warning(t("up.export.no_items", qid=questionnaire.id))
+        if st.button(t("up.export.draft"), key="draft_questionnaire"):
+            st.session_state["drafted_toml"], st.session_state["drafted_error"] = draft_questionnaire(
+                cells, file_name
+            )
+        if st.session_state.get("drafted_error"):
+            st.error(st.session_state["drafted_error"])
+        if st.session_state.get("drafted_toml"):
+            st.caption(t("up.export.draft_help"))
+            text = st.text_area(
+                t("up.export.toml"), st.session_state["drafted_toml"], height=360, key="drafted_text"
+            )
+            if st.button(t("up.export.add"), key="add_drafted", type="primary"):
+                result, problems = add_questionnaire(text)
+                if problems:
+                    st.error("\n".join(f"- {p}" for p in problems))
+                else:
+                    st.session_state.pop("drafted_toml", None)
+                    st.success(t("up.export.added", qid=result["questionnaire_id"]))
+        st.stop()
+    return True
+
+
+def draft_questionnaire(cells: pl.DataFrame, file_name: str) -> tuple[str | None, str | None]:
+    """(TOML drafted from the export, None) or (None, why not)."""
+    from pipelines.infer import InferError, infer
+
+    stem = file_name.rsplit(".", 1)[0]
+    qid = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "" for c in stem.lower()).strip("-_")
+    try:
+        return infer(cells, None, qid or "web-survey", stem)[0], None
+    except InferError as exc:
+        return None, str(exc)
 
 
 def add_questionnaire(text: str) -> tuple[dict | None, list[str]]:

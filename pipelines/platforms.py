@@ -153,7 +153,7 @@ def plan(platform: str, frame: pl.DataFrame, questionnaire: Questionnaire, mappi
         raise PlatformError(f"--from must be one of {', '.join(PLATFORMS)}, got {platform!r}")
     found = Plan(platform)
     headers = list(frame.columns)
-    mapped = {h.strip().lower() for h in mapping}
+    mapped = {h.strip().lower() for h, target in mapping.items() if target not in ("", "-", "ignore")}
     found.customer_mapped = "customer_id" in mapping.values()
     meta = META[platform]
     for header in headers:

@@ -45,12 +45,13 @@ elif file is not None:
         st.info(t("no_warehouse"))
         st.stop()
     saved = upload.saved_mapping(kind, qid)
+    export = kind == "survey" and upload.export_section(cells, questionnaire, file.name)
     proposal = upload.proposed_mapping(kind, cells.columns, questionnaire, saved["columns"])
     if any(h in saved["columns"] for h in cells.columns):
         st.caption(t("up.saved_mapping"))
     choices = upload.targets(kind, questionnaire)
     st.subheader(t("up.mapping"))
-    st.caption(t("up.mapping_help"))
+    st.caption(t("up.mapping_help") if not export else t("up.export.mapping_help"))
     first = cells.head(1).row(0) if cells.height else [""] * len(cells.columns)
     editor = pl.DataFrame(
         {
@@ -74,6 +75,8 @@ elif file is not None:
         key=f"mapping_{digest}_{kind}_{qid}",
     )
     mapping = {r["column"]: r["target"] or "" for r in edited.iter_rows(named=True)}
+    if export:  # the platform's columns are read by their plan; only a column mapped here overrides it
+        mapping = {column: target for column, target in mapping.items() if target not in ("", "ignore")}
     chosen = upload.options(kind, qid, cells, mapping, saved)
     job = upload.job_for(kind, content, file.name, qid, mapping, chosen, sheet, int(skip))
     try:

@@ -627,6 +627,42 @@ def test_upload_loads_past_complaints_as_history(app):
     assert any(c.value.startswith("其中 1 件为历史投诉") for c in app.caption), [c.value for c in app.caption]
 
 
+def test_a_platform_export_without_a_questionnaire_drafts_one_and_then_loads(app):
+    """Issue 40, 4-5: a 问卷星 export on the Upload page is recognised (no mapping to do); none of
+    its questions is an item of the questionnaire picked, so the page drafts a questionnaire from
+    it, the analyst adds it, picks it and loads the file."""
+    from test_platforms import wjx_text
+
+    open_page(app, "upload")
+    app.selectbox(key="upload_qid").set_value("after-sales").run()  # none of its items is asked
+    app.file_uploader(key="upload_file").set_value(
+        ("问卷星导出.xlsx", wjx_text(), "application/octet-stream")
+    ).run()
+    assert any("这是问卷星的答卷导出" in i.value for i in app.info), [i.value for i in app.info]
+    assert any("这个文件还没有问卷" in w.value for w in app.warning), (
+        [w.value for w in app.warning],
+        [d.value for d in app.dataframe][:1],
+    )
+    app.button(key="draft_questionnaire").click().run()
+    drafted = app.text_area(key="drafted_text").value
+    assert 'label = "非常不满意", dissatisfied = true' in drafted and "请评价以下方面" in drafted
+    app.text_area(key="drafted_text").set_value(drafted.replace('id = "wjx"', 'id = "web-survey"', 1)).run()
+    app.button(key="add_drafted").click().run()
+    assert any("已添加问卷 web-survey" in s.value for s in app.success), (
+        [e.value for e in app.error],
+        app.text_area(key="drafted_text").value[:300],
+    )
+    app.run()  # the page drawn again lists the new questionnaire
+    app.selectbox(key="upload_qid").set_value("web-survey").run()
+    assert not app.warning or not any("还没有问卷" in w.value for w in app.warning)
+    plan = next(d.value for d in app.dataframe if "becomes" in d.value.columns)
+    assert "未导入（问卷中没有这道题）" in set(plan["becomes"]) and "意见建议" in set(plan["becomes"])
+    assert any(s.value.startswith("校验通过") for s in app.success), [e.value for e in app.error]
+    app.button(key="do_load").click().run()
+    assert any("已加载批次" in s.value for s in app.success), [e.value for e in app.error]
+    assert scalar(app.db, "select count(*) from stg_responses where questionnaire_id = 'web-survey'") == 3
+
+
 def test_an_unmapped_column_reads_ignore_in_the_mapping_grid(app):
     open_page(app, "upload")
     app.selectbox(key="upload_kind").set_value("customers").run()
