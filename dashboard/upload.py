@@ -330,6 +330,26 @@ def export_plan(cells: pl.DataFrame, questionnaire) -> tuple[str | None, pl.Data
     return name, pl.DataFrame(rows), any(plan.renames.get(h) for h in cells.columns)
 
 
+def form_downloads(questionnaire) -> None:
+    """The printable form (PDF) and its entry template (XLSX) of the questionnaire picked, in
+    the page's language; each made when its button is clicked (CONTRACT §9 `form`)."""
+    from pipelines import forms
+
+    with st.expander(t("up.form.title")):
+        st.caption(t("up.form.help"))
+        left, right = st.columns(2)
+        language = lang()
+        left.download_button(
+            t("up.form.pdf"), lambda: forms.pdf(questionnaire, language)[0], f"{questionnaire.id}-form-{language}.pdf",
+            "application/pdf", key="form_pdf", on_click="ignore", icon=":material/print:",
+        )  # fmt: skip
+        right.download_button(
+            t("up.form.xlsx"), lambda: forms.xlsx(questionnaire, language), f"{questionnaire.id}-entry-{language}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="form_xlsx", on_click="ignore",
+            icon=":material/table:",
+        )  # fmt: skip
+
+
 def export_section(cells: pl.DataFrame, questionnaire, file_name: str) -> bool:
     """For a platform's export: say which platform and what becomes of each column (no mapping
     to do); with no question matching the questionnaire, offer a questionnaire drafted from it

@@ -177,6 +177,10 @@ def _parser() -> argparse.ArgumentParser:
     alsub = al.add_subparsers(dest="action", required=True)
     alrun = alsub.add_parser("run", help="record the new alerts of the whole months before now (idempotent)")
     alrun.add_argument("--now", help="YYYY-MM-DD (default: today, company time zone)")
+    fm = sub.add_parser("form", help="the printable survey form (PDF) or its entry template (XLSX)")
+    fm.add_argument("--questionnaire", required=True, metavar="ID")
+    fm.add_argument("--out", required=True, help="FILE.pdf (the form) or FILE.xlsx (the entry template)")
+    fm.add_argument("--lang", choices=("zh", "en"), default="zh")
     sb = sub.add_parser("subscription", help="who gets the report by e-mail: add, list, remove")
     sbsub = sb.add_subparsers(dest="action", required=True)
     for name, text in (
@@ -475,6 +479,7 @@ def _run(args, path: Path) -> int:
         "alerts",
         "subscription",
         "send",
+        "form",
     ) or (args.command in ("setting", "user", "topics") and args.action in ("list", "export"))
     if reads and not lake_exists(path):
         print(
@@ -535,6 +540,8 @@ def _run(args, path: Path) -> int:
             return 0
         if args.command == "subscription":
             return cmd_subscription(con, args)
+        if args.command == "form":
+            return cmd_form(con, args)
         if args.command == "send":
             return cmd_send(con, args)
         if args.command == "export":
@@ -668,6 +675,31 @@ def cmd_calls(con, args) -> int:
         print(exc.report(), file=sys.stderr)
         emit({"status": "refused", "problems": exc.total, "first": [p.__dict__ for p in exc.problems[:20]]})
         return 1
+
+
+def cmd_form(con, args) -> int:
+    """form: write the printable form or the entry template; the last stdout line says which."""
+    from pipelines import forms
+
+    out = Path(args.out)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "xlsx"):
+        print(f"--out must end in .pdf or .xlsx, got {args.out!r}", file=sys.stderr)
+        return 1
+    found = store.get_questionnaire(con, args.questionnaire)
+    if found is None:
+        known = ", ".join(store.questionnaire_ids(con)) or "none yet"
+        print(f"unknown questionnaire {args.questionnaire!r}; known: {known}", file=sys.stderr)
+        return 1
+    summary = {"file": str(out.absolute()), "format": kind, "questionnaire": found.id, "lang": args.lang}
+    if kind == "pdf":
+        data, summary["pages"] = forms.pdf(found, args.lang)
+    else:
+        data = forms.xlsx(found, args.lang)
+        summary["columns"] = forms.headers(found, args.lang)
+    out.write_bytes(data)
+    emit(summary | {"bytes": len(data)})
+    return 0
 
 
 def cmd_subscription(con, args) -> int:

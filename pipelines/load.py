@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import platforms, store
+from pipelines import forms, platforms, store
 from pipelines.errors import Problem, ValidationError
 from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED, Field
 from pipelines.questionnaire import Questionnaire, Scale
@@ -404,8 +404,14 @@ def _stage(
     for number, piece in enumerate(pieces):
         if columns is None and piece.frame.height == 0:
             raise refuse("the file has a header but no data rows")
-        if number == 0 and job.kind == "survey" and job.records is None and job.platform != "":
-            export = _platform_plan(job, piece.frame, questionnaire)
+        if number == 0 and job.kind == "survey" and job.records is None:
+            stripped = forms.strip_instructions(piece.frame)  # an entry template's instruction row
+            if stripped is not None:
+                piece.frame, piece.first_row = stripped, piece.first_row + 1
+                if stripped.height == 0:
+                    raise refuse("the file has a header but no data rows")
+            if job.platform != "":
+                export = _platform_plan(job, piece.frame, questionnaire)
         if export is not None:
             piece.frame = platforms.apply(export, piece.frame)
         if columns is None:

@@ -20,6 +20,8 @@ st.caption(upload.limits_text())
 kind = st.selectbox(t("up.kind"), KINDS, format_func=labels(KINDS, "kind").get, key="upload_kind")
 qids = q("questionnaires")["questionnaire_id"].to_list()
 qid = st.selectbox(t("filter.questionnaire"), qids, key="upload_qid") if kind == "survey" and qids else None
+if qid:
+    upload.form_downloads(data.questionnaire(qid))
 
 if file is not None and file.name.lower().endswith(".toml"):
     if st.button(t("up.load"), key="add_questionnaire", type="primary"):

@@ -654,6 +654,11 @@ def test_a_platform_export_without_a_questionnaire_drafts_one_and_then_loads(app
     )
     app.run()  # the page drawn again lists the new questionnaire
     app.selectbox(key="upload_qid").set_value("web-survey").run()
+    # the new questionnaire's paper form and entry template are offered beside it
+    assert {b.proto.label for b in app.get("download_button")} >= {
+        "下载调查表（PDF）",
+        "下载录入模板（XLSX）",
+    }
     assert not app.warning or not any("还没有问卷" in w.value for w in app.warning)
     plan = next(d.value for d in app.dataframe if "becomes" in d.value.columns)
     assert "未导入（问卷中没有这道题）" in set(plan["becomes"]) and "意见建议" in set(plan["becomes"])
