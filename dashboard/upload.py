@@ -13,7 +13,7 @@ from dashboard.state import data_version, open_for_write, q, writer
 from dashboard.widgets import column_config, presented
 from pipelines import platforms, store
 from pipelines.errors import QuestionnaireError, ValidationError
-from pipelines.fields import FIELDS, KEYS, KINDS, VERSIONED
+from pipelines.fields import ENUMS, FIELDS, KEYS, KINDS, VERSIONED
 from pipelines.load import (
     ITEM_PREFIX,
     LoadJob,
@@ -238,35 +238,60 @@ def save_mapping(kind: str, qid: str | None, saved: dict) -> None:
         con.close()
 
 
-def parse_constants(text: str) -> tuple[dict[str, str], list[str]]:
-    """`field=value` lines -> {field: value}; lines that are not such a pair, in words."""
-    constants, bad = {}, []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        name, sep, value = line.partition("=")
-        if not sep or not name.strip():
-            bad.append(line.strip())
+LABEL_PREFIX = {"channel": "channel", "severity": "sev", "cause": "cat"}  # an enum's value names
+
+
+def constants_input(
+    kind: str, qid: str | None, mapping: dict[str, str], saved: dict[str, str]
+) -> dict[str, str]:
+    """Fields the file lacks, each given one value for every row (the CLI's --set): picked by
+    their names, then a date picker, a list of the field's values, or a text box each."""
+    import datetime as dt
+
+    mapped = {target for target in mapping.values() if target and target != IGNORE}
+    fields = {f.name: f for f in FIELDS[kind] if f.name not in mapped}
+    names = {n: (f"{f.alias}（{n}）" if lang() == "zh" else n) for n, f in fields.items()}
+    picked = st.multiselect(
+        t("up.constants"), list(fields), default=[n for n in saved if n in fields], format_func=names.get,
+        key=f"upload_constant_fields_{kind}_{qid}", help=t("up.constants_help"), placeholder=t("up.constants_none"),
+    )  # fmt: skip
+    found: dict[str, str] = {}
+    columns = st.columns(3) if picked else []
+    for n, name in enumerate(picked):
+        f, column, key, old = (
+            fields[name],
+            columns[n % 3],
+            f"upload_constant_{kind}_{qid}_{name}",
+            saved.get(name),
+        )
+        if f.type == "date":
+            try:
+                day = dt.date.fromisoformat(old) if old else dt.date.today()
+            except ValueError:
+                day = dt.date.today()
+            found[name] = column.date_input(
+                names[name],
+                value=day,
+                key=key,
+                min_value=dt.date(1990, 1, 1),
+                max_value=dt.date(2100, 12, 31),
+            ).isoformat()  # Streamlit's default range is ten years either side of the value
+        elif f.type in ENUMS:
+            values = list(dict.fromkeys(ENUMS[f.type].values()))
+            shown = labels(values, LABEL_PREFIX[f.type]) if f.type in LABEL_PREFIX else {v: v for v in values}
+            index = values.index(old) if old in values else 0
+            found[name] = column.selectbox(names[name], values, index=index, format_func=shown.get, key=key)
         else:
-            constants[name.strip()] = value.strip()
-    return constants, bad
+            value = column.text_input(names[name], value=old or "", key=key).strip()
+            if value:
+                found[name] = value
+    return found
 
 
 def options(kind: str, qid: str | None, cells: pl.DataFrame, mapping: dict[str, str], saved: dict) -> dict:
     """The load options beside the mapping (the CLI's --set, --row-ids, --own, --replace);
     defaults come from the last load of this kind, so a monthly file needs no retyping."""
-    fields = ", ".join(f"{f.name}（{f.alias}）" for f in FIELDS[kind])
-    text = st.text_area(
-        t("up.constants"),
-        value="\n".join(f"{k}={v}" for k, v in saved["constants"].items()),
-        key=f"upload_constants_{kind}_{qid}",
-        height=68,
-        help=t("up.constants_help", fields=fields),
-    )
-    constants, bad = parse_constants(text)
-    if bad:
-        st.error(t("up.constants_bad", lines="; ".join(bad)))
-        st.stop()
+    constants = constants_input(kind, qid, mapping, saved["constants"])
     left, right = st.columns(2)
     row_ids = len(KEYS[kind]) == 1 and left.checkbox(
         t("up.row_ids", field=KEYS[kind][0]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import DATASETS, EXAMPLES, ROOT, last_json, run_cli
 from test_pages import TIMEOUT, login, open_page, private_app
@@ -309,8 +311,16 @@ def upload_on_page(at, kind, qid, path, chosen):
     edits = {columns.index(c): {"target": target} for c, target in chosen["map"].items()}
     at.session_state[editor.key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     at.run()
-    constants = "\n".join(f"{k}={v}" for k, v in chosen["set"].items())
-    at.text_area(key=f"upload_constants_{kind}_{qid}").set_value(constants).run()
+    if chosen["set"]:  # fields the file lacks, each with one value (a date picker, a list, a text box)
+        at.multiselect(key=f"upload_constant_fields_{kind}_{qid}").set_value(list(chosen["set"])).run()
+        for name, value in chosen["set"].items():
+            key = f"upload_constant_{kind}_{qid}_{name}"
+            if name.endswith("_date"):
+                at.date_input(key=key).set_value(dt.date.fromisoformat(value)).run()
+            elif name == "cause_category":
+                at.selectbox(key=key).set_value(value).run()
+            else:
+                at.text_input(key=key).set_value(value).run()
     if chosen["row_ids"]:
         at.checkbox(key=f"upload_row_ids_{kind}_{qid}").check().run()
     if chosen["own"]:
@@ -368,9 +378,15 @@ def test_the_page_keeps_constants_and_row_ids_for_next_month(demo_db, tmp_path, 
     again.selectbox(key="upload_qid").set_value(qid).run()
     data = (DATASETS / path).read_bytes()
     again.file_uploader(key="upload_file").set_value(("next.csv", data + b"\n", "text/csv")).run()
-    assert again.text_area(key=f"upload_constants_survey_{qid}").value.splitlines() == [
-        f"{k}={v}" for k, v in chosen["set"].items()
-    ]
+    assert again.multiselect(key=f"upload_constant_fields_survey_{qid}").value == list(chosen["set"])
+    for name, value in chosen["set"].items():
+        key = f"upload_constant_survey_{qid}_{name}"
+        shown = (
+            again.date_input(key=key).value.isoformat()
+            if name.endswith("_date")
+            else again.text_input(key=key).value
+        )
+        assert shown == value
     assert again.checkbox(key=f"upload_row_ids_survey_{qid}").value is True
     assert any("已套用上次保存的映射" in c.value for c in again.caption)
 
