@@ -355,6 +355,41 @@ def export_plan(cells: pl.DataFrame, questionnaire) -> tuple[str | None, pl.Data
     return name, pl.DataFrame(rows), any(plan.renames.get(h) for h in cells.columns)
 
 
+def matches(headers: list[str], questionnaire) -> int:
+    """How many of a file's headers name an item of the questionnaire (by column, text or id,
+    a platform's question number aside)."""
+    keys = {platforms.norm(n) for i in questionnaire.items for n in (i.column, i.text, i.id) if n}
+    found = 0
+    for header in headers:
+        whole, sub = platforms.question_parts(header)
+        found += any(
+            k and k in keys for k in (platforms.norm(header), platforms.norm(whole), platforms.norm(sub))
+        )
+    return found
+
+
+def suggest_questionnaire(headers: list[str], qid: str, questionnaires: list[str]) -> None:
+    """When none of the file's columns is an item of the questionnaire picked, the questionnaires
+    whose items the file's columns name, most first, each a click away."""
+    from dashboard import data
+
+    if matches(headers, data.questionnaire(qid)):
+        return
+    found = sorted(
+        ((matches(headers, data.questionnaire(other)), other) for other in questionnaires if other != qid),
+        reverse=True,
+    )
+    found = [(n, other) for n, other in found if n][:3]
+    if not found:
+        return
+    st.warning(t("up.suggest", qid=qid))
+    for n, other in found:
+        st.button(
+            t("up.suggest_pick", qid=other, n=n), key=f"suggest_{other}",
+            on_click=lambda other=other: st.session_state.update(upload_qid=other),
+        )  # fmt: skip
+
+
 def form_downloads(questionnaire) -> None:
     """The printable form (PDF) and its entry template (XLSX) of the questionnaire picked, in
     the page's language; each made when its button is clicked (CONTRACT §9 `form`)."""

@@ -46,6 +46,8 @@ elif file is not None:
     if kind == "survey" and questionnaire is None:
         st.info(t("no_warehouse"))
         st.stop()
+    if kind == "survey":
+        upload.suggest_questionnaire(cells.columns, qid, qids)
     saved = upload.saved_mapping(kind, qid)
     export = kind == "survey" and upload.export_section(cells, questionnaire, file.name)
     proposal = upload.proposed_mapping(kind, cells.columns, questionnaire, saved["columns"])

@@ -668,6 +668,20 @@ def test_a_platform_export_without_a_questionnaire_drafts_one_and_then_loads(app
     assert scalar(app.db, "select count(*) from stg_responses where questionnaire_id = 'web-survey'") == 3
 
 
+def test_a_file_of_another_questionnaire_proposes_it_by_its_columns(app):
+    """Issue 40, 6: a survey file whose columns are none of the picked questionnaire's items
+    proposes the questionnaires whose items they are; one click picks it."""
+    open_page(app, "upload")
+    app.selectbox(key="upload_qid").set_value("after-sales").run()
+    text = "问卷编号,客户编号,调查日期,产品性能,外观质量,交车准时\nX1,C001,2026-11-20,满意,满意,一般\n"
+    app.file_uploader(key="upload_file").set_value(("sales.csv", text.encode(), "text/csv")).run()
+    assert any("都对不上" in w.value for w in app.warning), [w.value for w in app.warning]
+    app.button(key="suggest_dealer-sales").click().run()
+    assert app.selectbox(key="upload_qid").value == "dealer-sales"
+    assert not any("都对不上" in w.value for w in app.warning)
+    assert any(s.value.startswith("校验通过") for s in app.success), [e.value for e in app.error]
+
+
 def test_an_unmapped_column_reads_ignore_in_the_mapping_grid(app):
     open_page(app, "upload")
     app.selectbox(key="upload_kind").set_value("customers").run()
