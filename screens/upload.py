@@ -5,7 +5,7 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, data, reasons, upload
+from dashboard import auth, data, editor, reasons, upload
 from dashboard.i18n import label, labels, t
 from dashboard.state import q
 from dashboard.widgets import file_input
@@ -22,6 +22,7 @@ qids = q("questionnaires")["questionnaire_id"].to_list()
 qid = st.selectbox(t("filter.questionnaire"), qids, key="upload_qid") if kind == "survey" and qids else None
 if qid:
     upload.form_downloads(data.questionnaire(qid))
+editor.section()  # make or change a questionnaire in a form
 
 if file is not None and file.name.lower().endswith(".toml"):
     if st.button(t("up.load"), key="add_questionnaire", type="primary"):

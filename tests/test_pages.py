@@ -682,6 +682,57 @@ def test_a_file_of_another_questionnaire_proposes_it_by_its_columns(app):
     assert any(s.value.startswith("校验通过") for s in app.success), [e.value for e in app.error]
 
 
+def test_the_questionnaire_editor_makes_one_and_changes_the_wording_of_another(app):
+    """Issue 40, 1: a new questionnaire made in the form (checked as `questionnaire add`, saved,
+    audited); on one with answers, new wording is a new version and a weight change is refused."""
+    open_page(app, "upload")
+    app.selectbox(key="ed_pick").set_value("__new__").run()
+    assert any("问卷还不能保存" in e.value for e in app.error)  # no id yet
+    app.text_input(key="ed___new___id").set_value("svc-2027").run()
+    app.text_input(key="ed___new___title").set_value("维修服务回访").run()
+    items = app.data_editor(key="ed___new___items")
+    app.session_state[items.key] = {
+        "edited_rows": {0: {"text": "您对维修质量满意吗？", "required": True}},
+        "added_rows": [
+            {"id": "q2", "column": "q2", "text": "您对等待时间满意吗？", "dimension": "D1", "scale": "l5"}
+        ],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert any("新问卷，2 个题项" in i.value for i in app.info), [e.value for e in app.error]
+    app.button(key="ed___new___save").click().run()
+    assert any("问卷 svc-2027 已保存（已添加）" in s.value for s in app.success), [e.value for e in app.error]
+    saved = scalar(app.db, "select count(*) from q_items where questionnaire_id = 'svc-2027' and required")
+    assert saved == 1
+    assert (
+        scalar(
+            app.db, "select count(*) from v_audit where event = 'questionnaire' and detail like '%svc-2027%'"
+        )
+        == 1
+    )
+    # dealer-sales has answers: new wording is a new version; a weight change is refused
+    app.selectbox(key="ed_pick").set_value("dealer-sales").run()
+    items = app.data_editor(key="ed_dealer-sales_items")
+    app.session_state[items.key] = {
+        "edited_rows": {0: {"text": "产品性能满意吗？"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    first = scalar(
+        app.db,
+        "select item_id from q_items where questionnaire_id = 'dealer-sales' order by position limit 1",
+    )
+    assert any(f"题项 {first} 的题目文字改变" in i.value for i in app.info), [i.value for i in app.info]
+    app.button(key="ed_dealer-sales_save").click().run()
+    assert any("已更新为新版本" in s.value for s in app.success), [e.value for e in app.error]
+    dims = app.data_editor(key="ed_dealer-sales_dims")
+    app.session_state[dims.key] = {"edited_rows": {0: {"weight": 3.0}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert any("只能新增题项或修改文字" in e.value for e in app.error), [e.value for e in app.error]
+    assert app.button(key="ed_dealer-sales_save").disabled
+
+
 def test_an_unmapped_column_reads_ignore_in_the_mapping_grid(app):
     open_page(app, "upload")
     app.selectbox(key="upload_kind").set_value("customers").run()
