@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth
-from dashboard.i18n import label, labels, t
+from dashboard.i18n import label, labels, lang, t
 from dashboard.state import open_for_write, q
 from pipelines import forms, store
 from pipelines.errors import QuestionnaireError
@@ -187,11 +187,12 @@ def section() -> None:
     """The editor, folded under the Upload page."""
     with st.expander(t("ed.title")):
         qids = q("questionnaires")["questionnaire_id"].to_list()
+        names = {NEW: t("ed.pick_new"), **{v: v for v in qids}}  # fixed now: Streamlit may format again later
         picked = st.selectbox(
             t("ed.pick"),
-            [NEW, *qids],
-            format_func=lambda v: t("ed.pick_new") if v == NEW else v,
-            key="ed_pick",
+            list(names),
+            format_func=names.get,
+            key=f"ed_pick_{lang()}",  # a widget's value is kept by its label: one per language
         )
         source = q("questionnaire_toml", qid=picked)["toml"] if picked != NEW else None
         raw = tomllib.loads(source[0]) if source is not None and len(source) else dict(STARTER)
@@ -218,19 +219,19 @@ def _form(picked: str, raw: dict, old: Questionnaire | None) -> None:
     )  # fmt: skip
     levels, dims, items = _tables(raw)
     st.markdown(f"**{t('ed.levels')}**")
-    levels = st.data_editor(levels, num_rows="dynamic", hide_index=True, key=f"{key}_levels", column_config={
+    levels = st.data_editor(levels, num_rows="dynamic", hide_index=True, placeholder="", key=f"{key}_levels", column_config={
         "scale": t("ed.col.scale"), "value": t("ed.col.value"), "label": t("ed.col.label"),
         "dissatisfied": st.column_config.CheckboxColumn(t("ed.col.dissatisfied")),
         "satisfied": st.column_config.CheckboxColumn(t("ed.col.satisfied")),
     })  # fmt: skip
     st.markdown(f"**{t('ed.dimensions')}**")
-    dims = st.data_editor(dims, num_rows="dynamic", hide_index=True, key=f"{key}_dims", column_config={
+    dims = st.data_editor(dims, num_rows="dynamic", hide_index=True, placeholder="", key=f"{key}_dims", column_config={
         "id": t("ed.col.id"), "label": t("ed.col.label"), "weight": t("ed.col.weight"),
         "category": st.column_config.SelectboxColumn(t("ed.col.category"), options=list(CATEGORIES)),
     })  # fmt: skip
     st.markdown(f"**{t('ed.items')}**")
     scale_ids = sorted({v for v in levels["scale"].to_list() if v})
-    items = st.data_editor(items, num_rows="dynamic", hide_index=True, key=f"{key}_items", column_config={
+    items = st.data_editor(items, num_rows="dynamic", hide_index=True, placeholder="", key=f"{key}_items", column_config={
         "id": t("ed.col.id"), "column": t("ed.col.column"), "text": t("ed.col.text"),
         "dimension": st.column_config.SelectboxColumn(t("ed.col.dimension"), options=[d for d in dims["id"].to_list() if d]),
         "scale": st.column_config.SelectboxColumn(t("ed.col.scale"), options=scale_ids),
@@ -240,8 +241,11 @@ def _form(picked: str, raw: dict, old: Questionnaire | None) -> None:
     overall = raw.get("overall_item")
     head["overall_item"] = cols[2].selectbox(
         t("ed.overall_item"), [None, *item_ids], index=[None, *item_ids].index(overall) if overall in item_ids else 0,
-        format_func=lambda v: t("ed.none") if v is None else v, key=f"{key}_overall",
+        format_func={None: t("ed.none"), **{v: v for v in item_ids}}.get, key=f"{key}_overall_{lang()}",
     )  # fmt: skip
+    if old is None and not (head["id"] and head["title"]):
+        st.caption(t("ed.start"))  # a new questionnaire is checked once it has an id and a title
+        return
     text = build(raw, head, levels, dims, items)
     try:
         new = parse(text)

@@ -686,8 +686,11 @@ def test_the_questionnaire_editor_makes_one_and_changes_the_wording_of_another(a
     """Issue 40, 1: a new questionnaire made in the form (checked as `questionnaire add`, saved,
     audited); on one with answers, new wording is a new version and a weight change is refused."""
     open_page(app, "upload")
-    app.selectbox(key="ed_pick").set_value("__new__").run()
-    assert any("问卷还不能保存" in e.value for e in app.error)  # no id yet
+    app.selectbox(key="ed_pick_zh").set_value("__new__").run()
+    assert any("填写问卷编号和名称后" in c.value for c in app.caption)  # checked once it has an id and title
+    app.text_input(key="ed___new___id").set_value("svc 2027").run()
+    app.text_input(key="ed___new___title").set_value("维修服务回访").run()
+    assert any("问卷还不能保存" in e.value and "svc 2027" in e.value for e in app.error)
     app.text_input(key="ed___new___id").set_value("svc-2027").run()
     app.text_input(key="ed___new___title").set_value("维修服务回访").run()
     items = app.data_editor(key="ed___new___items")
@@ -711,7 +714,7 @@ def test_the_questionnaire_editor_makes_one_and_changes_the_wording_of_another(a
         == 1
     )
     # dealer-sales has answers: new wording is a new version; a weight change is refused
-    app.selectbox(key="ed_pick").set_value("dealer-sales").run()
+    app.selectbox(key="ed_pick_zh").set_value("dealer-sales").run()
     items = app.data_editor(key="ed_dealer-sales_items")
     app.session_state[items.key] = {
         "edited_rows": {0: {"text": "产品性能满意吗？"}},
