@@ -306,7 +306,9 @@ def upload_on_page(at, kind, qid, path, chosen):
     if chosen["skip"]:
         at.number_input(key="upload_skip").set_value(chosen["skip"]).run()
     assert not at.exception, [e.value for e in at.exception]
-    editor = at.data_editor[0]
+    editor = next(
+        e for e in at.data_editor if str(e.key).startswith("mapping_")
+    )  # not the questionnaire editor
     columns = list(editor.value["column"])
     edits = {columns.index(c): {"target": target} for c, target in chosen["map"].items()}
     at.session_state[editor.key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
