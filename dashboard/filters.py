@@ -147,10 +147,11 @@ def _filters() -> Filters | None:
     # "No data in these dates" offers every date with data, older complaints included.
     st.session_state[DATA_RANGE] = (row["first_date"] or first, row["last_date"] or last, dates_key)
     shown = (links.date_param(link.get("from")) or first, links.date_param(link.get("to")) or last)
-    if dates_key not in st.session_state or link.get("from") or link.get("to"):
-        st.session_state[dates_key] = shown if shown[0] <= shown[1] else (first, last)
+    if (link.get("from") or link.get("to")) and dates_key in st.session_state:
+        del st.session_state[dates_key]  # a view opened in the session (an alert): its dates win
     dates = st.date_input(
         t("filter.dates"),
+        value=shown if shown[0] <= shown[1] else (first, last),
         min_value=dt.date(1990, 1, 1),
         max_value=dt.date(2100, 12, 31),
         key=dates_key,
