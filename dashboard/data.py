@@ -11,7 +11,8 @@ import streamlit as st
 from dashboard.filters import MONTHS, Filters, default_filters, month_range
 from dashboard.i18n import labels
 from dashboard.state import prefetch, q
-from pipelines.questionnaire import Questionnaire, parse
+from pipelines import store
+from pipelines.questionnaire import Questionnaire
 from warehouse import settings, stats
 
 
@@ -300,9 +301,10 @@ def item_summary(levels: pl.DataFrame) -> pl.DataFrame:
 
 
 def questionnaire(qid: str) -> Questionnaire | None:
-    """The questionnaire in force, read through the cached reader."""
+    """The questionnaire in force, read through the cached reader and parsed once per process
+    (the Upload page compares a file with every questionnaire on each rerun)."""
     found = q("questionnaire_toml", qid=qid)
-    return parse(found["toml"][0]) if found.height else None
+    return store.parsed(found["toml"][0]) if found.height else None
 
 
 QUADRANTS = ("fix first", "keep up", "low priority", "possible overkill", "no effect shown", "unknown")
