@@ -94,7 +94,7 @@ def _what(row: dict) -> str:
         "complaint_serious",
         "action_overdue",
     ):  # alert_id is rule:item:YYYY-MM
-        return row["alert_id"][len(row["rule"]) + 1 : -8]
+        return alerts.item_of(row)
     return " · ".join(str(v) for v in (row["questionnaire_id"], row["scope"], row["region"]) if v)
 
 

@@ -89,12 +89,17 @@ PAGE_OF = {
 }  # every other rule is a figure of the Overview
 
 
+def item_of(row: dict) -> str:
+    """The complaint or action of a case alert: its alert_id is rule:item:YYYY-MM."""
+    return row["alert_id"][len(row["rule"]) + 1 : -8]
+
+
 def view(row: dict) -> tuple[str, dict]:
     """The page and link parameters that show an alert: its questionnaire, scope and region,
     monthly, its month; a late complaint opens on the complaint desk."""
     page = PAGE_OF.get(row["rule"], "overview")
     if row["rule"] in ("complaint_overdue", "complaint_serious"):  # alert_id is rule:complaint_id:YYYY-MM
-        return page, {"case": row["alert_id"][len(row["rule"]) + 1 : -8]}
+        return page, {"case": item_of(row)}
     start = row["period_start"]
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     params = {"grain": "month", "from": f"{start}", "to": f"{end}"}
